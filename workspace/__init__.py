@@ -1,0 +1,37 @@
+"""provide-workspace: many sibling repositories, one development environment."""
+
+from __future__ import annotations
+
+from workspace.config import Sibling, TestSettings, Workspace, load
+from workspace.errors import (
+    ConfigError,
+    EnvError,
+    ExitCode,
+    GitError,
+    GraphError,
+    Problem,
+    SelectionError,
+    WorkspaceError,
+)
+from workspace.graph import Category, Edge, Graph, build
+from workspace.selection import Selection
+
+__all__ = [
+    "Category",
+    "ConfigError",
+    "Edge",
+    "EnvError",
+    "ExitCode",
+    "GitError",
+    "Graph",
+    "GraphError",
+    "Problem",
+    "Selection",
+    "SelectionError",
+    "Sibling",
+    "TestSettings",
+    "Workspace",
+    "WorkspaceError",
+    "build",
+    "load",
+]

@@ -1,0 +1,77 @@
+"""``python -m workspace VERB ...``: the only place that prints errors and picks exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import workspace.commands
+from workspace import config
+from workspace.commands import Command
+from workspace.errors import ExitCode, WorkspaceError
+from workspace.graph import Graph, build
+from workspace.selection import Selection, add_selection_arguments
+
+
+def commands() -> dict[str, Command]:
+    found: dict[str, Command] = {}
+    for info in pkgutil.iter_modules(workspace.commands.__path__):
+        module = importlib.import_module(f"workspace.commands.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            found[command.name] = command
+    return dict(sorted(found.items()))
+
+
+def add_config_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help=f"the workspace config (default: ${config.ENV_VAR}, else the nearest "
+        f"{config.CONFIG_NAME})",
+    )
+
+
+def add_workspace_arguments(parser: argparse.ArgumentParser) -> None:
+    """--config and the selection flags: what almost every verb takes."""
+    add_config_argument(parser)
+    add_selection_arguments(parser)
+
+
+def load_selected(args: argparse.Namespace) -> tuple[Graph, list[config.Sibling]]:
+    """Load the config, build and check the graph, and apply the selection flags."""
+    ws = config.load(args.config)
+    graph = build(ws)
+    graph.check()
+    return graph, Selection.from_args(args).apply(graph)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m workspace",
+        description="Develop many sibling repositories as one workspace.",
+    )
+    sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+    for command in commands().values():
+        p = sub.add_parser(command.name, help=command.help, description=command.help)
+        command.add_arguments(p)
+        p.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except WorkspaceError as exc:
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return ExitCode.USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED

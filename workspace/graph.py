@@ -1,0 +1,294 @@
+"""The sibling dependency graph: inferred edges by category, the layer rule, and the order.
+
+Runtime edges (project dependencies, and the extras that are installed) decide install order
+and must not form cycles or point to a higher layer. Dev edges (dependency groups) may form
+cycles, as a foundation and the test kit that tests it do, and never change the order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from workspace.config import Workspace, display_path
+from workspace.errors import GraphError
+from workspace.project import ProjectInfo, groups_to_install, read_project
+
+
+class Category(str, Enum):
+    RUNTIME = "runtime"  # [project].dependencies, installed extras, depends_on
+    DEV = "dev"  # [dependency-groups] that are installed
+
+
+ALL_CATEGORIES = frozenset(Category)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``source`` needs ``target``; ``via`` says where that was declared."""
+
+    source: str
+    target: str
+    category: Category
+    via: str
+    requirement: str | None = None
+
+
+@dataclass(frozen=True)
+class Graph:
+    workspace: Workspace
+    projects: Mapping[str, ProjectInfo]  # present Python siblings only
+    edges: tuple[Edge, ...]
+    extras: Mapping[str, frozenset[str]]  # extras installed per sibling
+
+    def needs(self, name: str, categories: Iterable[Category] = ALL_CATEGORIES) -> set[str]:
+        cats = set(categories)
+        return {e.target for e in self.edges if e.source == name and e.category in cats}
+
+    def needed_by(self, name: str, categories: Iterable[Category] = ALL_CATEGORIES) -> set[str]:
+        cats = set(categories)
+        return {e.source for e in self.edges if e.target == name and e.category in cats}
+
+    def closure(self, names: Iterable[str], *, upward: bool) -> set[str]:
+        """``names`` and everything they need (or, ``upward``, everything that needs them)."""
+        step = self.needed_by if upward else self.needs
+        seen = set(names)
+        todo = list(seen)
+        while todo:
+            for other in step(todo.pop()):
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return seen
+
+    def layer_violations(self) -> list[str]:
+        """Runtime edges that point to a higher layer, one sentence each."""
+        ws = self.workspace
+        if not ws.layers:
+            return []
+        out = []
+        for edge in self.edges:
+            if edge.category is not Category.RUNTIME:
+                continue
+            src, dst = ws.sibling(edge.source), ws.sibling(edge.target)
+            if ws.layer_index(dst.layer) > ws.layer_index(src.layer):
+                out.append(
+                    f"{src.name} (layer {src.layer}) depends on {dst.name} (layer {dst.layer}), "
+                    f"a higher layer, via {edge.via}"
+                )
+        return out
+
+    def generations(self) -> list[list[str]]:
+        """Kahn's algorithm over runtime edges, declared layer by layer, bottom-up.
+
+        Each generation is sorted by name, so the result does not depend on file order.
+        """
+        self._check_layers()
+        ws = self.workspace
+        waiting = {n: self.needs(n, [Category.RUNTIME]) for n in ws.names}
+        done: set[str] = set()
+        out: list[list[str]] = []
+        for layer in ws.layers or (None,):
+            members = {s.name for s in ws.siblings if layer is None or s.layer == layer}
+            while not members <= done:
+                ready = sorted(n for n in members - done if waiting[n] <= done)
+                if not ready:
+                    raise GraphError(
+                        f"{display_path(ws.config_file)}: runtime dependency cycle: "
+                        f"{' -> '.join(self._find_cycle(members - done))}",
+                        hint="move one of these requirements into a [dependency-groups] "
+                        "group, or drop it",
+                    )
+                out.append(ready)
+                done.update(ready)
+        return out
+
+    def order(self) -> list[str]:
+        return [n for gen in self.generations() for n in gen]
+
+    def check(self) -> None:
+        """Raise GraphError for an upward layer edge or a runtime cycle."""
+        self.generations()
+
+    def _check_layers(self) -> None:
+        violations = self.layer_violations()
+        if violations:
+            raise GraphError(
+                f"{display_path(self.workspace.config_file)}: layer rule broken: "
+                + "; ".join(violations),
+                hint="a sibling may only need siblings in its own or a lower layer; "
+                "move one of them to another layer",
+            )
+
+    def _find_cycle(self, stuck: set[str]) -> list[str]:
+        """A runtime cycle among siblings that Kahn's algorithm could not place."""
+        path: list[str] = []
+        node = min(stuck)
+        while node not in path:
+            path.append(node)
+            node = min(self.needs(node, [Category.RUNTIME]) & stuck)
+        return [*path[path.index(node) :], node]
+
+    # ------------------------------------------------------------------ output
+
+    def to_json(self) -> str:
+        ws = self.workspace
+        data = {
+            "workspace": ws.name,
+            "layers": list(ws.layers),
+            "order": self.order(),
+            "generations": self.generations(),
+            "siblings": [
+                {
+                    "name": s.name,
+                    "layer": s.layer,
+                    "path": str(s.path),
+                    "present": s.name in self.projects or s.path.is_dir(),
+                    "python_package": s.python_package,
+                    "extras": sorted(self.extras.get(s.name, ())),
+                    "tags": list(s.tags),
+                }
+                for s in ws.siblings
+            ],
+            "edges": [
+                {
+                    "source": e.source,
+                    "target": e.target,
+                    "category": e.category.value,
+                    "via": e.via,
+                    "requirement": e.requirement,
+                }
+                for e in self.edges
+            ],
+        }
+        return json.dumps(data, indent=2) + "\n"
+
+    def to_mermaid(self) -> str:
+        """A Mermaid flowchart: one subgraph per layer, solid runtime and dotted dev edges."""
+        ws = self.workspace
+        ids = {name: f"n{i}" for i, name in enumerate(self.order())}
+        lines = ["flowchart BT"]
+        groups: dict[str | None, list[str]] = {}
+        for name in self.order():
+            groups.setdefault(ws.sibling(name).layer, []).append(name)
+        for layer in (*ws.layers, None):
+            members = groups.get(layer)
+            if not members:
+                continue
+            indent = "    "
+            if layer is not None:
+                lines.append(f"    subgraph {layer}")
+                indent = "        "
+            lines.extend(f'{indent}{ids[m]}["{m}"]' for m in members)
+            if layer is not None:
+                lines.append("    end")
+        seen = set()
+        for e in sorted(self.edges, key=lambda e: (ids[e.source], ids[e.target], e.category)):
+            key = (e.source, e.target, e.category)
+            if key in seen:
+                continue
+            seen.add(key)
+            arrow = "-->" if e.category is Category.RUNTIME else "-.->"
+            lines.append(f"    {ids[e.source]} {arrow} {ids[e.target]}")
+        return "\n".join(lines) + "\n"
+
+
+def build(workspace: Workspace) -> Graph:
+    """Read every present sibling's pyproject.toml and infer the edges between siblings."""
+    projects: dict[str, ProjectInfo] = {}
+    for sib in workspace.siblings:
+        if sib.python_package:
+            info = read_project(sib)
+            if info is not None:
+                projects[sib.name] = info
+    # A requirement names a distribution; map distribution names back to siblings.
+    by_dist = {canonicalize_name(s.name): s.name for s in workspace.siblings}
+    by_dist.update({info.name: name for name, info in projects.items()})
+
+    def target(req: Requirement, source: str) -> str | None:
+        name = by_dist.get(canonicalize_name(req.name))
+        return name if name != source else None
+
+    # Extras are installed when configured or requested by another sibling's requirement;
+    # requesting one can activate more, so iterate until nothing changes.
+    extras = {s.name: set(s.extras) for s in workspace.siblings}
+    changed = True
+    while changed:
+        changed = False
+        for source, info in projects.items():
+            for req in _runtime_requirements(info, extras[source]):
+                dst = target(req, source)
+                if dst and not set(req.extras) <= extras[dst]:
+                    extras[dst] |= set(req.extras)
+                    changed = True
+
+    edges: list[Edge] = []
+    for sib in workspace.siblings:
+        edges.extend(Edge(sib.name, dep, Category.RUNTIME, "depends_on") for dep in sib.depends_on)
+        info = projects.get(sib.name)
+        if info is None:
+            continue
+        sources: list[tuple[Category, str, tuple[Requirement, ...]]] = [
+            (Category.RUNTIME, "project.dependencies", info.dependencies)
+        ]
+        sources += [
+            (Category.RUNTIME, f"project.optional-dependencies.{x}", info.optional[x])
+            for x in sorted(extras[sib.name])
+            if x in info.optional
+        ]
+        sources += [
+            (Category.DEV, f"dependency-groups.{g}", info.groups[g])
+            for g in groups_to_install(sib, info)
+        ]
+        for category, via, reqs in sources:
+            for req in reqs:
+                dst = target(req, sib.name)
+                if dst:
+                    edges.append(Edge(sib.name, dst, category, via, str(req)))
+    return Graph(
+        workspace=workspace,
+        projects=projects,
+        edges=tuple(edges),
+        extras={k: frozenset(v) for k, v in extras.items()},
+    )
+
+
+def _runtime_requirements(info: ProjectInfo, extras: set[str]) -> list[Requirement]:
+    reqs = list(info.dependencies)
+    for extra in sorted(extras):
+        reqs.extend(info.optional.get(extra, ()))
+    return reqs
+
+
+def format_text(graph: Graph, selected: list[str] | None = None) -> str:
+    """The human view printed by ``nox -s graph``: layers, order, and the edges."""
+    ws = graph.workspace
+    chosen = set(selected if selected is not None else ws.names)
+    order = [n for n in graph.order() if n in chosen]
+    lines = [f"workspace {ws.name}: {len(order)} of {len(ws.siblings)} siblings selected", ""]
+    if ws.layers:
+        lines.append("layers (bottom-up):")
+        for layer in ws.layers:
+            members = [n for n in order if ws.sibling(n).layer == layer]
+            lines.append(f"  {layer}: {', '.join(members) if members else '-'}")
+        lines.append("")
+    lines.append("order:")
+    for i, gen in enumerate(graph.generations(), 1):
+        members = [n for n in gen if n in chosen]
+        if members:
+            lines.append(f"  {i}. {', '.join(members)}")
+    edges = [e for e in graph.edges if e.source in chosen]
+    if edges:
+        lines += ["", "edges:"]
+        for e in edges:
+            req = f" ({e.requirement})" if e.requirement else ""
+            lines.append(f"  {e.source} -> {e.target}  [{e.category.value}: {e.via}]{req}")
+    missing = [s.name for s in ws.siblings if s.name in chosen and not s.path.exists()]
+    if missing:
+        lines += ["", f"not present (edges unknown until bootstrap): {', '.join(missing)}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,120 @@
+"""What a sibling's own pyproject.toml says: its name, version and requirements."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dependency_groups
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import NormalizedName, canonicalize_name
+
+from workspace.config import Sibling, display_path, read_toml
+from workspace.errors import ConfigError, Problem
+
+PYPROJECT = "pyproject.toml"
+DEFAULT_GROUPS = ("dev", "test")
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    """The parts of ``[project]`` and ``[dependency-groups]`` the workspace needs."""
+
+    file: Path
+    name: NormalizedName
+    version: str | None  # None when the version is dynamic
+    requires_python: SpecifierSet | None
+    dependencies: tuple[Requirement, ...] = field(compare=False)
+    optional: Mapping[str, tuple[Requirement, ...]] = field(compare=False)
+    groups: Mapping[str, tuple[Requirement, ...]] = field(compare=False)
+    build_backend: str | None = None
+
+
+def read_project(sibling: Sibling) -> ProjectInfo | None:
+    """Read ``<sibling>/pyproject.toml``; None when the sibling is missing or has none."""
+    file = sibling.path / PYPROJECT
+    if not file.is_file():
+        return None
+    return parse_project(file, read_toml(file), sibling.name)
+
+
+def parse_project(file: Path, data: Mapping[str, Any], fallback_name: str) -> ProjectInfo:
+    problems: list[Problem] = []
+    shown = display_path(file)
+
+    def reqs(values: Any, key: str) -> tuple[Requirement, ...]:
+        if not isinstance(values, list):
+            problems.append(Problem(shown, key, "expected a list of requirement strings"))
+            return ()
+        out = []
+        for i, text in enumerate(values):
+            try:
+                out.append(Requirement(text))
+            except (InvalidRequirement, TypeError) as exc:
+                problems.append(Problem(shown, f"{key}[{i}]", f"invalid requirement: {exc}"))
+        return tuple(out)
+
+    project = data.get("project", {})
+    if not isinstance(project, dict):
+        project = {}
+    name = project.get("name") or fallback_name
+    version = project.get("version") if isinstance(project.get("version"), str) else None
+    requires_python = None
+    if isinstance(project.get("requires-python"), str):
+        try:
+            requires_python = SpecifierSet(project["requires-python"])
+        except InvalidSpecifier:
+            problems.append(Problem(shown, "project.requires-python", "invalid version specifier"))
+    dependencies = reqs(project.get("dependencies", []), "project.dependencies")
+    raw_optional = project.get("optional-dependencies", {})
+    optional = {
+        extra: reqs(values, f"project.optional-dependencies.{extra}")
+        for extra, values in (raw_optional.items() if isinstance(raw_optional, dict) else ())
+    }
+    raw_groups = data.get("dependency-groups", {})
+    groups: dict[str, tuple[Requirement, ...]] = {}
+    if isinstance(raw_groups, dict):
+        for group in raw_groups:
+            try:
+                resolved = dependency_groups.resolve(raw_groups, group)
+            except (ValueError, TypeError, LookupError) as exc:
+                problems.append(Problem(shown, f"dependency-groups.{group}", str(exc)))
+                continue
+            groups[group] = reqs(list(resolved), f"dependency-groups.{group}")
+    build = data.get("build-system", {})
+    backend = build.get("build-backend") if isinstance(build, dict) else None
+    if problems:
+        raise ConfigError(problems)
+    return ProjectInfo(
+        file=file,
+        name=canonicalize_name(str(name)),
+        version=version,
+        requires_python=requires_python,
+        dependencies=dependencies,
+        optional=optional,
+        groups=groups,
+        build_backend=backend if isinstance(backend, str) else None,
+    )
+
+
+def groups_to_install(sibling: Sibling, project: ProjectInfo) -> tuple[str, ...]:
+    """The dependency groups installed for a sibling: configured ones, else dev/test if present."""
+    if sibling.dependency_groups is None:
+        return tuple(g for g in DEFAULT_GROUPS if g in project.groups)
+    missing = [g for g in sibling.dependency_groups if g not in project.groups]
+    if missing:
+        raise ConfigError(
+            [
+                Problem(
+                    display_path(project.file),
+                    "dependency-groups",
+                    f"has no group {', '.join(map(repr, missing))} (wanted by {sibling.key}"
+                    f".dependency_groups, {sibling.name})",
+                    f"groups defined: {', '.join(project.groups) or 'none'}",
+                )
+            ]
+        )
+    return sibling.dependency_groups
