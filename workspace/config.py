@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ class Sibling:
     """One sibling repository, with every default applied and every path absolute."""
 
     name: str
-    repo: str | None
+    repo: str
     path: Path
     layer: str | None = None
     revision: str | None = None
@@ -98,10 +99,14 @@ class Workspace:
     def names(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.siblings)
 
+    @cached_property
+    def _by_name(self) -> dict[str, Sibling]:
+        return {s.name: s for s in self.siblings}
+
     def sibling(self, name: str) -> Sibling:
-        for sib in self.siblings:
-            if sib.name == name:
-                return sib
+        found = self._by_name.get(name)
+        if found is not None:
+            return found
         raise WorkspaceError(
             f"{display_path(self.config_file)}: no sibling named {name!r}",
             hint=did_you_mean(name, self.names) or "see the [[siblings]] entries",
@@ -277,6 +282,30 @@ def _repo(value: Any) -> str:
     return text
 
 
+# Shown in the hint of a type error: what a valid value looks like.
+_EXAMPLES = {
+    "name": '"provide-foundation"',
+    "description": '"provide.io ecosystem workspace"',
+    "python": '">=3.11"',
+    "venv": '".venv"',
+    "siblings_dir": '".."',
+    "url_base": '"https://github.com/provide-io"',
+    "layers": '["foundation", "framework", "tools"]',
+    "layer": '"foundation"',
+    "repo": '"provide-foundation.git"',
+    "path": '"../provide-foundation"',
+    "revision": '"main"',
+    "depends_on": '["provide-foundation"]',
+    "tags": '["core"]',
+    "extras": '["all"]',
+    "dependency_groups": '["dev", "test"]',
+    "python_package": "true",
+    "test": '{ args = ["-q"], timeout = 900, xdist = true }',
+    "args": '["-m", "not slow"]',
+    "timeout": "900",
+    "xdist": "true",
+}
+
 _TEST_FIELDS: dict[str, Callable[[Any], Any]] = {
     "args": _str_list,
     "timeout": _timeout,
@@ -327,14 +356,15 @@ def _check_table(
     out: _Collector,
     *,
     skip: tuple[str, ...] = (),
+    label: str = "",
 ) -> dict[str, Any]:
     """Type-check every key of one table; unknown keys get a did-you-mean hint."""
     if not isinstance(raw, dict):
-        out.add(key, f"expected a table, got {type(raw).__name__}")
+        out.add(key, f"expected a table, got {type(raw).__name__}", "see docs/configuration.md")
         return {}
     result: dict[str, Any] = {}
     for name, value in raw.items():
-        path = f"{key}.{name}" if key else name
+        path = f"{key}.{name}{label}" if key else name
         if name in skip:
             continue
         check = fields.get(name)
@@ -346,12 +376,13 @@ def _check_table(
             )
             continue
         if check is dict:
-            result[name] = _check_table(value, _TEST_FIELDS, path, out)
+            result[name] = _check_table(value, _TEST_FIELDS, f"{key}.{name}", out, label=label)
             continue
         try:
             result[name] = check(value)
         except _Bad as bad:
-            out.add(path, f"expected {bad.expected}, got {value!r}", bad.hint)
+            hint = bad.hint or f"for example: {name} = {_EXAMPLES[name]}"
+            out.add(path, f"expected {bad.expected}, got {value!r}", hint)
     return result
 
 
@@ -394,7 +425,12 @@ def _build(
 
     for key in raw:
         if key not in ("workspace", "siblings"):
-            main.add(key, "unknown table", did_you_mean(key, ("workspace", "siblings")))
+            main.add(
+                key,
+                "unknown table",
+                did_you_mean(key, ("workspace", "siblings"))
+                or "allowed: [workspace], [[siblings]]",
+            )
     ws_raw = raw.get("workspace")
     if ws_raw is None:
         main.add("workspace", "missing required table", "add a [workspace] table with a name")
@@ -404,12 +440,21 @@ def _build(
     # wrknv.local.toml: [workspace] overrides, [rewrite] prefixes, [siblings.NAME] overrides.
     for key in local_raw:
         if key not in ("workspace", "rewrite", "siblings"):
-            local.add(key, "unknown table", did_you_mean(key, ("workspace", "rewrite", "siblings")))
+            local.add(
+                key,
+                "unknown table",
+                did_you_mean(key, ("workspace", "rewrite", "siblings"))
+                or "allowed: [workspace], [rewrite], [siblings.NAME]",
+            )
     ws.update(_check_table(local_raw.get("workspace", {}), _WORKSPACE_FIELDS, "workspace", local))
     rewrite: dict[str, str] = {}
     raw_rewrite = local_raw.get("rewrite", {})
     if not isinstance(raw_rewrite, dict):
-        local.add("rewrite", "expected a table of URL prefix = replacement")
+        local.add(
+            "rewrite",
+            "expected a table of URL prefixes",
+            '"https://github.com/org/" = "file:///srv/mirror/"',
+        )
     else:
         for prefix, target in raw_rewrite.items():
             try:
@@ -419,7 +464,7 @@ def _build(
     overrides: dict[str, dict[str, Any]] = {}
     raw_over = local_raw.get("siblings", {})
     if not isinstance(raw_over, dict):
-        local.add("siblings", "expected tables [siblings.NAME] of overrides")
+        local.add("siblings", "expected a table", "write overrides as [siblings.NAME] tables")
     else:
         for name, table in raw_over.items():
             overrides[name] = _check_table(
@@ -433,20 +478,30 @@ def _build(
 
     raw_sibs = raw.get("siblings", [])
     if not isinstance(raw_sibs, list) or not all(isinstance(s, dict) for s in raw_sibs):
-        main.add("siblings", "expected an array of tables: [[siblings]]")
+        main.add(
+            "siblings",
+            "expected an array of tables",
+            "write each sibling as its own [[siblings]] table",
+        )
         raw_sibs = []
 
     siblings: list[Sibling] = []
     for i, entry in enumerate(raw_sibs):
         key = f"siblings[{i}]"
-        values = _check_table(entry, _SIBLING_FIELDS, key, main)
+        raw_name = entry.get("name")
+        label = f" ({raw_name})" if isinstance(raw_name, str) and NAME_RE.match(raw_name) else ""
+        values = _check_table(entry, _SIBLING_FIELDS, key, main, label=label)
         name = values.get("name")
         if "name" not in entry:
             main.add(f"{key}.name", "missing required key", "every sibling needs a name")
         if name is None:
             continue
         values.update(overrides.get(name, {}))
-        sibling = _make_sibling(values, i, key, root, siblings_dir, url_base, rewrite, layers, main)
+        # A key given but rejected above is not also reported as missing.
+        given = set(entry) | set(raw_over.get(name, {}) if isinstance(raw_over, dict) else ())
+        sibling = _make_sibling(
+            values, given, i, key, root, siblings_dir, url_base, rewrite, layers, main
+        )
         if sibling is not None:
             sibling = replace(sibling, test=_test_settings(values.get("test", {}), base_test))
             siblings.append(sibling)
@@ -459,7 +514,7 @@ def _build(
                 "no sibling of that name in the workspace",
                 did_you_mean(name, known) or f"names come from {CONFIG_NAME}",
             )
-    _check_across(siblings, root, main)
+    _check_across(siblings, main)
 
     problems = main.problems + local.problems
     if problems:
@@ -482,6 +537,7 @@ def _build(
 
 def _make_sibling(
     values: dict[str, Any],
+    given: set[str],
     index: int,
     key: str,
     root: Path,
@@ -497,7 +553,11 @@ def _make_sibling(
 
     layer = values.get("layer")
     if layers and layer is None:
-        out.add(label % "layer", f"missing; expected one of {', '.join(layers)}")
+        out.add(
+            label % "layer",
+            f"missing; expected one of {', '.join(layers)}",
+            "every sibling needs a layer once [workspace].layers is declared",
+        )
         ok = False
     elif layer is not None and layer not in layers:
         hint = did_you_mean(layer, layers) if layers else "declare it in [workspace].layers"
@@ -507,11 +567,23 @@ def _make_sibling(
     repo = values.get("repo")
     if repo is None and url_base:
         repo = f"{name}.git"
-    if repo is not None:
+    if repo is None:
+        if "repo" not in given:
+            out.add(
+                label % "repo",
+                "missing; expected a git URL or path",
+                "or set [workspace].url_base",
+            )
+        ok = False
+    else:
         repo = rewrite_url(resolve_repo(repo, root, url_base), rewrite)
         why = repo_problem(repo)
         if why:
-            out.add(label % "repo", f"after rewriting, {repo!r} {why}")
+            out.add(
+                label % "repo",
+                f"after rewriting, {repo!r} {why}",
+                f"check the [rewrite] rules in {LOCAL_NAME}",
+            )
             ok = False
 
     raw_path = values.get("path")
@@ -525,7 +597,7 @@ def _make_sibling(
         )
         ok = False
 
-    if not ok:
+    if not ok or repo is None:
         return None
     return Sibling(
         name=name,
@@ -542,7 +614,7 @@ def _make_sibling(
     )
 
 
-def _check_across(siblings: list[Sibling], root: Path, out: _Collector) -> None:
+def _check_across(siblings: list[Sibling], out: _Collector) -> None:
     """Rules that involve several siblings: unique names and paths, known dependencies."""
     seen: dict[str, Sibling] = {}
     for sib in siblings:
@@ -553,25 +625,29 @@ def _check_across(siblings: list[Sibling], root: Path, out: _Collector) -> None:
                 f"{sib.name!r} duplicates {other.key} ({other.name})",
                 "sibling names must be unique (compared ignoring case, '-', '_' and '.')",
             )
-    for sib in siblings:
-        for other in siblings:
-            if other.index >= sib.index:
-                break
-            if (
-                sib.path == other.path
-                or sib.path.is_relative_to(other.path)
-                or (other.path.is_relative_to(sib.path))
-            ):
+    # Paths overlap when one equals or contains another: look each one's ancestors up.
+    by_path: dict[Path, Sibling] = {}
+    for sib in sorted(siblings, key=lambda s: (len(s.path.parts), s.index)):
+        for candidate in (sib.path, *sib.path.parents):
+            owner = by_path.get(candidate)
+            if owner is not None:
                 out.add(
                     f"{sib.key}.path ({sib.name})",
-                    f"{sib.path} overlaps the path of {other.key} ({other.name})",
+                    f"{sib.path} overlaps the path of {owner.key} ({owner.name})",
                     "give each sibling its own directory",
                 )
+                break
+        else:
+            by_path[sib.path] = sib
     names = [s.name for s in siblings]
     for sib in siblings:
         for dep in sib.depends_on:
             if dep == sib.name:
-                out.add(f"{sib.key}.depends_on ({sib.name})", "a sibling cannot depend on itself")
+                out.add(
+                    f"{sib.key}.depends_on ({sib.name})",
+                    "a sibling cannot depend on itself",
+                    f"remove {dep!r} from its depends_on",
+                )
             elif dep not in names:
                 out.add(
                     f"{sib.key}.depends_on ({sib.name})",
