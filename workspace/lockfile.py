@@ -1,0 +1,135 @@
+"""wrknv.lock: the exact commit of every sibling, for a reproducible workspace.
+
+The file is TOML, written by ``lock`` and read by ``bootstrap --locked``, ``status`` and
+``validate``::
+
+    version = 1
+
+    [[siblings]]
+    name = "core"
+    repo = "https://example.org/core.git"
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    revision = "main"
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workspace.config import NAME_RE, Workspace, display_path, read_toml
+from workspace.errors import ConfigError, Problem
+from workspace.fsutil import atomic_write_text
+
+LOCK_VERSION = 1
+COMMIT_RE = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
+_HEADER = (
+    "# wrknv.lock: the exact commit of each sibling. Written by `nox -s lock`;\n"
+    "# `nox -s bootstrap -- --locked` checks these commits out. Do not edit by hand.\n"
+)
+
+
+@dataclass(frozen=True)
+class LockEntry:
+    """One sibling as locked: where it came from and the commit it was at."""
+
+    name: str
+    repo: str
+    commit: str
+    revision: str | None = None  # the branch, tag or commit of wrknv.toml, when one was set
+
+
+def _quote(text: str) -> str:
+    """A TOML basic string (JSON's escapes are a subset of TOML's, except DEL)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def format_lock(entries: Iterable[LockEntry]) -> str:
+    """The text of a lock file, siblings sorted by name so diffs stay small."""
+    lines = [_HEADER, f"version = {LOCK_VERSION}"]
+    for entry in sorted(entries, key=lambda e: e.name):
+        lines += [
+            "",
+            "[[siblings]]",
+            f"name = {_quote(entry.name)}",
+            f"repo = {_quote(entry.repo)}",
+            f"commit = {_quote(entry.commit)}",
+        ]
+        if entry.revision is not None:
+            lines.append(f"revision = {_quote(entry.revision)}")
+    return "\n".join(lines) + "\n"
+
+
+def write_lock(ws: Workspace, entries: Iterable[LockEntry]) -> Path:
+    """Write ``wrknv.lock`` beside ``wrknv.toml`` atomically; return its path."""
+    atomic_write_text(ws.lock_file, format_lock(entries))
+    return ws.lock_file
+
+
+def parse_lock(path: Path, raw: dict[str, Any]) -> dict[str, LockEntry]:
+    """Validate the parsed TOML of a lock file; every problem is reported at once."""
+    file = display_path(path)
+    problems: list[Problem] = []
+    hint = "regenerate it with `nox -s lock`"
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(file, key, message, hint))
+
+    version = raw.get("version", LOCK_VERSION)
+    if version != LOCK_VERSION:
+        bad("version", f"expected {LOCK_VERSION}, got {version!r}")
+    for key in raw:
+        if key not in ("version", "siblings"):
+            bad(key, "unknown key")
+    raw_sibs = raw.get("siblings", [])
+    if not isinstance(raw_sibs, list):
+        bad("siblings", "expected an array of tables: [[siblings]]")
+        raw_sibs = []
+
+    entries: dict[str, LockEntry] = {}
+    for i, item in enumerate(raw_sibs):
+        key = f"siblings[{i}]"
+        if not isinstance(item, dict):
+            bad(key, "expected a table")
+            continue
+        ok = True
+        for field in item:
+            if field not in ("name", "repo", "commit", "revision"):
+                bad(f"{key}.{field}", "unknown key")
+                ok = False
+        name, repo, commit = item.get("name"), item.get("repo"), item.get("commit")
+        revision = item.get("revision")
+        if not isinstance(name, str) or not NAME_RE.match(name):
+            bad(f"{key}.name", f"expected a sibling name, got {name!r}")
+            ok = False
+        if not isinstance(repo, str) or not repo:
+            bad(f"{key}.repo", f"expected a git URL, got {repo!r}")
+            ok = False
+        if not isinstance(commit, str) or not COMMIT_RE.match(commit):
+            bad(f"{key}.commit", f"expected a full hexadecimal commit id, got {commit!r}")
+            ok = False
+        if revision is not None and (not isinstance(revision, str) or not revision):
+            bad(f"{key}.revision", f"expected a branch, tag or commit, got {revision!r}")
+            ok = False
+        if not ok:
+            continue
+        entry = LockEntry(str(name), str(repo), str(commit), revision)
+        if entry.name in entries:
+            bad(f"{key}.name", f"{name!r} appears twice")
+            continue
+        entries[entry.name] = entry
+    if problems:
+        raise ConfigError(problems)
+    return entries
+
+
+def read_lock(ws: Workspace) -> dict[str, LockEntry] | None:
+    """The entries of ``wrknv.lock`` by sibling name, or None when there is no lock file."""
+    path = ws.lock_file
+    if not path.is_file():
+        return None
+    return parse_lock(path, read_toml(path))
