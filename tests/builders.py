@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import textwrap
 from collections.abc import Iterable, Mapping
@@ -53,13 +54,26 @@ def bare_clone(source: Path, dest: Path) -> Path:
     return dest
 
 
+def toml_value(value: object) -> str:
+    """A TOML literal for strings, booleans, numbers, lists and inline tables."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f'"{k}" = {toml_value(v)}' for k, v in value.items()) + " }"
+    return "[" + ", ".join(toml_value(v) for v in value) + "]"  # type: ignore[attr-defined]
+
+
 def pyproject(
     name: str,
     version: str = "0.1.0",
     *,
     dependencies: Iterable[str] = (),
     optional: Mapping[str, Iterable[str]] | None = None,
-    groups: Mapping[str, Iterable[str]] | None = None,
+    groups: Mapping[str, Iterable[str | Mapping[str, str]]] | None = None,
     backend: str = "setuptools",
     requires_python: str | None = None,
 ) -> str:
@@ -73,16 +87,16 @@ def pyproject(
         f'name = "{name}"',
         f'version = "{version}"',
         f'description = "{name} test package"',
-        f"dependencies = {list(dependencies)!r}".replace("'", '"'),
+        f"dependencies = {toml_value(list(dependencies))}",
     ]
     if requires_python:
         lines.append(f'requires-python = "{requires_python}"')
     if optional:
         lines += ["", "[project.optional-dependencies]"]
-        lines += [f"{k} = {list(v)!r}".replace("'", '"') for k, v in optional.items()]
+        lines += [f"{k} = {toml_value(list(v))}" for k, v in optional.items()]
     if groups:
         lines += ["", "[dependency-groups]"]
-        lines += [f"{k} = {list(v)!r}".replace("'", '"') for k, v in groups.items()]
+        lines += [f"{k} = {toml_value(list(v))}" for k, v in groups.items()]
     return "\n".join(lines) + "\n"
 
 

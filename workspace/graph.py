@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -46,13 +47,27 @@ class Graph:
     edges: tuple[Edge, ...]
     extras: Mapping[str, frozenset[str]]  # extras installed per sibling
 
+    @cached_property
+    def _out(self) -> dict[str, list[Edge]]:
+        index: dict[str, list[Edge]] = {}
+        for e in self.edges:
+            index.setdefault(e.source, []).append(e)
+        return index
+
+    @cached_property
+    def _in(self) -> dict[str, list[Edge]]:
+        index: dict[str, list[Edge]] = {}
+        for e in self.edges:
+            index.setdefault(e.target, []).append(e)
+        return index
+
     def needs(self, name: str, categories: Iterable[Category] = ALL_CATEGORIES) -> set[str]:
         cats = set(categories)
-        return {e.target for e in self.edges if e.source == name and e.category in cats}
+        return {e.target for e in self._out.get(name, ()) if e.category in cats}
 
     def needed_by(self, name: str, categories: Iterable[Category] = ALL_CATEGORIES) -> set[str]:
         cats = set(categories)
-        return {e.source for e in self.edges if e.target == name and e.category in cats}
+        return {e.source for e in self._in.get(name, ()) if e.category in cats}
 
     def closure(self, names: Iterable[str], *, upward: bool) -> set[str]:
         """``names`` and everything they need (or, ``upward``, everything that needs them)."""

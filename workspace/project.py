@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def parse_project(file: Path, data: Mapping[str, Any], fallback_name: str) -> Pr
         out = []
         for i, text in enumerate(values):
             try:
-                out.append(Requirement(text))
+                out.append(_requirement(text))
             except (InvalidRequirement, TypeError) as exc:
                 problems.append(Problem(shown, f"{key}[{i}]", f"invalid requirement: {exc}"))
         return tuple(out)
@@ -77,7 +78,10 @@ def parse_project(file: Path, data: Mapping[str, Any], fallback_name: str) -> Pr
     raw_groups = data.get("dependency-groups", {})
     groups: dict[str, tuple[Requirement, ...]] = {}
     if isinstance(raw_groups, dict):
-        for group in raw_groups:
+        for group, entries in raw_groups.items():
+            if isinstance(entries, list) and all(isinstance(e, str) for e in entries):
+                groups[group] = reqs(entries, f"dependency-groups.{group}")
+                continue
             try:
                 resolved = dependency_groups.resolve(raw_groups, group)
             except (ValueError, TypeError, LookupError) as exc:
@@ -98,6 +102,12 @@ def parse_project(file: Path, data: Mapping[str, Any], fallback_name: str) -> Pr
         groups=groups,
         build_backend=backend if isinstance(backend, str) else None,
     )
+
+
+@cache
+def _requirement(text: str) -> Requirement:
+    """Parsing is the costliest step of reading a workspace; the same strings recur a lot."""
+    return Requirement(text)
 
 
 def groups_to_install(sibling: Sibling, project: ProjectInfo) -> tuple[str, ...]:

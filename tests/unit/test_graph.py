@@ -1,0 +1,284 @@
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.builders import make_package, write_config
+from workspace import config
+from workspace.cli import main
+from workspace.errors import GraphError, SelectionError
+from workspace.graph import Category, Edge, build
+from workspace.selection import Selection
+
+ROOT_CONFIG = Path(__file__).parents[2] / "wrknv.toml"
+
+# name, layer, pyproject keywords. Covers: plain runtime deps, a differently spelled name,
+# a URL requirement, an extra activated by configuration and one requested by another
+# sibling, a dependency group with include-group, and a dev-group cycle (core <-> testkit).
+SIBLINGS: list[tuple[str, str, dict[str, object]]] = [
+    ("core", "foundation", {"groups": {"dev": ["testkit>=0.1", "pytest"]}}),
+    ("testkit", "foundation", {"dependencies": ["Core>=0.1"]}),
+    (
+        "schema",
+        "framework",
+        {
+            "dependencies": ["core @ git+https://github.com/example/core.git"],
+            "optional": {"fast": ["testkit"], "unused": ["cli"]},
+            "groups": {"test": [{"include-group": "lint"}], "lint": ["testkit"]},
+        },
+    ),
+    ("rpc", "framework", {"dependencies": ["core", "schema[fast]"]}),
+    ("cli", "tools", {"dependencies": ["rpc", "core[fast]"], "optional": {"x": ["schema"]}}),
+]
+
+
+def _toml_list(items: list[str]) -> str:
+    return "[" + ", ".join(f'"{i}"' for i in items) + "]"
+
+
+def make_workspace(
+    base: Path,
+    siblings: list[tuple[str, str, dict[str, object]]] = SIBLINGS,
+    *,
+    extra: str = "",
+    configured: dict[str, str] | None = None,
+) -> config.Workspace:
+    root = base / "ws"
+    root.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for name, layer, kwargs in siblings:
+        make_package(base / name, name, **kwargs)  # type: ignore[arg-type]
+        entries.append(
+            f'[[siblings]]\nname = "{name}"\nlayer = "{layer}"\nrepo = "file:///srv/{name}.git"\n'
+            + (configured or {}).get(name, "")
+        )
+    text = (
+        '[workspace]\nname = "t"\nlayers = ["foundation", "framework", "tools"]\n'
+        + extra
+        + "\n"
+        + "\n".join(entries)
+    )
+    return config.load(write_config(root, text))
+
+
+def edges_of(ws: config.Workspace) -> set[tuple[str, str, str]]:
+    return {(e.source, e.target, e.category.value) for e in build(ws).edges}
+
+
+def test_edges_are_inferred_by_category(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path)
+    assert edges_of(ws) == {
+        ("core", "testkit", "dev"),
+        ("testkit", "core", "runtime"),
+        ("rpc", "core", "runtime"),
+        ("rpc", "schema", "runtime"),
+        ("cli", "rpc", "runtime"),
+        ("cli", "core", "runtime"),
+        ("schema", "core", "runtime"),  # a git URL requirement still names the sibling
+        ("schema", "testkit", "runtime"),  # extra [fast] is activated by rpc's schema[fast]
+        ("schema", "testkit", "dev"),  # through include-group
+    }
+
+
+def test_configured_extras_and_depends_on_add_runtime_edges(tmp_path: Path) -> None:
+    ws = make_workspace(
+        tmp_path,
+        configured={"cli": 'extras = ["x"]\n', "schema": 'depends_on = ["testkit"]\n'},
+    )
+    edges = edges_of(ws)
+    assert ("cli", "schema", "runtime") in edges
+    assert ("schema", "testkit", "runtime") in edges
+    assert ("schema", "cli", "runtime") not in edges  # extra "unused" is never installed
+    graph = build(ws)
+    assert graph.extras["schema"] == frozenset({"fast"})
+    assert graph.extras["core"] == frozenset({"fast"})
+
+
+def test_dev_group_cycle_does_not_break_the_order(tmp_path: Path) -> None:
+    graph = build(make_workspace(tmp_path))
+    assert ("core", "testkit", Category.DEV) in {
+        (e.source, e.target, e.category) for e in graph.edges
+    }
+    graph.check()
+    assert graph.generations() == [["core"], ["testkit"], ["schema"], ["rpc"], ["cli"]]
+
+
+def test_order_does_not_depend_on_file_order(tmp_path: Path) -> None:
+    wide = [
+        *SIBLINGS,
+        ("alpha", "tools", {"dependencies": ["core"]}),
+        ("beta", "framework", {}),
+        ("gamma", "foundation", {}),
+        ("delta", "tools", {"dependencies": ["beta", "alpha"]}),
+    ]
+    expected = build(make_workspace(tmp_path / "a", wide)).generations()
+    rng = random.Random(7)
+    for i in range(5):
+        shuffled = wide[:]
+        rng.shuffle(shuffled)
+        assert build(make_workspace(tmp_path / f"s{i}", shuffled)).generations() == expected
+    assert expected == [
+        ["core", "gamma"],
+        ["testkit"],
+        ["beta", "schema"],
+        ["rpc"],
+        ["alpha", "cli"],
+        ["delta"],
+    ]
+
+
+def test_upward_layer_edge_names_both_siblings_and_layers(tmp_path: Path) -> None:
+    bad = [(n, l, dict(k)) for n, l, k in SIBLINGS]
+    bad[0][2]["dependencies"] = ["rpc"]  # core (foundation) needs rpc (framework)
+    graph = build(make_workspace(tmp_path, bad))
+    assert graph.layer_violations() == [
+        "core (layer foundation) depends on rpc (layer framework), a higher layer, "
+        "via project.dependencies"
+    ]
+    with pytest.raises(GraphError, match="layer rule broken: core \\(layer foundation\\)"):
+        graph.check()
+
+
+def test_runtime_cycle_prints_the_cycle(tmp_path: Path) -> None:
+    cyc = [
+        ("a", "foundation", {"dependencies": ["b"]}),
+        ("b", "foundation", {"dependencies": ["c"]}),
+        ("c", "foundation", {"dependencies": ["a"]}),
+        ("d", "foundation", {"dependencies": ["a"]}),
+    ]
+    graph = build(make_workspace(tmp_path, cyc))
+    with pytest.raises(GraphError) as info:
+        graph.order()
+    assert "runtime dependency cycle: a -> b -> c -> a" in str(info.value)
+    assert info.value.hint and "dependency-groups" in info.value.hint
+
+
+def test_missing_siblings_keep_only_configured_edges(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path, configured={"cli": 'depends_on = ["rpc"]\n'})
+    shutil.rmtree(tmp_path / "cli")
+    graph = build(ws)
+    assert "cli" not in graph.projects
+    assert {(e.target, e.via) for e in graph.edges if e.source == "cli"} == {("rpc", "depends_on")}
+
+
+def test_a_non_python_sibling_has_no_inferred_edges(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path, configured={"cli": "python_package = false\n"})
+    assert not any(e.source == "cli" for e in build(ws).edges)
+
+
+@pytest.mark.parametrize(
+    ("selection", "expected"),
+    [
+        (Selection(), ["core", "testkit", "schema", "rpc", "cli"]),
+        (Selection(only=("cli", "core")), ["core", "cli"]),
+        (Selection(skip=("core",)), ["testkit", "schema", "rpc", "cli"]),
+        (Selection(layers=("framework",)), ["schema", "rpc"]),
+        (Selection(tags=("edge",)), ["cli"]),
+        (Selection(up_to=("rpc",)), ["core", "testkit", "schema", "rpc"]),
+        (Selection(above=("schema",)), ["schema", "rpc", "cli"]),
+        (Selection(above=("testkit",)), ["core", "testkit", "schema", "rpc", "cli"]),
+        (Selection(above=("schema",), layers=("tools",)), ["cli"]),
+        (Selection(up_to=("rpc",), skip=("testkit",)), ["core", "schema", "rpc"]),
+    ],
+)
+def test_selection(tmp_path: Path, selection: Selection, expected: list[str]) -> None:
+    ws = make_workspace(tmp_path, configured={"cli": 'tags = ["edge"]\n'})
+    assert [s.name for s in selection.apply(build(ws))] == expected
+
+
+@pytest.mark.parametrize(
+    ("selection", "message"),
+    [
+        (Selection(only=("clj",)), "--only clj: no such name (hint: did you mean 'cli'?)"),
+        (
+            Selection(above=("scheme",)),
+            "--above scheme: no such name (hint: did you mean 'schema'?)",
+        ),
+        (Selection(layers=("tool",)), "--layer tool: no such name (hint: did you mean 'tools'?)"),
+        (Selection(tags=("zzz",)), "--tag zzz: no such name (hint: known: edge)"),
+    ],
+)
+def test_unknown_selection_names_get_a_close_match(
+    tmp_path: Path, selection: Selection, message: str
+) -> None:
+    ws = make_workspace(tmp_path, configured={"cli": 'tags = ["edge"]\n'})
+    with pytest.raises(SelectionError) as info:
+        selection.apply(build(ws))
+    assert str(info.value) == message
+
+
+def test_json_and_mermaid_describe_the_same_graph(tmp_path: Path) -> None:
+    graph = build(make_workspace(tmp_path))
+    data = json.loads(graph.to_json())
+    assert data["order"] == ["core", "testkit", "schema", "rpc", "cli"]
+    assert {"source": "core", "target": "testkit", "category": "dev"}.items() <= next(
+        e for e in data["edges"] if e["source"] == "core"
+    ).items()
+    mermaid = graph.to_mermaid().splitlines()
+    assert mermaid[0] == "flowchart BT"
+    assert "    subgraph foundation" in mermaid
+    assert '        n0["core"]' in mermaid
+    assert "    n0 -.-> n1" in mermaid  # core -dev-> testkit, dotted
+    assert "    n1 --> n0" in mermaid  # testkit -runtime-> core, solid
+
+
+def test_graph_command_on_the_root_config_prints_the_layers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["graph", "--config", str(ROOT_CONFIG)]) == 0
+    out = capsys.readouterr().out
+    assert "  foundation: provide-foundation, provide-testkit" in out
+    assert (
+        "  framework: pyvider, pyvider-components, pyvider-cty, pyvider-hcl, pyvider-rpcplugin"
+        in out
+    )
+    assert "  tools: flavorpack, plating" in out
+
+
+def test_graph_command_with_present_siblings_selects_dependants(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "provide-workspace"
+    root.mkdir()
+    shutil.copy(ROOT_CONFIG, root / "wrknv.toml")
+    make_package(
+        tmp_path / "provide-foundation", "provide-foundation", groups={"dev": ["provide-testkit"]}
+    )
+    make_package(
+        tmp_path / "provide-testkit", "provide-testkit", dependencies=["provide-foundation>=0.1"]
+    )
+    make_package(tmp_path / "pyvider-cty", "pyvider-cty", dependencies=["provide-foundation"])
+    make_package(tmp_path / "pyvider", "pyvider", dependencies=["pyvider-cty", "attrs"])
+    make_package(tmp_path / "flavorpack", "flavorpack", dependencies=["click"])
+    cfg = str(root / "wrknv.toml")
+
+    assert main(["graph", "--config", cfg]) == 0
+    out = capsys.readouterr().out
+    assert "  pyvider -> pyvider-cty  [runtime: project.dependencies] (pyvider-cty)" in out
+    assert "  provide-foundation -> provide-testkit  [dev: dependency-groups.dev]" in out
+
+    assert main(["graph", "--config", cfg, "--above", "provide-foundation"]) == 0
+    out = capsys.readouterr().out
+    assert "workspace provide-workspace: 4 of 14 siblings selected" in out
+    assert "  foundation: provide-foundation, provide-testkit" in out
+    assert "  framework: pyvider-cty, pyvider" in out
+    assert "  tools: -" in out
+
+
+def test_graph_command_writes_files(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path)
+    out_json, out_mmd = tmp_path / "g.json", tmp_path / "g.mmd"
+    cfg = str(ws.config_file)
+    assert main(["graph", "--config", cfg, "--json", str(out_json), "--mermaid", str(out_mmd)]) == 0
+    assert json.loads(out_json.read_text())["workspace"] == "t"
+    assert out_mmd.read_text() == build(ws).to_mermaid()
+
+
+def test_edge_is_data() -> None:
+    edge = Edge("a", "b", Category.RUNTIME, "depends_on")
+    assert edge == Edge("a", "b", Category.RUNTIME, "depends_on")
+    assert edge.requirement is None
