@@ -40,7 +40,7 @@ def generate(base: Path, n: int, seed: int = 1) -> Path:
         (pkg / "pyproject.toml").write_text(
             f'[project]\nname = "{name}"\nversion = "1.0"\n'
             f"dependencies = {json.dumps([f'{d}>=1.0' for d in deps])}\n"
-            f"[dependency-groups]\ndev = {json.dumps(dev + ['pytest'])}\n"
+            f"[dependency-groups]\ndev = {json.dumps([*dev, 'pytest'])}\n"
         )
         lines.append(
             f'[[siblings]]\nname = "{name}"\nlayer = "{layer_of[name]}"\ntags = ["t{i % 7}"]\n'

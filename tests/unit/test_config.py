@@ -199,7 +199,9 @@ def test_config_is_found_upwards_or_through_the_environment(
         config.find_config()
 
 
-def test_no_config_anywhere_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_config_anywhere_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(WorkspaceError) as info:
         config.find_config(tmp_path)

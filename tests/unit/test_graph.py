@@ -132,7 +132,7 @@ def test_order_does_not_depend_on_file_order(tmp_path: Path) -> None:
 
 
 def test_upward_layer_edge_names_both_siblings_and_layers(tmp_path: Path) -> None:
-    bad = [(n, l, dict(k)) for n, l, k in SIBLINGS]
+    bad = [(name, layer, dict(kw)) for name, layer, kw in SIBLINGS]
     bad[0][2]["dependencies"] = ["rpc"]  # core (foundation) needs rpc (framework)
     graph = build(make_workspace(tmp_path, bad))
     assert graph.layer_violations() == [
@@ -154,7 +154,7 @@ def test_runtime_cycle_prints_the_cycle(tmp_path: Path) -> None:
     with pytest.raises(GraphError) as info:
         graph.order()
     assert "runtime dependency cycle: a -> b -> c -> a" in str(info.value)
-    assert info.value.hint and "dependency-groups" in info.value.hint
+    assert "dependency-groups" in (info.value.hint or "")
 
 
 def test_missing_siblings_keep_only_configured_edges(tmp_path: Path) -> None:
