@@ -1,0 +1,115 @@
+"""``setup``: one shared venv where every selected sibling is an editable install."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from workspace import env
+from workspace.cli import add_workspace_arguments, load_selected
+from workspace.commands import Command
+from workspace.config import display_path
+from workspace.errors import ExitCode
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_workspace_arguments(parser)
+    parser.add_argument("--force", action="store_true", help="reinstall even when nothing changed")
+    parser.add_argument(
+        "--layered",
+        action="store_true",
+        help="resolve and install layer by layer, bottom-up (one uv call per layer)",
+    )
+    parser.add_argument(
+        "--allow-mismatch",
+        action="store_true",
+        help="go on when a sibling asks for a version of another that the checkout is not",
+    )
+    parser.add_argument(
+        "--python",
+        metavar="PATH|VERSION",
+        help="the interpreter for the venv (default: the venv's own, else one that satisfies "
+        "the workspace and every sibling)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what would be installed (the uv inputs) and stop",
+    )
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
+    graph, selected = load_selected(args)
+    plan = env.make_plan(graph, selected)
+
+    for sib in plan.skipped:
+        print(f"skipping {sib.name}: not a Python package")
+    if plan.missing:
+        names = [s.name for s in plan.missing]
+        _err(f"not present (not installed): {', '.join(names)}")
+        _err(f"  fetch them with: {env.bootstrap_command(names)}")
+    if plan.needed_missing:
+        for source, target in plan.needed_missing:
+            _err(f"{source} needs {target}, which is not present")
+        _err(
+            "error: a needed sibling is missing and would come from the package index "
+            f"(hint: {env.bootstrap_command(t for _, t in plan.needed_missing)})"
+        )
+        return ExitCode.FAILED
+    for note in plan.unchecked:
+        _err(f"warning: not checked: {note}")
+    if plan.mismatches:
+        for mismatch in plan.mismatches:
+            _err(f"version mismatch: {mismatch}")
+        if not args.allow_mismatch:
+            _err(
+                f"error: {len(plan.mismatches)} sibling version constraint(s) not met by the "
+                "local checkouts (hint: update the checkouts or the requirements, or pass "
+                "--allow-mismatch to install the local checkouts anyway)"
+            )
+            return ExitCode.FAILED
+        _err("going on (--allow-mismatch): the local checkouts are installed as they are")
+    if not plan.install:
+        _err("error: no present Python sibling is selected; nothing to install")
+        return ExitCode.FAILED
+
+    if args.dry_run:
+        print("# requirements (one resolution)")
+        print(plan.requirements_text(), end="")
+        print("# overrides: every requirement on a sibling resolves to its checkout")
+        print(plan.overrides_text(), end="")
+        return ExitCode.OK
+
+    options = env.Options(force=args.force, layered=args.layered, python=args.python)
+    try:
+        result = env.setup(plan, options, log=print)
+    except env.ResolutionError as exc:
+        if exc.output:
+            _err(exc.output)
+        _err(f"error: {exc}")
+        if not exc.touched and (plan.workspace.venv / "pyvenv.cfg").is_file():
+            _err(f"the previous environment in {display_path(plan.workspace.venv)} is unchanged")
+        return ExitCode.FAILED
+    venv = display_path(result.venv)
+    if not result.changed:
+        print(f"{venv} is up to date ({len(result.installed)} siblings, {result.duration:.2f} s)")
+    else:
+        print(
+            f"{venv}: {len(result.installed)} siblings installed as editables with Python "
+            f"{result.python.version} in {result.duration:.1f} s"
+        )
+    return ExitCode.OK
+
+
+COMMANDS = [
+    Command(
+        "setup",
+        "create the shared venv: every selected sibling editable, in one resolution",
+        _add_arguments,
+        _run,
+    )
+]
