@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 import sys
 from pathlib import Path
 
@@ -21,12 +21,29 @@ from workspace.cli import main  # noqa: E402
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["lint", "tests"]
+# A machine without every supported Python still runs the suite on those it has.
+nox.options.error_on_missing_interpreters = False
 
 PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
-# Run the suite on every supported interpreter this machine has; at least the current one.
-TEST_PYTHONS = [v for v in PYTHONS if shutil.which(f"python{v}")] or [
-    f"{sys.version_info[0]}.{sys.version_info[1]}"
-]
+CURRENT = f"{sys.version_info[0]}.{sys.version_info[1]}"
+# Never download an interpreter: use the ones this machine has (override by setting it).
+os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
+
+
+def _interpreters() -> list[str]:
+    """The supported Pythons this machine has, the current one always among them.
+
+    pyenv's shims answer only for the active versions, so its other installed versions are
+    put on PATH (after everything else) where uv and nox can find them.
+    """
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    extra = [str(p / "bin") for p in sorted(pyenv.glob("3.*")) if (p / "bin").is_dir()]
+    os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", ""), *extra])
+    dirs = [Path(d) for d in os.environ["PATH"].split(os.pathsep) if d and "shims" not in d]
+    return [v for v in PYTHONS if v == CURRENT or any((d / f"python{v}").exists() for d in dirs)]
+
+
+TEST_PYTHONS = _interpreters()
 
 # The workspace is read once, at import, for the per-sibling test sessions. A broken config
 # must not break `nox -l`: the error is reported by whichever session needs the config.
