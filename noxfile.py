@@ -86,3 +86,73 @@ def lint(session: nox.Session) -> None:
 def graph(session: nox.Session) -> None:
     """Print the layers, install order and dependency edges (--json/--mermaid FILE)."""
     _workspace(session, "graph")
+
+
+@nox.session(venv_backend="none")
+def bootstrap(session: nox.Session) -> None:
+    """Clone every missing sibling in parallel (--jobs N, --locked, --link-from DIR)."""
+    _workspace(session, "bootstrap")
+
+
+@nox.session(venv_backend="none")
+def status(session: nox.Session) -> None:
+    """One line per sibling: presence, branch, dirty, ahead/behind, lock and origin drift."""
+    _workspace(session, "status")
+
+
+@nox.session(venv_backend="none")
+def update(session: nox.Session) -> None:
+    """Fetch and fast-forward every clean sibling; skip dirty or diverged ones."""
+    _workspace(session, "update")
+
+
+@nox.session(venv_backend="none")
+def lock(session: nox.Session) -> None:
+    """Record every sibling's commit in wrknv.lock (--check compares instead)."""
+    _workspace(session, "lock")
+
+
+@nox.session(venv_backend="none")
+def setup(session: nox.Session) -> None:
+    """Build the shared .venv: every sibling editable, in one uv resolution."""
+    _workspace(session, "setup")
+
+
+@nox.session(venv_backend="none")
+def validate(session: nox.Session) -> None:
+    """Prove the environment is right: every check, a table, exit 1 on errors."""
+    _workspace(session, "validate")
+
+
+@nox.session(venv_backend="none")
+@nox.parametrize(
+    "sibling",
+    [nox.param(s.name, id=s.name, tags=[t for t in (s.layer, *s.tags) if t]) for s in SIBLINGS],
+)
+def test(session: nox.Session, sibling: str) -> None:
+    """Run one sibling's tests in the shared venv (posargs go to pytest)."""
+    _workspace(session, "test", sibling)
+
+
+@nox.session(name="test-all", venv_backend="none")
+def test_all(session: nox.Session) -> None:
+    """Run the selected siblings' suites in parallel, longest first, within the core budget."""
+    _workspace(session, "test-all")
+
+
+@nox.session(venv_backend="none")
+def matrix(session: nox.Session) -> None:
+    """Print the CI job matrix as JSON (--shards K packs siblings into balanced shards)."""
+    _workspace(session, "matrix")
+
+
+@nox.session(venv_backend="none")
+def report(session: nox.Session) -> None:
+    """Merge the run directories of several shards into one summary, JUnit file and table."""
+    _workspace(session, "report")
+
+
+@nox.session(venv_backend="none")
+def demo(session: nox.Session) -> None:
+    """Run bootstrap, setup, validate and test-all on the bundled demo workspace."""
+    _workspace(session, "demo")
