@@ -156,3 +156,11 @@ def report(session: nox.Session) -> None:
 def demo(session: nox.Session) -> None:
     """Run bootstrap, setup, validate and test-all on the bundled demo workspace."""
     _workspace(session, "demo")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks; write docs/benchmarks.md and the raw JSON (-- --quick: reduced)."""
+    # vcstool is a peer measured against bootstrap; it lives only in this environment.
+    session.install("-e", ".", "nox[uv]", "vcstool")
+    session.run("python", "-m", "bench.run", *session.posargs)
