@@ -511,7 +511,7 @@ def fingerprint(
         "venv": str(ws.venv),
         "python": [str(python.path), str(python.version)],
         "uv": uv_version_text,
-        "install": [s.name for s in plan.install],
+        "install": sorted(s.name for s in plan.install),
         "extras": {k: list(v) for k, v in sorted(plan.extras.items())},
         "flags": dict(sorted(flags.items())),
         "siblings": {
@@ -597,7 +597,7 @@ class SetupResult:
     fingerprint: str
 
 
-def _current_venv_python(venv: Path, spec: SpecifierSet) -> Interpreter | None:
+def venv_interpreter(venv: Path, spec: SpecifierSet) -> Interpreter | None:
     """The venv's interpreter when the venv exists and satisfies ``spec``; no subprocess."""
     cfg = read_pyvenv(venv)
     version = venv_version(venv)
@@ -650,7 +650,7 @@ def setup(plan: Plan, options: Options | None = None, log: Log | None = None) ->
         uv_text = uv_version(uv)
         flags = {"python": options.python}
         # The venv is kept while its Python satisfies the requirements (and --python, if given).
-        current = _current_venv_python(ws.venv, spec)
+        current = venv_interpreter(ws.venv, spec)
         base = find_python(uv, spec, options.python) if options.python else None
         if current is not None and base is not None and not _same_python(current, base):
             current = None
@@ -706,7 +706,7 @@ def setup(plan: Plan, options: Options | None = None, log: Log | None = None) ->
                     touched=True,
                 ) from None
 
-        python = _current_venv_python(ws.venv, spec)
+        python = venv_interpreter(ws.venv, spec)
         if python is None:
             raise EnvError(
                 f"{display_path(ws.venv)} has no usable pyvenv.cfg after setup",
@@ -722,6 +722,7 @@ def setup(plan: Plan, options: Options | None = None, log: Log | None = None) ->
                     "python_version": str(python.version),
                     "uv": uv_text,
                     "installed": [s.name for s in plan.install],
+                    "flags": flags,
                     "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 },
                 indent=2,

@@ -1,0 +1,84 @@
+"""``validate``: prove the shared environment is what setup promises, check by check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from workspace import checks, config
+from workspace.checks import CheckResult, Status
+from workspace.cli import add_workspace_arguments
+from workspace.commands import Command
+from workspace.errors import ConfigError, ExitCode
+from workspace.graph import build
+from workspace.selection import Selection
+
+_MARK = {Status.OK: "ok", Status.WARNING: "WARN", Status.ERROR: "ERROR"}
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_workspace_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+
+
+def collect(args: argparse.Namespace) -> list[CheckResult]:
+    """Load what can be loaded and run every check; a broken config is itself a result."""
+    try:
+        ws = config.load(args.config)
+        graph = checks.lenient(build(ws))
+    except ConfigError as exc:
+        return [
+            checks.error("config", line, "fix the file named on the line")
+            for line in str(exc).splitlines()
+        ]
+    selected = Selection.from_args(args).apply(graph)
+    ctx = checks.Context(graph, selected)
+    return [checks.config_result(ws), *checks.run_checks(ctx)]
+
+
+def format_table(results: list[CheckResult]) -> str:
+    width = max((len(r.name) for r in results), default=5)
+    lines = []
+    for r in results:
+        lines.append(f"{_MARK[r.status]:<6} {r.name:<{width}}  {r.detail}")
+        if r.hint and r.status is not Status.OK:
+            lines.append(f"{'':<6} {'':<{width}}  hint: {r.hint}")
+    return "\n".join(lines) + "\n"
+
+
+def format_summary(results: list[CheckResult], strict: bool) -> str:
+    counts = checks.summarize(results)
+    verdict = "FAILED" if checks.failed(results, strict) else "passed"
+    return (
+        f"validate {verdict}: {counts[Status.OK]} ok, {counts[Status.WARNING]} warnings, "
+        f"{counts[Status.ERROR]} errors" + (" (--strict: warnings fail)" if strict else "")
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    results = collect(args)
+    bad = checks.failed(results, args.strict)
+    if args.json:
+        counts = checks.summarize(results)
+        data = {
+            "ok": not bad,
+            "strict": args.strict,
+            "summary": {status.value: n for status, n in counts.items()},
+            "checks": [r.to_dict() for r in results],
+        }
+        print(json.dumps(data, indent=2))
+    else:
+        print(format_table(results), end="")
+        print(format_summary(results, args.strict))
+    return ExitCode.FAILED if bad else ExitCode.OK
+
+
+COMMANDS = [
+    Command(
+        "validate",
+        "check the shared venv: Python, editables, imports, versions, layers, lock, tests",
+        _add_arguments,
+        _run,
+    )
+]
