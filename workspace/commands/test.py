@@ -1,0 +1,76 @@
+"""``test NAME [-- PYTEST_ARGS]``: one sibling's suite in the shared venv, in the foreground.
+
+This is what the nox session ``test(<name>)`` calls. It runs from the sibling's directory with
+the sibling's configured pytest args, then the extra ones; pytest's own output goes straight to
+the terminal, so ``--pdb`` and Ctrl-C behave as they do with plain pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+from workspace import config
+from workspace.cli import add_config_argument
+from workspace.commands import Command
+from workspace.config import display_path
+from workspace.errors import ExitCode, WorkspaceError
+from workspace.runner import PYTEST_NO_TESTS, require_venv
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_config_argument(parser)
+    parser.add_argument("name", metavar="NAME", help="the sibling whose suite to run")
+    parser.add_argument(
+        "pytest_args",
+        nargs=argparse.REMAINDER,
+        metavar="-- PYTEST_ARGS",
+        help="passed to pytest after the sibling's configured args",
+    )
+
+
+def command_for(python: str, args: tuple[str, ...], extra: list[str]) -> list[str]:
+    if extra[:1] == ["--"]:
+        extra = extra[1:]
+    return [python, "-m", "pytest", *args, *extra]
+
+
+def _run(args: argparse.Namespace) -> int:
+    ws = config.load(args.config)
+    sib = ws.sibling(args.name)
+    if not sib.python_package:
+        raise WorkspaceError(
+            f"{sib.name} is not a Python package (python_package = false in "
+            f"{display_path(ws.config_file)})",
+            hint="only Python siblings have a test session",
+        )
+    if not sib.path.is_dir():
+        raise WorkspaceError(
+            f"{sib.name} is not present at {sib.path}",
+            hint="clone it with the bootstrap session, or fix its path in wrknv.toml",
+        )
+    python = require_venv(ws)
+    command = command_for(str(python), sib.test.args, list(args.pytest_args))
+    print(f"test {sib.name}: {' '.join(command)}  (in {display_path(sib.path)})", flush=True)
+    try:
+        rc = subprocess.run(command, cwd=sib.path, check=False).returncode
+    except OSError as exc:
+        raise WorkspaceError(
+            f"cannot start {python}: {exc.strerror}", hint="recreate the venv with `nox -s setup`"
+        ) from None
+    if rc == 0:
+        return ExitCode.OK
+    if rc == PYTEST_NO_TESTS:
+        print(f"test {sib.name}: pytest collected no tests", file=sys.stderr)
+    return ExitCode.FAILED
+
+
+COMMANDS = [
+    Command(
+        "test",
+        "run one sibling's test suite in the shared venv (args after -- go to pytest)",
+        _add_arguments,
+        _run,
+    )
+]

@@ -1,0 +1,195 @@
+"""``test-all``: every selected sibling's suite at once, in a bounded pool, with one summary."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+import time
+
+from workspace import history
+from workspace.changes import changed_since
+from workspace.cli import add_workspace_arguments, load_selected
+from workspace.commands import Command
+from workspace.config import Sibling, display_path
+from workspace.errors import ExitCode
+from workspace.graph import Graph
+from workspace.report import choose_handler, format_table, point_latest, write_run_files
+from workspace.runner import (
+    DEFAULT_GRACE,
+    Runner,
+    RunOptions,
+    build_suites,
+    order_suites,
+    require_venv,
+    usable_cores,
+    xdist_available,
+)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected more than 0 seconds, got {text}")
+    return value
+
+
+def add_changed_since(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="only siblings whose repository changed since REF (commits, uncommitted or "
+        "untracked files), plus every sibling that depends on one of them",
+    )
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_workspace_arguments(parser)
+    add_changed_since(parser)
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="cores to use: outer suites x xdist workers never exceed N "
+        "(default: the usable cores)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=positive_float,
+        metavar="SECONDS",
+        help="per-suite time limit (default: each sibling's test.timeout)",
+    )
+    parser.add_argument(
+        "--rerun-failed",
+        action="store_true",
+        help="only the siblings that failed, timed out or errored in the last run",
+    )
+    parser.add_argument(
+        "--fail-fast",
+        action="store_true",
+        help="start nothing new after a suite fails; running suites finish",
+    )
+    parser.add_argument(
+        "--allow-no-tests",
+        action="store_true",
+        help="a suite that collects no tests does not make the run fail",
+    )
+    parser.add_argument(
+        "--kill-grace",
+        type=positive_float,
+        default=DEFAULT_GRACE,
+        metavar="SECONDS",
+        help=f"after SIGTERM, wait this long before SIGKILL (default: {DEFAULT_GRACE:g})",
+    )
+    parser.add_argument(
+        "pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="passed to every suite's pytest"
+    )
+
+
+def select(args: argparse.Namespace, graph: Graph, selected: list[Sibling]) -> dict[str, str]:
+    """The siblings to run (name -> why), after --changed-since and --rerun-failed."""
+    ws = graph.workspace
+    reasons = {s.name: "selected" for s in selected}
+    if args.changed_since:
+        reasons = changed_since(graph, args.changed_since, selected)
+    if getattr(args, "rerun_failed", False):
+        again = set(history.rerun_names(ws.state_dir))
+        reasons = {
+            n: ("rerun: " + r if r != "selected" else "rerun: did not pass last time")
+            for n, r in reasons.items()
+            if n in again
+        }
+    return reasons
+
+
+def new_run_id() -> str:
+    return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
+
+
+def _run(args: argparse.Namespace) -> int:
+    graph, selected = load_selected(args)
+    ws = graph.workspace
+    reasons = select(args, graph, selected)
+    chosen = [s for s in selected if s.name in reasons]
+    extra = [a for a in args.pytest_args if a != "--"] if args.pytest_args else []
+    suites = build_suites(ws, chosen, reasons, timeout=args.timeout, extra_args=extra)
+    if not suites:
+        why = (
+            f"no sibling changed since {args.changed_since}"
+            if args.changed_since
+            else "nothing failed in the last run"
+            if args.rerun_failed
+            else "no Python sibling selected"
+        )
+        print(f"test-all: nothing to test: {why}")
+        return ExitCode.OK
+    present = [s for s in suites if s.skip_reason is None]
+    python = require_venv(ws)
+    jobs = args.jobs or usable_cores()
+    suites = order_suites(suites, history.load_durations(ws.state_dir))
+    runs_dir = ws.state_dir / history.RUNS
+    run_id = new_run_id()
+    options = RunOptions(
+        python=python,
+        venv=ws.venv,
+        run_dir=runs_dir / run_id,
+        run_id=run_id,
+        jobs=jobs,
+        fail_fast=args.fail_fast,
+        grace=args.kill_grace,
+        xdist=bool(present) and jobs > 1 and xdist_available(python),
+    )
+    handler = choose_handler(sys.stdout)
+    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    print(
+        f"test-all: {len(suites)} suites, {jobs} jobs, logs in {display_path(options.run_dir)}",
+        flush=True,
+    )
+    run = Runner(options, handler).run(suites)
+    close = getattr(handler, "close", None)
+    if close is not None:
+        close()
+    history.save_durations(ws.state_dir, run.results)
+    write_run_files(run, _extra(args, ws.name, started))
+    point_latest(runs_dir, run.run_dir)
+    print()
+    print(format_table(run.results, run.wall_seconds, run.jobs), end="")
+    print(f"summary: {display_path(run.run_dir / 'summary.json')}")
+    if run.interrupted:
+        print("test-all: interrupted; running suites were stopped", file=sys.stderr)
+    return run.exit_code(allow_no_tests=args.allow_no_tests)
+
+
+def _extra(args: argparse.Namespace, workspace: str, started: str) -> dict[str, object]:
+    return {
+        "workspace": workspace,
+        "started": started,
+        "changed_since": args.changed_since,
+        "rerun_failed": args.rerun_failed,
+        "fail_fast": args.fail_fast,
+    }
+
+
+COMMANDS = [
+    Command(
+        "test-all",
+        "run the selected siblings' test suites in parallel and summarize them",
+        _add_arguments,
+        _run,
+    )
+]

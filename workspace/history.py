@@ -1,0 +1,108 @@
+"""What earlier runs left behind: suite durations for scheduling, last results for reruns.
+
+``.wrknv/durations.json`` keeps, per sibling, the last measured duration and the xdist workers
+it ran with. The last run's results are read from ``.wrknv/runs/latest/summary.json``, the
+file test-all writes anyway, so there is one source for "what happened last time".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from workspace.config import display_path
+from workspace.errors import WorkspaceError
+from workspace.fsutil import atomic_write_text
+from workspace.runner import Status, SuiteResult
+
+DURATIONS = "durations.json"
+RUNS = "runs"
+LATEST = "latest"
+SUMMARY = "summary.json"
+# Statuses whose duration says how long the suite takes (an interrupted one does not).
+_MEASURED = frozenset({Status.PASSED, Status.FAILED, Status.NO_TESTS, Status.TIMEOUT})
+RERUN_STATUSES = frozenset({Status.FAILED, Status.TIMEOUT, Status.ERROR})
+
+
+def durations_file(state_dir: Path) -> Path:
+    return state_dir / DURATIONS
+
+
+def load_durations(state_dir: Path) -> dict[str, float]:
+    """Expected single-worker seconds per sibling; empty when there is no usable history.
+
+    A suite that ran with K xdist workers is expected to take about K times as long alone.
+    A damaged file is ignored: it only guides the order, and the next run rewrites it.
+    """
+    raw = _read_json(durations_file(state_dir))
+    entries = raw.get("siblings") if isinstance(raw, dict) else None
+    if not isinstance(entries, dict):
+        return {}
+    out: dict[str, float] = {}
+    for name, entry in entries.items():
+        if not isinstance(entry, dict):
+            continue
+        seconds, workers = entry.get("seconds"), entry.get("workers", 1)
+        if isinstance(seconds, (int, float)) and seconds >= 0 and isinstance(workers, int):
+            out[name] = float(seconds) * max(workers, 1)
+    return out
+
+
+def save_durations(state_dir: Path, results: Iterable[SuiteResult]) -> None:
+    """Merge this run's measured durations into the stored ones."""
+    path = durations_file(state_dir)
+    raw = _read_json(path)
+    entries = raw.get("siblings") if isinstance(raw, dict) else None
+    merged: dict[str, Any] = dict(entries) if isinstance(entries, dict) else {}
+    for r in results:
+        if r.status in _MEASURED and r.duration > 0:
+            merged[r.name] = {"seconds": round(r.duration, 3), "workers": r.workers}
+    text = json.dumps({"version": 1, "siblings": dict(sorted(merged.items()))}, indent=2)
+    atomic_write_text(path, text + "\n")
+
+
+def latest_run(state_dir: Path) -> Path:
+    return state_dir / RUNS / LATEST
+
+
+def last_statuses(state_dir: Path) -> dict[str, Status]:
+    """Each sibling's status in the last test-all run.
+
+    Raises WorkspaceError when there is no last run to read.
+    """
+    summary = latest_run(state_dir) / SUMMARY
+    raw = _read_json(summary)
+    if raw is None:
+        raise WorkspaceError(
+            f"no previous test-all run: {display_path(summary)} does not exist",
+            hint="run test-all once without --rerun-failed",
+        )
+    siblings = raw.get("siblings") if isinstance(raw, dict) else None
+    if not isinstance(siblings, list):
+        raise WorkspaceError(
+            f"{display_path(summary)}: not a test-all summary (no 'siblings' list)",
+            hint="run test-all once without --rerun-failed",
+        )
+    out: dict[str, Status] = {}
+    for entry in siblings:
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            try:
+                out[entry["name"]] = Status(entry.get("status"))
+            except ValueError:
+                continue
+    return out
+
+
+def rerun_names(state_dir: Path) -> list[str]:
+    """The siblings that failed, timed out or errored in the last run."""
+    return [n for n, s in last_statuses(state_dir).items() if s in RERUN_STATUSES]
+
+
+def _read_json(path: Path) -> Mapping[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
