@@ -1,0 +1,83 @@
+"""``lock``: record each sibling's HEAD in wrknv.lock; ``--check`` compares instead."""
+
+from __future__ import annotations
+
+import argparse
+
+from workspace import repos
+from workspace.cli import add_workspace_arguments, load_selected
+from workspace.commands import Command
+from workspace.commands.bootstrap import add_jobs_argument
+from workspace.config import display_path
+from workspace.errors import ExitCode, WorkspaceError
+from workspace.lockfile import read_lock, write_lock
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_workspace_arguments(parser)
+    add_jobs_argument(parser)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 and name each sibling whose HEAD differs from wrknv.lock",
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    graph, selected = load_selected(args)
+    ws = graph.workspace
+    lock = read_lock(ws)
+    if lock is None:
+        raise WorkspaceError(
+            f"{display_path(ws.lock_file)} does not exist", hint="run `nox -s lock` to write it"
+        )
+    checks = repos.check_lock(selected, lock, jobs=args.jobs)
+    bad = [c for c in checks if not c.ok]
+    for c in bad:
+        print(f"differs  {c.name}: {c.problem}")
+    print(
+        f"lock --check: {len(checks) - len(bad)} of {len(checks)} siblings match "
+        f"{display_path(ws.lock_file)}"
+    )
+    if bad:
+        print(
+            "hint: `nox -s bootstrap -- --locked` for missing ones; check out the locked "
+            "commits, or run `nox -s lock` to record the new ones"
+        )
+    return ExitCode.FAILED if bad else ExitCode.OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.check:
+        return _check(args)
+    graph, selected = load_selected(args)
+    ws = graph.workspace
+    old = read_lock(ws)
+    results = repos.collect_lock(selected, jobs=args.jobs)
+    for r in results:
+        for w in r.warnings:
+            print(f"warning  {r.name}: {w}")
+    problems = [r for r in results if r.problem]
+    if problems:
+        for r in problems:
+            print(f"cannot lock  {r.name}: {r.problem}")
+        print(f"lock: nothing written; {len(problems)} siblings cannot be locked")
+        return ExitCode.FAILED
+    entries = repos.merge_lock(old, [r.entry for r in results if r.entry], ws.names)
+    path = write_lock(ws, entries)
+    changed = [r.name for r in results if r.entry and (old is None or old.get(r.name) != r.entry)]
+    print(
+        f"lock: wrote {display_path(path)} ({len(entries)} siblings, "
+        f"{len(changed)} new or changed{': ' + ', '.join(changed) if changed else ''})"
+    )
+    return ExitCode.OK
+
+
+COMMANDS = [
+    Command(
+        "lock",
+        "write wrknv.lock with each sibling's commit (--check: compare, write nothing)",
+        _add_arguments,
+        _run,
+    )
+]

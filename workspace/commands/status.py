@@ -1,0 +1,121 @@
+"""``status``: one line per sibling; ``--json`` as data; ``--exit-code`` as a CI drift gate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from workspace import repos
+from workspace.cli import add_workspace_arguments, load_selected
+from workspace.commands import Command
+from workspace.commands.bootstrap import add_jobs_argument
+from workspace.errors import ExitCode
+from workspace.fsutil import write_output
+from workspace.lockfile import read_lock
+
+
+def _changes(s: repos.SiblingStatus) -> str:
+    if not s.dirty:
+        return "clean"
+    parts = []
+    if s.changed:
+        parts.append(f"{s.changed} changed")
+    if s.untracked:
+        parts.append(f"{s.untracked} untracked")
+    return ", ".join(parts)
+
+
+def _tracking(s: repos.SiblingStatus) -> str:
+    if s.ahead is None or s.behind is None:
+        return "no upstream"
+    if not (s.ahead or s.behind):
+        return "even"
+    return f"+{s.ahead} -{s.behind}"
+
+
+def _lock(s: repos.SiblingStatus, has_lock: bool) -> str:
+    if not has_lock:
+        return ""
+    if s.locked is None:
+        return "unlocked"
+    return "lock ok" if s.head == s.locked else "lock differs"
+
+
+def format_status(states: Sequence[repos.SiblingStatus], has_lock: bool) -> str:
+    width = max((len(s.name) for s in states), default=0)
+    lines = []
+    for s in states:
+        if s.presence in (repos.Presence.MISSING, repos.Presence.NOT_GIT):
+            lines.append(f"{s.name:<{width}}  {s.presence.value}")
+            continue
+        origin = "origin ok" if not any(d.startswith("origin") for d in s.drift) else "origin!"
+        cells = [
+            f"{s.name:<{width}}",
+            f"{s.presence.value:<7}",
+            f"{s.branch or '(detached)':<16}",
+            (s.head or "(no commit)")[:10],
+            f"{_changes(s):<22}",
+            f"{_tracking(s):<11}",
+            _lock(s, has_lock),
+            origin,
+        ]
+        lines.append("  ".join(c for c in cells if c).rstrip())
+        lines += [f"{'':<{width}}  ! {d}" for d in s.drift]
+    drifted = sum(1 for s in states if s.drift)
+    missing = sum(1 for s in states if s.presence is repos.Presence.MISSING)
+    dirty = sum(1 for s in states if s.dirty)
+    lines.append(
+        f"{len(states)} siblings: {missing} missing, {dirty} dirty, "
+        f"{drifted} differ from wrknv.toml{' or wrknv.lock' if has_lock else ''}"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_workspace_arguments(parser)
+    add_jobs_argument(parser)
+    parser.add_argument(
+        "--json",
+        nargs="?",
+        const=Path("-"),
+        type=Path,
+        metavar="FILE",
+        help="print the status as JSON (to FILE if given; '-' or nothing: stdout)",
+    )
+    parser.add_argument(
+        "--exit-code",
+        action="store_true",
+        help="exit 1 when any sibling is missing or differs from wrknv.toml or wrknv.lock",
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    graph, selected = load_selected(args)
+    ws = graph.workspace
+    lock = read_lock(ws)
+    states = repos.status(selected, lock, jobs=args.jobs)
+    if args.json is not None:
+        data = {
+            "workspace": ws.name,
+            "lock": str(ws.lock_file) if lock is not None else None,
+            "drift": any(s.drift for s in states),
+            "siblings": [s.to_json() for s in states],
+        }
+        write_output(args.json, json.dumps(data, indent=2) + "\n")
+    else:
+        print(format_status(states, lock is not None), end="")
+    if args.exit_code and any(s.drift for s in states):
+        return ExitCode.FAILED
+    return ExitCode.OK
+
+
+COMMANDS = [
+    Command(
+        "status",
+        "show each sibling: present, branch, changes, ahead/behind, lock and origin",
+        _add_arguments,
+        _run,
+    )
+]

@@ -1,0 +1,35 @@
+"""``update``: fetch every present sibling and fast-forward it; never reset, rebase or stash."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from workspace import repos
+from workspace.cli import add_workspace_arguments, load_selected
+from workspace.commands import Command
+from workspace.commands.bootstrap import add_jobs_argument, live_printer, summarize
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_workspace_arguments(parser)
+    add_jobs_argument(parser)
+
+
+def _run(args: argparse.Namespace) -> int:
+    _, selected = load_selected(args)
+    start = time.monotonic()
+    results = repos.update(
+        selected, jobs=args.jobs, on_event=live_printer(selected, [s.name for s in selected])
+    )
+    return summarize("update", results, time.monotonic() - start, args.jobs)
+
+
+COMMANDS = [
+    Command(
+        "update",
+        "fetch each sibling and fast-forward it (dirty or diverged ones are skipped)",
+        _add_arguments,
+        _run,
+    )
+]
