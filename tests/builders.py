@@ -124,3 +124,79 @@ def write_config(root: Path, text: str, name: str = "wrknv.toml") -> Path:
     path = root / name
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return path
+
+
+def env_workspace(base: Path) -> Path:
+    """A workspace of four sibling packages for real uv installs; returns its wrknv.toml.
+
+    Three layers and three build backends; ``core`` has an extra and a dev group that needs
+    ``kit`` (which needs ``core`` at runtime: a dev-only cycle); ``app`` asks for ``core[fast]``
+    and names ``kit`` in a dependency group by a GitHub URL, which must never be fetched;
+    ``acme-cty`` is the namespace package ``acme.cty``. Only pytest (and iniconfig, which
+    pytest needs anyway) and the build backends come from the index.
+    """
+    make_package(
+        base / "core",
+        "core",
+        "0.3.1",
+        optional={"fast": ["iniconfig"]},
+        groups={"dev": ["kit", "pytest"]},
+        backend="setuptools",
+    )
+    write_files(base / "core", {"src/core/__init__.py": "def answer():\n    return 1\n"})
+    make_package(base / "kit", "kit", "0.2.0", dependencies=["core>=0.3"], backend="hatchling")
+    make_package(base / "acme-cty", "acme-cty", "1.0.0", module="acme.cty", backend="setuptools")
+    make_package(
+        base / "app",
+        "app",
+        "1.0.0",
+        dependencies=["core[fast]>=0.3", "acme-cty"],
+        groups={"test": ["kit @ git+https://github.com/example/kit.git", "pytest"]},
+        backend="flit",
+    )
+    write_files(
+        base / "app",
+        {
+            "src/app/__init__.py": '"""app"""\n__version__ = "1.0.0"\n\n'
+            "def answer():\n    import core\n    return core.answer()\n"
+        },
+    )
+    for name in ("core", "kit", "acme-cty", "app"):
+        init_repo(base / name)
+    init_repo(base / "notes", {"README.md": "notes\n"})
+    remotes = (base / "remotes").as_uri()
+    root = base / "ws"
+    root.mkdir()
+    return write_config(
+        root,
+        f"""
+        [workspace]
+        name = "envtest"
+        url_base = "{remotes}"
+        layers = ["base", "kit", "apps"]
+
+        [workspace.test]
+        xdist = false
+
+        [[siblings]]
+        name = "core"
+        layer = "base"
+
+        [[siblings]]
+        name = "kit"
+        layer = "kit"
+
+        [[siblings]]
+        name = "acme-cty"
+        layer = "kit"
+
+        [[siblings]]
+        name = "app"
+        layer = "apps"
+
+        [[siblings]]
+        name = "notes"
+        layer = "apps"
+        python_package = false
+        """,
+    )
