@@ -131,7 +131,7 @@ def validate(session: nox.Session) -> None:
 )
 def test(session: nox.Session, sibling: str) -> None:
     """Run one sibling's tests in the shared venv (posargs go to pytest)."""
-    _workspace(session, "test", sibling)
+    _workspace(session, "test", sibling, "--")
 
 
 @nox.session(name="test-all", venv_backend="none")

@@ -17,10 +17,15 @@ from workspace.graph import Graph, build
 from workspace.selection import Selection, add_selection_arguments
 
 
-def commands() -> dict[str, Command]:
+def commands(verb: str | None = None) -> dict[str, Command]:
+    """The verbs, found in workspace/commands. A verb lives in the module of its name
+    (``test-all`` in ``test_all.py``), so running one imports only that module."""
+    modules = [info.name for info in pkgutil.iter_modules(workspace.commands.__path__)]
+    if verb is not None and verb.replace("-", "_") in modules:
+        modules = [verb.replace("-", "_")]
     found: dict[str, Command] = {}
-    for info in pkgutil.iter_modules(workspace.commands.__path__):
-        module = importlib.import_module(f"workspace.commands.{info.name}")
+    for name in modules:
+        module = importlib.import_module(f"workspace.commands.{name}")
         for command in getattr(module, "COMMANDS", ()):
             found[command.name] = command
     return dict(sorted(found.items()))
@@ -50,13 +55,13 @@ def load_selected(args: argparse.Namespace) -> tuple[Graph, list[config.Sibling]
     return graph, Selection.from_args(args).apply(graph)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m workspace",
         description="Develop many sibling repositories as one workspace.",
     )
     sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
-    for command in commands().values():
+    for command in commands(verb).values():
         p = sub.add_parser(command.name, help=command.help, description=command.help)
         command.add_arguments(p)
         p.set_defaults(run=command.run)
@@ -64,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv[0] if argv and not argv[0].startswith("-") else None)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
