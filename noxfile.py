@@ -67,7 +67,11 @@ def _workspace(session: nox.Session, verb: str, *args: str) -> None:
 def tests(session: nox.Session) -> None:
     """Run this project's own test suite (posargs go to pytest)."""
     session.install("-e", ".", "--group", "test")
-    session.run("pytest", *(session.posargs or ["-n", "auto"]))
+    args = session.posargs or ["-n", "auto"]
+    if not session.posargs and session.python != CURRENT:
+        # The slow tests exercise git, uv and pytest, not the interpreter: once is enough.
+        args = [*args, "-m", "not slow"]
+    session.run("pytest", *args)
 
 
 @nox.session
