@@ -1,0 +1,402 @@
+"""The bundled demo: local git remotes made from examples/demo, and a config pointing at them.
+
+``python -m workspace demo`` (``nox -s demo``) shows the whole pipeline without the network:
+each package under ``examples/demo/`` becomes a git repository in ``<dir>/remotes/<name>``,
+``<dir>/workspace/wrknv.toml`` points the siblings at those remotes (``file://`` URLs) with
+checkouts in ``<dir>/<name>``, and the normal verbs run on that config, one after another.
+Nothing here is special to the demo except where the repositories come from.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from workspace import config
+from workspace.config import Sibling, TestSettings, Workspace, display_path
+from workspace.errors import ExitCode, GitError, WorkspaceError
+from workspace.fsutil import atomic_write_text
+from workspace.graph import build
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_DIR = PROJECT_ROOT / "examples" / "demo"
+DEFAULT_DIR = PROJECT_ROOT / ".demo"
+MARKER = ".wrknv-demo"  # written into the demo directory: only such a directory is ever removed
+STEPS = ("bootstrap", "setup", "validate", "test-all")
+BRANCH = "main"
+
+# What a package directory may hold after someone ran its tests in place; never copied.
+_IGNORED = (
+    "__pycache__",
+    "*.pyc",
+    "*.egg-info",
+    ".pytest_cache",
+    ".venv",
+    "build",
+    "dist",
+    ".git",
+)
+# A fixed identity and no signing or hooks: the demo must commit on a machine with no git
+# configuration at all, and must not be stopped by the user's global hooks or signing setup.
+_GIT_CONFIG = (
+    "-c",
+    "user.name=provide-workspace demo",
+    "-c",
+    "user.email=demo@example.invalid",
+    "-c",
+    "commit.gpgsign=false",
+    "-c",
+    "core.autocrlf=false",
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the demo keeps its remotes, its workspace config and its checkouts."""
+
+    dir: Path
+
+    @property
+    def remotes(self) -> Path:
+        return self.dir / "remotes"
+
+    @property
+    def workspace(self) -> Path:
+        return self.dir / "workspace"
+
+    @property
+    def config_file(self) -> Path:
+        return self.workspace / config.CONFIG_NAME
+
+    def remote(self, name: str) -> Path:
+        return self.remotes / name
+
+
+class RemoteStatus(str, Enum):
+    CREATED = "created"
+    UPDATED = "updated"  # the example changed since the last run: a new commit
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class RemoteResult:
+    name: str
+    path: Path
+    status: RemoteStatus
+    commit: str
+
+
+class StepStatus(str, Enum):
+    OK = "ok"
+    FAILED = "failed"
+    NOT_RUN = "not run"  # an earlier step failed
+
+
+@dataclass(frozen=True)
+class StepResult:
+    name: str
+    status: StepStatus
+    code: int | None = None
+    duration: float = 0.0
+
+
+StepRunner = Callable[[Sequence[str]], int]
+
+
+# --------------------------------------------------------------------------- the directory
+
+
+def prepare_dir(layout: Layout, *, clean: bool) -> bool:
+    """Make the demo directory (starting over when ``clean``); True when it was made anew.
+
+    Only a directory holding the demo's marker file is ever removed or reused, so a mistyped
+    ``--dir`` cannot wipe or litter someone's files.
+    """
+    path = layout.dir
+    marked = (path / MARKER).is_file()
+    if path.exists() and not path.is_dir():
+        raise WorkspaceError(
+            f"{display_path(path)}: not a directory", hint="choose another place with --dir"
+        )
+    if path.is_dir() and not marked and any(path.iterdir()):
+        raise WorkspaceError(
+            f"{display_path(path)}: not empty, and not made by the demo",
+            hint="choose a new or empty directory with --dir",
+        )
+    if clean and marked:
+        shutil.rmtree(path)
+    fresh = not (path / MARKER).is_file()
+    path.mkdir(parents=True, exist_ok=True)
+    (path / MARKER).write_text(
+        "Made by `python -m workspace demo`; `--clean` removes this whole directory.\n",
+        encoding="utf-8",
+    )
+    return fresh
+
+
+# --------------------------------------------------------------------------- the example
+
+
+def load_example(source: Path = EXAMPLE_DIR) -> Workspace:
+    """The demo's own wrknv.toml, read in place (its siblings are the plain example folders)."""
+    file = source / config.CONFIG_NAME
+    if not file.is_file():
+        raise WorkspaceError(
+            f"{display_path(file)}: no such file",
+            hint="the demo runs from a clone of provide-workspace, which has examples/demo/",
+        )
+    example = config.load(file)
+    missing = [s.name for s in example.siblings if not (s.path / "pyproject.toml").is_file()]
+    if missing:
+        raise WorkspaceError(
+            f"{display_path(file)}: no package folder for {', '.join(missing)}",
+            hint=f"each sibling needs {display_path(source)}/<name>/pyproject.toml",
+        )
+    return example
+
+
+def example_mermaid(source: Path = EXAMPLE_DIR) -> str:
+    """The Mermaid flowchart of the demo, as ``graph --mermaid -`` prints it for that config."""
+    graph = build(load_example(source))
+    graph.check()
+    return graph.to_mermaid()
+
+
+# --------------------------------------------------------------------------- remotes
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *_GIT_CONFIG, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+    )
+
+
+def _git_ok(cwd: Path, *args: str) -> str:
+    proc = _git(cwd, *args)
+    if proc.returncode:
+        last = (proc.stderr.strip().splitlines() or ["(no message)"])[-1]
+        raise GitError(
+            f"{display_path(cwd)}: git {args[0]} failed: {last}",
+            hint="the demo's remotes are scratch copies: rerun with --clean",
+        )
+    return proc.stdout.strip()
+
+
+def _replace_tree(source: Path, target: Path) -> None:
+    """Make ``target`` hold exactly the files of ``source`` (keeping ``target/.git``)."""
+    for entry in target.iterdir():
+        if entry.name == ".git":
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(*_IGNORED), dirs_exist_ok=True)
+
+
+def sync_remote(source: Path, remote: Path) -> RemoteResult:
+    """Copy ``source`` into the git repository ``remote``; commit only when something changed."""
+    name = remote.name
+    created = not (remote / ".git").is_dir()
+    if created:
+        if remote.exists():
+            shutil.rmtree(remote)  # half-made by an interrupted run, inside the demo directory
+        remote.mkdir(parents=True)
+        _git_ok(remote, "init", "-q")
+        _git_ok(remote, "symbolic-ref", "HEAD", f"refs/heads/{BRANCH}")
+    _replace_tree(source, remote)
+    # --force: the copy is exact, whatever the user's global excludes say.
+    _git_ok(remote, "add", "--all", "--force", "--", ".")
+    changed = _git(remote, "diff", "--cached", "--quiet").returncode != 0
+    if created or changed:
+        message = f"demo: {name} from examples/demo" if created else f"demo: {name} changed"
+        _git_ok(remote, "commit", "-q", "--no-verify", "--allow-empty", "-m", message)
+    status = (
+        RemoteStatus.CREATED
+        if created
+        else RemoteStatus.UPDATED
+        if changed
+        else RemoteStatus.UNCHANGED
+    )
+    return RemoteResult(name, remote, status, _git_ok(remote, "rev-parse", "HEAD"))
+
+
+def sync_remotes(example: Workspace, layout: Layout) -> list[RemoteResult]:
+    return [sync_remote(s.path, layout.remote(s.name)) for s in example.siblings]
+
+
+# --------------------------------------------------------------------------- the config
+
+
+def _toml(value: object) -> str:
+    """A TOML value for the few types a config holds (JSON strings are TOML basic strings)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def _test_lines(test: TestSettings) -> list[str]:
+    lines = [f"args = {_toml(test.args)}"]
+    if test.timeout is not None:
+        lines.append(f"timeout = {_toml(test.timeout)}")
+    lines.append(f"xdist = {_toml(test.xdist)}")
+    return lines
+
+
+def _test_inline(test: TestSettings) -> str:
+    return "{ " + ", ".join(_test_lines(test)) + " }"
+
+
+def _sibling_lines(sib: Sibling, layout: Layout, base: TestSettings) -> list[str]:
+    lines = ["[[siblings]]", f"name = {_toml(sib.name)}"]
+    if sib.layer is not None:
+        lines.append(f"layer = {_toml(sib.layer)}")
+    lines.append(f"repo = {_toml(layout.remote(sib.name).resolve().as_uri())}")
+    lines.append(f"path = {_toml('../' + sib.name)}")
+    if sib.revision is not None:
+        lines.append(f"revision = {_toml(sib.revision)}")
+    for key in ("depends_on", "tags", "extras"):
+        values = getattr(sib, key)
+        if values:
+            lines.append(f"{key} = {_toml(values)}")
+    if sib.dependency_groups is not None:
+        lines.append(f"dependency_groups = {_toml(sib.dependency_groups)}")
+    if not sib.python_package:
+        lines.append("python_package = false")
+    if sib.test != base:
+        lines.append(f"test = {_test_inline(sib.test)}")
+    return lines
+
+
+def render_config(example: Workspace, layout: Layout) -> str:
+    """The demo's wrknv.toml: the example's settings, repos at the local remotes."""
+    ws = example
+    try:
+        venv = ws.venv.relative_to(ws.root).as_posix()
+    except ValueError:
+        venv = ".venv"
+    lines = [
+        f"# Written by `python -m workspace demo` from {config.CONFIG_NAME} in examples/demo/.",
+        "# It is rewritten on every run: change the example, not this file.",
+        "",
+        "[workspace]",
+        f"name = {_toml(ws.name)}",
+    ]
+    if ws.description:
+        lines.append(f"description = {_toml(ws.description)}")
+    if ws.python is not None:
+        lines.append(f"python = {_toml(str(ws.python))}")
+    lines += [f"venv = {_toml(venv)}", 'siblings_dir = ".."']
+    if ws.layers:
+        lines.append(f"layers = {_toml(ws.layers)}")
+    lines += ["", "[workspace.test]", *_test_lines(ws.test)]
+    for sib in ws.siblings:
+        lines += ["", *_sibling_lines(sib, layout, ws.test)]
+    return "\n".join(lines) + "\n"
+
+
+def write_config(example: Workspace, layout: Layout) -> bool:
+    """Write the demo config when its text changed; True when written. Validates it first."""
+    text = render_config(example, layout)
+    target = layout.config_file
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        return False
+    atomic_write_text(target, text)
+    config.load(target)  # a config the demo writes must pass the normal validation
+    return True
+
+
+# --------------------------------------------------------------------------- the steps
+
+
+def step_argv(verb: str, layout: Layout) -> list[str]:
+    return [verb, "--config", str(layout.config_file)]
+
+
+def missing_verbs(available: Sequence[str], steps: Sequence[str] = STEPS) -> list[str]:
+    return [s for s in steps if s not in available]
+
+
+def run_steps(
+    steps: Sequence[str],
+    layout: Layout,
+    runner: StepRunner,
+    on_start: Callable[[str, list[str]], None] | None = None,
+) -> Iterator[StepResult]:
+    """Run each verb on the demo config in turn; after a failure, the rest are NOT_RUN.
+
+    A generator, so that the caller can print each result as soon as its step ends;
+    ``on_start`` hears of each step (verb and arguments) just before it runs.
+    """
+    failed = False
+    for verb in steps:
+        if failed:
+            yield StepResult(verb, StepStatus.NOT_RUN)
+            continue
+        if on_start is not None:
+            on_start(verb, step_argv(verb, layout))
+        start = time.monotonic()
+        try:
+            code = int(runner(step_argv(verb, layout)))
+        except SystemExit as exc:  # argparse rejecting the arguments
+            code = exc.code if isinstance(exc.code, int) else ExitCode.USAGE
+        status = StepStatus.OK if code == ExitCode.OK else StepStatus.FAILED
+        failed = status is StepStatus.FAILED
+        yield StepResult(verb, status, code, time.monotonic() - start)
+
+
+def exit_code(results: Sequence[StepResult]) -> int:
+    """The first failed step's own exit code, else OK."""
+    for result in results:
+        if result.status is StepStatus.FAILED:
+            return result.code or ExitCode.FAILED
+    return ExitCode.OK
+
+
+# --------------------------------------------------------------------------- the docs diagram
+
+DIAGRAM_BEGIN = "<!-- demo-graph:begin (generated by docs/_gen_graph.py; do not edit) -->"
+DIAGRAM_END = "<!-- demo-graph:end -->"
+
+
+def replace_diagram(text: str, diagram: str) -> str:
+    """``text`` with the fenced Mermaid block between the markers replaced by ``diagram``."""
+    start = text.find(DIAGRAM_BEGIN)
+    end = text.find(DIAGRAM_END)
+    if start < 0 or end < start:
+        raise WorkspaceError(
+            "no demo graph markers in the page", hint=f"add {DIAGRAM_BEGIN} and {DIAGRAM_END}"
+        )
+    block = f"{DIAGRAM_BEGIN}\n```mermaid\n{diagram}```\n"
+    return text[:start] + block + text[end:]
+
+
+def diagram_in(text: str) -> str:
+    """The Mermaid source between the markers (what :func:`replace_diagram` wrote)."""
+    start = text.find(DIAGRAM_BEGIN)
+    end = text.find(DIAGRAM_END)
+    if start < 0 or end < start:
+        raise WorkspaceError("no demo graph markers in the page")
+    block = text[start + len(DIAGRAM_BEGIN) : end].strip("\n")
+    prefix, suffix = "```mermaid\n", "```"
+    if not (block.startswith(prefix) and block.endswith(suffix)):
+        raise WorkspaceError("the demo graph markers do not hold one ```mermaid block")
+    return block[len(prefix) : -len(suffix)]
