@@ -1,0 +1,85 @@
+"""Stored durations and the last run's results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workspace import history
+from workspace.errors import WorkspaceError
+from workspace.runner import Status, SuiteResult
+
+
+def res(name: str, status: Status, duration: float, workers: int = 1) -> SuiteResult:
+    return SuiteResult(name=name, status=status, duration=duration, workers=workers)
+
+
+def test_durations_round_trip_and_merge(tmp_path: Path) -> None:
+    assert history.load_durations(tmp_path) == {}
+    history.save_durations(
+        tmp_path,
+        [
+            res("a", Status.PASSED, 2.0),
+            res("b", Status.FAILED, 3.0, workers=2),
+            res("c", Status.NOT_RUN, 0.0),
+            res("d", Status.ERROR, 9.0),  # interrupted: says nothing about its length
+        ],
+    )
+    assert history.load_durations(tmp_path) == {"a": 2.0, "b": 6.0}
+    history.save_durations(tmp_path, [res("a", Status.TIMEOUT, 5.0)])
+    assert history.load_durations(tmp_path) == {"a": 5.0, "b": 6.0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not json",
+        "[]",
+        '{"siblings": []}',
+        '{"siblings": {"a": "fast"}}',
+        '{"siblings": {"a": {"seconds": -1}}}',
+        '{"siblings": {"a": {"seconds": "1"}}}',
+    ],
+)
+def test_damaged_durations_are_ignored(tmp_path: Path, text: str) -> None:
+    (tmp_path / "durations.json").write_text(text)
+    assert history.load_durations(tmp_path) == {}
+
+
+def write_latest(state: Path, siblings: object) -> None:
+    run = state / "runs" / "r1"
+    run.mkdir(parents=True)
+    (run / "summary.json").write_text(json.dumps({"siblings": siblings}))
+    (state / "runs" / "latest").symlink_to("r1")
+
+
+def test_rerun_names_are_the_ones_that_did_not_pass(tmp_path: Path) -> None:
+    write_latest(
+        tmp_path,
+        [
+            {"name": "a", "status": "passed"},
+            {"name": "b", "status": "failed"},
+            {"name": "c", "status": "timeout"},
+            {"name": "d", "status": "error"},
+            {"name": "e", "status": "no-tests"},
+            {"name": "f", "status": "bogus"},
+        ],
+    )
+    assert history.rerun_names(tmp_path) == ["b", "c", "d"]
+    assert history.last_statuses(tmp_path)["e"] is Status.NO_TESTS
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (None, "no previous test-all run"),
+        ({"siblings": "x"}, "not a test-all summary"),
+    ],
+)
+def test_no_usable_last_run(tmp_path: Path, setup: object, message: str) -> None:
+    if setup is not None:
+        write_latest(tmp_path, "x")
+    with pytest.raises(WorkspaceError, match=message):
+        history.rerun_names(tmp_path)

@@ -1,0 +1,219 @@
+"""summary.json, merged JUnit, the end table, and the progress handlers."""
+
+from __future__ import annotations
+
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from workspace.errors import WorkspaceError
+from workspace.report import (
+    GitHubReporter,
+    LineReporter,
+    LiveBoard,
+    choose_handler,
+    format_table,
+    junit_for_results,
+    point_latest,
+    read_summary,
+    result_from_data,
+    sibling_data,
+    summary_data,
+    write_run_files,
+)
+from workspace.runner import (
+    Counts,
+    RunResult,
+    Status,
+    SuiteFinished,
+    SuiteResult,
+    SuiteStarted,
+    Tick,
+)
+
+PYTEST_JUNIT = """<?xml version="1.0" encoding="utf-8"?>
+<testsuites><testsuite name="pytest" errors="0" failures="1" skipped="0" tests="2">
+<testcase classname="tests.test_a" name="test_ok" time="0.1"/>
+<testcase classname="tests.test_a" name="test_bad" time="0.1"><failure message="boom"/></testcase>
+</testsuite></testsuites>
+"""
+
+
+def make_run(tmp_path: Path) -> RunResult:
+    run_dir = tmp_path / "run"
+    (run_dir / "alpha").mkdir(parents=True)
+    (run_dir / "alpha" / "junit.xml").write_text(PYTEST_JUNIT)
+    (run_dir / "alpha.log").write_text("$ pytest\nFAILED test_bad\n")
+    results = (
+        SuiteResult(
+            "alpha",
+            Status.FAILED,
+            1,
+            4.0,
+            Counts(1, 1, 0, 0),
+            "changed: 1 commit since main",
+            run_dir / "alpha.log",
+            run_dir / "alpha" / "junit.xml",
+            1,
+            ("python", "-m", "pytest"),
+        ),
+        SuiteResult("beta", Status.TIMEOUT, -15, 9.0, reason="timed out after 9s", workers=2),
+        SuiteResult("gamma", Status.NOT_RUN, reason="--fail-fast: alpha failed"),
+    )
+    return RunResult("r1", run_dir, 2, 10.0, results)
+
+
+def test_summary_has_the_documented_shape(tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    data = summary_data(run)
+    assert data["jobs"] == 2
+    assert data["wall_seconds"] == 10.0
+    assert data["lower_bound_seconds"] == pytest.approx(max(9.0, (4.0 + 18.0) / 2))
+    alpha = data["siblings"][0]
+    assert alpha == {
+        "name": "alpha",
+        "status": "failed",
+        "returncode": 1,
+        "duration_seconds": 4.0,
+        "tests": {"passed": 1, "failed": 1, "skipped": 0, "errors": 0},
+        "selected_because": "changed: 1 commit since main",
+        "log": "alpha.log",
+        "junit": "alpha/junit.xml",
+        "workers": 1,
+        "command": ["python", "-m", "pytest"],
+        "reason": None,
+    }
+    assert data["siblings"][2]["returncode"] is None
+    json.dumps(data)  # serializable
+
+
+def test_summary_entries_round_trip(tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    for r in run.results:
+        assert result_from_data(sibling_data(r, run.run_dir), run.run_dir) == r
+
+
+def test_merged_junit_prefixes_test_names_and_covers_every_suite(tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    root = ET.fromstring(junit_for_results(run.results))
+    cases = [(c.get("classname"), c.get("name")) for c in root.iter("testcase")]
+    assert cases == [
+        ("alpha.tests.test_a", "test_ok"),
+        ("alpha.tests.test_a", "test_bad"),
+        ("beta", "timeout"),
+        ("gamma", "not-run"),
+    ]
+    assert [s.get("name") for s in root.iter("testsuite")] == ["alpha", "beta", "gamma"]
+    assert root.get("tests") == "4"
+    assert root.get("failures") == "1"
+    assert root.get("errors") == "1"
+
+
+def test_write_run_files_and_latest_link(tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    write_run_files(run, {"workspace": "demo"})
+    assert read_summary(run.run_dir)["workspace"] == "demo"
+    point_latest(tmp_path, run.run_dir)
+    point_latest(tmp_path, run.run_dir)  # replacing an existing link works
+    assert (tmp_path / "latest").resolve() == run.run_dir.resolve()
+
+
+def test_table_sorted_by_duration_with_bound_and_ratio(tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    text = format_table(run.results, run.wall_seconds, run.jobs)
+    rows = [line.split()[0] for line in text.splitlines()[2:5]]
+    assert rows == ["beta", "alpha", "gamma"]
+    assert "lower bound 11.0s" in text
+    assert "ratio 0.91" in text
+    assert "timeout: beta: timed out after 9s" in text
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no summary.json"),
+        ("{", "not valid JSON"),
+        ('{"jobs": 1}', "not a test-all summary"),
+        ('{"siblings": [{"name": "a", "status": "great"}]}', "siblings[0]"),
+        ('{"siblings": [{"status": "passed"}]}', "siblings[0]"),
+    ],
+)
+def test_read_summary_rejects_what_it_cannot_merge(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    if content is not None:
+        (tmp_path / "summary.json").write_text(content)
+    with pytest.raises(WorkspaceError, match=message.replace("[", r"\[")):
+        read_summary(tmp_path)
+
+
+def test_line_reporter_prints_one_line_per_start_and_end(tmp_path: Path) -> None:
+    out = io.StringIO()
+    run = make_run(tmp_path)
+    handler = LineReporter(out)
+    handler(SuiteStarted("alpha", 1, 3, 2, ("pytest",), tmp_path / "a.log"))
+    handler(Tick((("alpha", 1.0),), 0, 0, 3, 1.0))
+    handler(SuiteFinished(run.results[0], 1, 3))
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "[1/3] start    alpha with 2 xdist workers",
+        "[1/3] failed   alpha in 4.0s: 1 passed, 1 failed, 0 skipped",
+    ]
+
+
+def test_github_reporter_groups_output_and_prints_failures_in_full(tmp_path: Path) -> None:
+    out = io.StringIO()
+    run = make_run(tmp_path)
+    (tmp_path / "ok.log").write_text("all good\n")
+    passed = SuiteResult("ok", Status.PASSED, 0, 1.0, log=tmp_path / "ok.log")
+    handler = GitHubReporter(out)
+    handler(SuiteFinished(passed, 1, 2))
+    handler(SuiteFinished(run.results[0], 2, 2))
+    text = out.getvalue()
+    assert text.startswith("::group::[1/2] passed   ok")
+    assert "all good\n::endgroup::\n" in text
+    failed_part = text.split("::endgroup::\n", 1)[1]
+    assert failed_part.startswith("::error title=alpha failed::")
+    assert "FAILED test_bad" in failed_part
+    assert "::group::" not in failed_part
+
+
+def test_live_board_redraws_in_place(tmp_path: Path) -> None:
+    out = io.StringIO()
+    board = LiveBoard(out, max_rows=1)
+    board(Tick((("a", 1.0), ("b", 2.0)), 0, 0, 3, 2.0))
+    first = out.getvalue()
+    assert first.splitlines() == [
+        "running 2, done 0/3, failed 0, elapsed 2.0s",
+        "  b  2.0s",
+        "  ... and 1 more",
+    ]
+    board(SuiteFinished(SuiteResult("a", Status.PASSED, 0, 1.0), 1, 3))
+    second = out.getvalue()[len(first) :]
+    assert second.startswith("\x1b[3F\x1b[J[1/3] passed   a in 1.0s")
+    assert "running 1, done 0/3" in second
+    board.close()
+    assert out.getvalue().endswith("\x1b[J")
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("tty", "env", "kind"),
+    [
+        (False, {}, LineReporter),
+        (True, {}, LiveBoard),
+        (True, {"TERM": "dumb"}, LineReporter),
+        (True, {"GITHUB_ACTIONS": "true"}, GitHubReporter),
+        (False, {"GITHUB_ACTIONS": "true"}, GitHubReporter),
+    ],
+)
+def test_choose_handler(tty: bool, env: dict[str, str], kind: type) -> None:
+    out = _Tty() if tty else io.StringIO()
+    assert isinstance(choose_handler(out, env), kind)
