@@ -1,0 +1,200 @@
+"""setup with real uv on small sibling packages in tmp_path (see builders.env_workspace)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.builders import env_workspace
+from workspace import checks, env
+from workspace.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not installed"),
+]
+
+
+def _git_identity(mp: pytest.MonkeyPatch, home: Path) -> None:
+    mp.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
+    mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for role in ("AUTHOR", "COMMITTER"):
+        mp.setenv(f"GIT_{role}_NAME", "Test")
+        mp.setenv(f"GIT_{role}_EMAIL", "test@example.invalid")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One workspace, set up once for the module; tests that change it put it back."""
+    base = tmp_path_factory.mktemp("setup-ws")
+    with pytest.MonkeyPatch.context() as mp:
+        _git_identity(mp, base)
+        config = env_workspace(base)
+        assert main(["setup", "--config", str(config)]) == 0
+        yield config
+
+
+def venv_of(config: Path) -> Path:
+    return config.parent / ".venv"
+
+
+def run_python(config: Path, code: str) -> str:
+    proc = subprocess.run(
+        [str(env.venv_python(venv_of(config))), "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return proc.stdout.strip()
+
+
+def setup_cli(config: Path, *args: str) -> int:
+    return main(["setup", "--config", str(config), *args])
+
+
+def test_every_python_sibling_is_editable_from_its_checkout(built: Path) -> None:
+    dists = checks.installed_dists(env.site_packages(venv_of(built)))
+    base = built.parent.parent
+    for name in ("core", "kit", "acme-cty", "app"):
+        dist = dists[name]  # type: ignore[index]
+        assert dist.editable, name
+        assert dist.url_path == base / name
+    assert "notes" not in dists
+
+
+def test_git_url_requirement_on_a_sibling_never_leaves_the_machine(built: Path) -> None:
+    pins = (built.parent / ".wrknv" / "setup" / "pins.txt").read_text()
+    assert "github" not in pins
+    assert f"-e {built.parent.parent / 'kit'}" in pins
+    run_python(built, "import kit, acme.cty")
+
+
+def test_extras_asked_by_a_sibling_are_installed(built: Path) -> None:
+    overrides = (built.parent / ".wrknv" / "setup" / "overrides.txt").read_text()
+    assert f"-e {built.parent.parent / 'core'}[fast]" in overrides.splitlines()
+    run_python(built, "import iniconfig")
+
+
+def test_a_change_below_is_live_above_without_reinstall(built: Path) -> None:
+    init = built.parent.parent / "core" / "src" / "core" / "__init__.py"
+    before = init.read_text()
+    try:
+        assert run_python(built, "import app; print(app.answer())") == "1"
+        init.write_text("def answer():\n    return 2\n")
+        assert run_python(built, "import app; print(app.answer())") == "2"
+    finally:
+        init.write_text(before)
+
+
+def test_rerun_with_nothing_changed_does_nothing(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stamp = env.read_fingerprint(venv_of(built))
+    capsys.readouterr()
+    assert setup_cli(built) == 0
+    assert "is up to date" in capsys.readouterr().out
+    assert env.read_fingerprint(venv_of(built)) == stamp
+
+
+def test_failed_resolution_leaves_the_previous_venv(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pyproject = built.parent.parent / "core" / "pyproject.toml"
+    before = pyproject.read_text()
+    stamp = env.read_fingerprint(venv_of(built))
+    try:
+        pyproject.write_text(
+            before.replace("dependencies = []", 'dependencies = ["iniconfig>=999"]')
+        )
+        capsys.readouterr()
+        assert setup_cli(built) == 1
+        err = capsys.readouterr().err
+        assert "iniconfig" in err  # uv's explanation
+        assert "does not resolve" in err
+        assert "is unchanged" in err
+        assert run_python(built, "import app; print(app.answer())") == "1"
+        assert env.read_fingerprint(venv_of(built)) == stamp
+    finally:
+        pyproject.write_text(before)
+    capsys.readouterr()
+    assert setup_cli(built) == 0
+    assert "is up to date" in capsys.readouterr().out
+
+
+def test_version_mismatch_stops_unless_allowed(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pyproject = built.parent.parent / "kit" / "pyproject.toml"
+    before = pyproject.read_text()
+    try:
+        pyproject.write_text(before.replace("core>=0.3", "core>=0.4.0"))
+        capsys.readouterr()
+        assert setup_cli(built, "--dry-run") == 1
+        err = capsys.readouterr().err
+        assert "kit requires core>=0.4.0 but " in err
+        assert "core is 0.3.1" in err
+        assert "--allow-mismatch" in err
+        assert setup_cli(built, "--dry-run", "--allow-mismatch") == 0
+    finally:
+        pyproject.write_text(before)
+
+
+def test_layered_ends_in_the_same_environment(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def freeze() -> list[str]:
+        proc = env.run_uv(
+            env.find_uv(), "pip", "freeze", "--python", str(env.venv_python(venv_of(built)))
+        )
+        return sorted(proc.stdout.splitlines())
+
+    before = freeze()
+    capsys.readouterr()
+    assert setup_cli(built, "--layered", "--force") == 0
+    out = capsys.readouterr().out
+    assert out.index("layer base") < out.index("layer kit") < out.index("layer apps")
+    assert freeze() == before
+
+
+def test_missing_siblings_are_reported_with_the_bootstrap_command(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = built.read_text()
+    extra = built.parent / "missing.toml"
+    extra.write_text(text + '\n[[siblings]]\nname = "ghost"\nlayer = "apps"\n')
+    capsys.readouterr()
+    assert setup_cli(extra, "--dry-run") == 0
+    captured = capsys.readouterr()
+    assert "nox -s bootstrap -- --only ghost" in captured.err
+    assert "skipping notes: not a Python package" in captured.out
+
+    # A missing sibling that another one needs would come from the index: refused.
+    needed = built.parent / "needed.toml"
+    needed.write_text(text.replace('name = "core"\n', 'name = "core"\npath = "../no-core"\n'))
+    assert setup_cli(needed, "--dry-run") == 1
+    err = capsys.readouterr().err
+    assert "app needs core, which is not present" in err
+    assert "nox -s bootstrap -- --only core" in err
+
+
+def test_two_setups_at_once_leave_a_valid_venv(tmp_path: Path) -> None:
+    config = env_workspace(tmp_path)
+    cmd = [sys.executable, "-m", "workspace", "setup", "--config", str(config)]
+    environ = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environ)
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=300)[0].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    # One of them installed; the other waited and then found nothing to do.
+    assert sum("is up to date" in o for o in outputs) == 1, outputs
+    assert main(["validate", "--config", str(config)]) == 0
