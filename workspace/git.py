@@ -418,19 +418,34 @@ def leftovers(target: Path) -> list[Path]:
     return sorted(found)
 
 
-def clone(url: str, target: Path, revision: str | None = None, commit: str | None = None) -> str:
+def clone(
+    url: str, target: Path, revision: str | None = None, commit: str | None = None
+) -> str | None:
     """Clone ``url`` to ``target`` atomically and check out the revision; return the commit.
 
     The clone is made in a temporary directory beside ``target`` and renamed into place only
     when clone and checkout both succeeded, so ``target`` either does not exist or is complete.
+    The commit is None only for a remote without any commit.
     """
     if target.exists() or target.is_symlink():
         raise GitError(f"{target} already exists", hint="bootstrap never overwrites a directory")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{temp_prefix(target)}{os.getpid()}-", dir=target.parent))
     try:
-        run(["clone", "--quiet", "--no-checkout", "--origin", "origin", "--", url, str(tmp)])
-        sha = checkout(tmp, revision, commit)
+        if revision is None and commit is None:
+            # The default branch: one git call, exactly what a plain `git clone` does.
+            proc = run(["clone", "--quiet", "--origin", "origin", "--", url, str(tmp)], check=False)
+            if proc.returncode:
+                why = (
+                    Reason.CHECKOUT_FAILED
+                    if "checkout failed" in proc.stderr.lower()
+                    else classify(proc.stderr)
+                )
+                raise GitFailure(why, tail(proc.stderr), _HINTS[why])
+            sha = head_commit(tmp)
+        else:
+            run(["clone", "--quiet", "--no-checkout", "--origin", "origin", "--", url, str(tmp)])
+            sha = checkout(tmp, revision, commit)
         os.rename(tmp, target)
     except BaseException:
         remove_tree(tmp)
