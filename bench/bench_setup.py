@@ -1,0 +1,152 @@
+"""Benchmark: setup against a bare uv install, against one pip install per sibling, and no-op.
+
+Every repetition copies the siblings to a new directory, so no run profits from uv having
+built the same editable before; third-party wheels (pytest, the build backends) come from
+uv's cache in every variant alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.builders import env_workspace  # noqa: E402
+from workspace import env  # noqa: E402
+from workspace.cli import main  # noqa: E402
+
+ORDER = ("core", "acme-cty", "kit", "app")  # the layer order of builders.env_workspace
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _quiet_main(argv: list[str]) -> None:
+    with open(os.devnull, "w") as sink:
+        old = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = sink
+        try:
+            code = main(argv)
+        finally:
+            sys.stdout, sys.stderr = old
+    if code:
+        raise RuntimeError(f"{argv} exited {code}")
+
+
+def _fresh(tmp: Path, label: str) -> Path:
+    base = tmp / label
+    base.mkdir()
+    return env_workspace(base)
+
+
+def _bare_uv(config: Path) -> None:
+    uv = env.find_uv()
+    venv = config.parent / ".bare"
+    env.run_uv(uv, "venv", "--quiet", str(venv))
+    args = [a for n in ORDER for a in ("-e", str(config.parent.parent / n))]
+    env.run_uv(uv, "pip", "install", "--quiet", "--python", str(env.venv_python(venv)), *args)
+
+
+def _uv_one_by_one(config: Path) -> None:
+    """The old way with uv as the installer (the quick run: pip alone takes ~35 s here)."""
+    uv = env.find_uv()
+    venv = config.parent / ".each"
+    env.run_uv(uv, "venv", "--quiet", str(venv))
+    for name in ORDER:
+        path = str(config.parent.parent / name)
+        env.run_uv(
+            uv, "pip", "install", "--quiet", "--python", str(env.venv_python(venv)), "-e", path
+        )
+
+
+def _pip_one_by_one(config: Path) -> None:
+    venv = config.parent / ".pip"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    for name in ORDER:
+        subprocess.run(
+            [str(env.venv_python(venv)), "-m", "pip", "install", "-q", "-e",
+             str(config.parent.parent / name)],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+
+
+def run(quick: bool) -> dict[str, object]:
+    reps = 1 if quick else 3
+    for role in ("AUTHOR", "COMMITTER"):
+        os.environ.setdefault(f"GIT_{role}_NAME", "bench")
+        os.environ.setdefault(f"GIT_{role}_EMAIL", "bench@example.invalid")
+    old_way = _uv_one_by_one if quick else _pip_one_by_one
+    times: dict[str, list[float]] = {"setup": [], "bare_uv": [], "one_by_one": [], "noop": []}
+    with tempfile.TemporaryDirectory(prefix="bench-setup-") as raw:
+        tmp = Path(raw)
+        # Warm uv's cache of third-party wheels once, so every variant starts alike.
+        _quiet_main(["setup", "--config", str(_fresh(tmp, "warm"))])
+        for i in range(reps):
+            # Alternate which goes first, so neither always meets a colder page cache.
+            variants = [("setup", None), ("bare_uv", _bare_uv)]
+            for label, fn in variants if i % 2 == 0 else variants[::-1]:
+                cfg = _fresh(tmp, f"{label}{i}")
+                if fn is None:
+                    argv = ["setup", "--config", str(cfg)]
+                    times["setup"].append(_timed(lambda a=argv: _quiet_main(a)))
+                    times["noop"].append(_timed(lambda a=argv: _quiet_main(a)))
+                else:
+                    times[label].append(_timed(lambda f=fn, c=cfg: f(c)))
+            if i == 0:
+                cfg = _fresh(tmp, "old")
+                times["one_by_one"].append(_timed(lambda c=cfg: old_way(c)))
+    med = {k: statistics.median(v) for k, v in times.items() if v}
+    vs_bare = med["setup"] / med["bare_uv"]
+    vs_old = med["setup"] / med["one_by_one"]
+    noop_ratio = med["noop"] / med["setup"]
+    old_label = (
+        "one `uv pip install -e` per sibling" if quick else "one `pip install -e` per sibling"
+    )
+    rows = [
+        {
+            "measure": "cold setup / bare uv venv + uv pip install -e ...",
+            "value": f"{vs_bare:.2f}x ({med['setup']:.1f} s vs {med['bare_uv']:.1f} s)",
+            "target": "<= 1.25x",
+            "met": vs_bare <= 1.25,
+            "meaning": "the cost of the checks, the resolve-first step and the fingerprint",
+        },
+        {
+            "measure": f"cold setup / {old_label}, layer order",
+            "value": f"{vs_old:.2f}x ({med['one_by_one']:.1f} s)",
+            "target": None,
+            "met": None,
+            "meaning": "one resolution against one install per sibling (the old scripts)",
+        },
+        {
+            "measure": "no-op rerun / cold setup",
+            "value": f"{noop_ratio:.3f} ({med['noop'] * 1000:.0f} ms)",
+            "target": "< 0.10 and < 1 s",
+            "met": noop_ratio < 0.10 and med["noop"] < 1.0,
+            "meaning": "a second setup with nothing changed",
+        },
+    ]
+    return {
+        "siblings": len(ORDER),
+        "repetitions": reps,
+        "old_way": old_label,
+        "median_seconds": {k: round(v, 3) for k, v in med.items()},
+        "samples": {k: [round(x, 3) for x in v] for k, v in times.items()},
+        "rows": rows,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run("--quick" in sys.argv[1:]), indent=2))
