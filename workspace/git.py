@@ -82,6 +82,7 @@ _PATTERNS: tuple[tuple[Reason, tuple[str, ...]], ...] = (
         (
             "repository not found",
             "does not appear to be a git repository",
+            "does not exist",
             "not exported",
             "the requested url returned error: 404",
             "not found",

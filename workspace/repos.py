@@ -245,6 +245,10 @@ def bootstrap(
 # --------------------------------------------------------------------------- update
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def update_one(sib: Sibling) -> Result:
     """Fetch, then fast-forward only; anything else is skipped and said why."""
     start = time.monotonic()
@@ -272,11 +276,13 @@ def update_one(sib: Sibling) -> Result:
                 message=f"branch {state.branch} has no upstream to follow",
             )
         if state.changed:
+            waiting = (
+                f"; {_count(state.behind, 'upstream commit')} not merged" if state.behind else ""
+            )
             return result(
                 Status.SKIPPED,
                 commit=state.head,
-                message=f"local changes ({state.changed} changed files); "
-                f"{state.behind} new upstream commits not merged",
+                message=f"local changes ({_count(state.changed, 'changed file')}){waiting}",
             )
         if state.ahead and state.behind:
             return result(
@@ -286,7 +292,7 @@ def update_one(sib: Sibling) -> Result:
                 f"({state.ahead} ahead, {state.behind} behind); merge or rebase by hand",
             )
         if not state.behind:
-            ahead = f", {state.ahead} local commits not pushed" if state.ahead else ""
+            ahead = f", {_count(state.ahead, 'local commit')} not pushed" if state.ahead else ""
             return result(Status.UP_TO_DATE, commit=state.head, message=f"{state.branch}{ahead}")
         before, after = git.fast_forward(sib.path)
     except git.GitFailure as exc:
@@ -301,7 +307,7 @@ def update_one(sib: Sibling) -> Result:
         Status.UPDATED,
         commit=after,
         before=before,
-        message=f"{state.branch}: {state.behind} new commits",
+        message=f"{state.branch}: {_count(state.behind, 'new commit')}",
     )
 
 

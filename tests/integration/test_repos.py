@@ -291,7 +291,7 @@ def test_update_fast_forwards_and_skips_dirty_and_diverged(
     code, out = run(capsys, "update", "--config", str(cfg))
     assert code == ExitCode.OK, out
     assert "1 updated, 2 skipped" in out
-    assert "beta: local changes (1 changed files)" in out
+    assert "beta: local changes (1 changed file); 1 upstream commit not merged" in out
     assert "gamma: diverged from origin/main (1 ahead, 1 behind)" in out
     assert g.head_commit(sibs / "alpha") == new_alpha
     assert g.head_commit(sibs / "beta") == old["beta"]

@@ -18,6 +18,7 @@ from workspace import git as g
             g.Reason.NOT_FOUND,
         ),
         ("fatal: remote error: access denied or repository not exported: /a", g.Reason.NOT_FOUND),
+        ("fatal: repository '/srv/nope.git' does not exist", g.Reason.NOT_FOUND),
         (
             "fatal: could not read Username for 'https://h': terminal prompts disabled",
             g.Reason.AUTHENTICATION,
