@@ -4,7 +4,7 @@
     python docs/_gen_graph.py --check  exit 1 if the page is out of date (for CI)
 
 The diagram is exactly what ``python -m workspace graph --config examples/demo/wrknv.toml
---mermaid -`` prints; tests/unit/test_demo.py fails when the page and the config disagree.
+--mermaid -`` prints; tests/unit/test_demo_unit.py fails when the page and the config disagree.
 """
 
 from __future__ import annotations
