@@ -523,3 +523,37 @@ def test_kill_in_the_middle_then_rerun(workspace_root: Path, tmp_path: Path) -> 
     for name in names:
         assert g.head_commit(sibs / name) == remotes.commits[name]
     assert temp_dirs(sibs) == []
+
+
+@pytest.mark.slow
+def test_ctrl_c_cleans_up(workspace_root: Path, tmp_path: Path) -> None:
+    """SIGINT to the process group (what Ctrl-C does): exit 130, no temp dirs, nothing half-made."""
+    names = tuple(f"sib{i}" for i in range(4))
+    remotes = Remotes(tmp_path / "srv", names)
+    with GitDaemon(remotes.base / "remotes") as d, DelayProxy(d.port, delay=0.1) as proxy:
+        cfg = write_config(
+            workspace_root, config_text({n: d.url(f"{n}.git", proxy.port) for n in names})
+        )
+        argv = [sys.executable, "-m", "workspace", "bootstrap", "--config", str(cfg), "-j", "2"]
+        proc = subprocess.Popen(
+            argv,
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        sibs = workspace_root.parent
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None and not temp_dirs(sibs):
+            time.sleep(0.01)
+        assert proc.poll() is None, "bootstrap finished before it could be interrupted"
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == ExitCode.INTERRUPTED, out + err
+    assert "interrupted" in err
+    assert "Traceback" not in err
+    assert temp_dirs(sibs) == []
+    for name in names:
+        if (sibs / name).exists():
+            assert g.head_commit(sibs / name) == remotes.commits[name]
