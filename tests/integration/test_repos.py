@@ -557,3 +557,36 @@ def test_ctrl_c_cleans_up(workspace_root: Path, tmp_path: Path) -> None:
     for name in names:
         if (sibs / name).exists():
             assert g.head_commit(sibs / name) == remotes.commits[name]
+
+
+def test_authentication_fails_fast_without_prompt(
+    workspace_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An http remote that demands credentials: git must not prompt, the reason says so."""
+    import http.server
+    import threading
+
+    class NeedsAuth(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="private"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NeedsAuth)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/private.git"
+        cfg = write_config(workspace_root, config_text({"private": url}))
+        code, out = run(capsys, "bootstrap", "--config", str(cfg))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == ExitCode.FAILED
+    assert "private: authentication required or refused" in out
+    assert "ssh agent or a credential helper" in out
+    assert not (workspace_root.parent / "private").exists()
