@@ -168,3 +168,10 @@ def bench(session: nox.Session) -> None:
     # vcstool is a peer measured against bootstrap; it lives only in this environment.
     session.install("-e", ".", "nox[uv]", "vcstool")
     session.run("python", "-m", "bench.run", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into site/ with mkdocs build --strict."""
+    session.install("-r", "docs/requirements.txt")
+    session.run("mkdocs", "build", "--strict", env={"NO_MKDOCS_2_WARNING": "1"})

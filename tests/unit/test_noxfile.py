@@ -24,6 +24,8 @@ SESSIONS = [
     "matrix",
     "report",
     "demo",
+    "docs",
+    "bench",
 ]
 
 
