@@ -1,0 +1,96 @@
+"""Matrix planning: LPT shards, estimates, Python versions and the JSON shape."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from tests.builders import write_files
+from workspace.config import Sibling
+from workspace.errors import SelectionError, WorkspaceError
+from workspace.matrix import (
+    GITHUB_MAX_JOBS,
+    count_test_files,
+    estimate,
+    lower_bound,
+    makespan,
+    matrix_json,
+    pack,
+    write_github_output,
+)
+
+
+@pytest.mark.parametrize("seed", range(25))
+@pytest.mark.parametrize("k", [1, 2, 3, 5, 8])
+def test_lpt_places_each_sibling_once_within_four_thirds(seed: int, k: int) -> None:
+    rng = random.Random(seed)
+    estimates = {
+        f"s{i}": rng.choice([0.5, 1, 2, 3, 7, 20, 60]) * rng.random() + 0.1
+        for i in range(rng.randint(1, 40))
+    }
+    shards = pack(estimates, k)
+    placed = [n for s in shards for n in s.names]
+    assert sorted(placed) == sorted(estimates)
+    assert all(s.names for s in shards)
+    assert len(shards) == min(k, len(estimates))
+    for s in shards:
+        assert s.estimated_seconds == pytest.approx(sum(estimates[n] for n in s.names))
+    assert makespan(shards) <= 4 / 3 * lower_bound(estimates, k) + 1e-9
+
+
+def test_lpt_puts_longest_first_onto_lightest() -> None:
+    shards = pack({"a": 5, "b": 4, "c": 3, "d": 3, "e": 2}, 2)
+    # a->1, b->2, c->2 (4 < 5), d->1 (5 < 7), e->2 (7 < 8)
+    assert [s.names for s in shards] == [("a", "d"), ("b", "c", "e")]
+    assert makespan(shards) == 9
+
+
+def test_pack_rejects_zero_shards() -> None:
+    with pytest.raises(SelectionError):
+        pack({"a": 1.0}, 0)
+
+
+def test_count_test_files_skips_venvs_and_vcs(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "tests/test_a.py": "",
+            "tests/b_test.py": "",
+            "tests/helper.py": "",
+            "tests/sub/test_c.py": "",
+            ".venv/lib/test_x.py": "",
+            ".git/test_y.py": "",
+            "pkg.egg-info/test_z.py": "",
+        },
+    )
+    assert count_test_files(tmp_path) == 3
+
+
+def test_estimates_use_history_then_test_files_at_the_history_rate(tmp_path: Path) -> None:
+    for name, files in {"old": 4, "new": 2, "empty": 0}.items():
+        write_files(tmp_path / name, {f"tests/test_{i}.py": "" for i in range(files)})
+    sibs = [Sibling(n, "r", tmp_path / n) for n in ("old", "new", "empty", "absent")]
+    seconds, source = estimate(sibs, {"old": 8.0})
+    assert seconds == {"old": 8.0, "new": 4.0, "empty": 2.0, "absent": 2.0}
+    assert source["old"] == "history"
+    assert source["new"].startswith("2 test files")
+    default, _ = estimate(sibs[1:2], {})
+    assert default == {"new": 4.0}  # 2 files at the default 2 s each
+
+
+def test_matrix_json_is_what_fromjson_needs() -> None:
+    text = matrix_json([{"name": "a", "python": "3.12"}])
+    assert "\n" not in text
+    assert json.loads(text) == {"include": [{"name": "a", "python": "3.12"}]}
+    with pytest.raises(WorkspaceError, match="at most 256"):
+        matrix_json([{"name": str(i)} for i in range(GITHUB_MAX_JOBS + 1)])
+
+
+def test_github_output_is_appended(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.write_text("earlier=1\n")
+    write_github_output(out, '{"include":[]}', 0)
+    assert out.read_text() == 'earlier=1\nmatrix={"include":[]}\ncount=0\n'

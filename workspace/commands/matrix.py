@@ -1,0 +1,79 @@
+"""``matrix``: JSON for a CI job matrix, per sibling or in balanced shards."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from workspace import history, matrix
+from workspace.changes import changed_since
+from workspace.cli import add_workspace_arguments, load_selected
+from workspace.commands import Command
+from workspace.commands.test_all import add_changed_since, positive_int
+from workspace.errors import ExitCode
+from workspace.fsutil import write_output
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_workspace_arguments(parser)
+    add_changed_since(parser)
+    parser.add_argument(
+        "--shards",
+        type=positive_int,
+        metavar="K",
+        help="pack the siblings into K jobs balanced by expected duration "
+        "(default: one job per sibling)",
+    )
+    parser.add_argument(
+        "--python",
+        action="append",
+        metavar="VERSION",
+        help="Python version(s) for every entry, repeatable or comma-separated "
+        "(default: the newest that the workspace and the siblings allow)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=Path("-"),
+        metavar="FILE",
+        help="where to write the JSON ('-', the default: stdout)",
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    graph, selected = load_selected(args)
+    ws = graph.workspace
+    siblings = [s for s in selected if s.python_package]
+    if args.changed_since:
+        reasons = changed_since(graph, args.changed_since, siblings)
+        siblings = [s for s in siblings if s.name in reasons]
+    pythons = [v.strip() for p in args.python or () for v in p.split(",") if v.strip()]
+    if args.shards:
+        durations = history.load_durations(ws.state_dir)
+        estimates, source = matrix.estimate(siblings, durations)
+        shards = matrix.pack(estimates, args.shards) if siblings else []
+        entries = matrix.shard_entries(graph, shards, pythons)
+        if shards:
+            print(matrix.format_plan(shards, estimates, source), end="", file=sys.stderr)
+    else:
+        entries = matrix.sibling_entries(graph, siblings, pythons)
+    text = matrix.matrix_json(entries)
+    write_output(args.output, text + "\n")
+    if not entries:
+        print("matrix: no sibling selected; the matrix is empty", file=sys.stderr)
+    github_output = os.environ.get("GITHUB_OUTPUT")
+    if github_output:
+        matrix.write_github_output(Path(github_output), text, len(entries))
+    return ExitCode.OK
+
+
+COMMANDS = [
+    Command(
+        "matrix",
+        "print a CI job matrix (JSON for strategy.matrix): per sibling, or --shards K",
+        _add_arguments,
+        _run,
+    )
+]
