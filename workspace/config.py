@@ -63,6 +63,12 @@ class Sibling:
     python_package: bool = True
     test: TestSettings = field(default_factory=TestSettings)
     index: int = 0  # position in wrknv.toml, for messages
+    configured_repo: str | None = None  # before wrknv.local.toml's [rewrite], when it differs
+
+    @property
+    def portable_repo(self) -> str:
+        """The repo as the shared wrknv.toml gives it: what a lock file records."""
+        return self.configured_repo or self.repo
 
     @property
     def key(self) -> str:
@@ -576,7 +582,8 @@ def _make_sibling(
             )
         ok = False
     else:
-        repo = rewrite_url(resolve_repo(repo, root, url_base), rewrite)
+        configured = resolve_repo(repo, root, url_base)
+        repo = rewrite_url(configured, rewrite)
         why = repo_problem(repo)
         if why:
             out.add(
@@ -611,6 +618,7 @@ def _make_sibling(
         dependency_groups=values.get("dependency_groups"),
         python_package=values.get("python_package", True),
         index=index,
+        configured_repo=configured if configured != repo else None,
     )
 
 

@@ -148,6 +148,11 @@ class BootstrapOptions:
     lock: dict[str, LockEntry] | None = None  # --locked: check out these commits
 
 
+def _origin_matches(sib: Sibling, origin: str) -> bool:
+    """A checkout's origin may be the configured repo or its wrknv.local.toml rewrite."""
+    return git.same_repo(origin, sib.repo) or git.same_repo(origin, sib.portable_repo)
+
+
 def _present_warnings(sib: Sibling) -> tuple[str, ...]:
     """Warnings for a path that already exists: not a checkout, or another origin."""
     if sib.path.is_symlink() and not sib.path.exists():
@@ -158,7 +163,7 @@ def _present_warnings(sib: Sibling) -> tuple[str, ...]:
     origin = git.origin_url(sib.path)
     if origin is None:
         return ("the checkout has no 'origin' remote",)
-    if not git.same_repo(origin, sib.repo):
+    if not _origin_matches(sib, origin):
         return (f"origin is {origin}, but wrknv.toml says {sib.repo}",)
     return ()
 
@@ -345,6 +350,7 @@ class SiblingStatus:
     changed: int = 0
     untracked: int = 0
     origin: str | None = None
+    origin_matches: bool | None = None  # None when there is no origin
     repo: str = ""
     locked: str | None = None  # the commit in wrknv.lock
     drift: tuple[str, ...] = field(default_factory=tuple)
@@ -368,9 +374,7 @@ class SiblingStatus:
             "dirty": self.dirty,
             "origin": self.origin,
             "repo": self.repo,
-            "origin_matches": None
-            if self.origin is None
-            else git.same_repo(self.origin, self.repo),
+            "origin_matches": self.origin_matches,
             "locked": self.locked,
             "matches_lock": None if self.locked is None else self.head == self.locked,
             "drift": list(self.drift),
@@ -407,7 +411,7 @@ def status_one(sib: Sibling, lock: dict[str, LockEntry] | None) -> SiblingStatus
     drift: list[str] = []
     if origin is None:
         drift.append("no origin remote")
-    elif not git.same_repo(origin, sib.repo):
+    elif not _origin_matches(sib, origin):
         drift.append(f"origin is {origin}, wrknv.toml says {sib.repo}")
     why = _revision_drift(sib, state)
     if why:
@@ -430,6 +434,7 @@ def status_one(sib: Sibling, lock: dict[str, LockEntry] | None) -> SiblingStatus
         changed=state.changed,
         untracked=state.untracked,
         origin=origin,
+        origin_matches=None if origin is None else _origin_matches(sib, origin),
         drift=tuple(drift),
     )
 
@@ -470,7 +475,7 @@ def lock_one(sib: Sibling) -> LockResult:
     if contains.returncode == 0 and not contains.stdout.strip():
         warnings.append(f"{head[:10]} is on no remote branch: push it, or others cannot fetch it")
     return LockResult(
-        sib.name, LockEntry(sib.name, sib.repo, head, sib.revision), None, tuple(warnings)
+        sib.name, LockEntry(sib.name, sib.portable_repo, head, sib.revision), None, tuple(warnings)
     )
 
 

@@ -16,6 +16,7 @@ import pytest
 from bench.netsim import DelayProxy, GitDaemon
 from tests.builders import bare_clone, commit_all, git, init_repo, write_config
 from workspace import git as g
+from workspace import load
 from workspace.cli import main
 from workspace.errors import ExitCode
 from workspace.lockfile import LockEntry, read_lock, write_lock
@@ -326,7 +327,7 @@ def test_lock_then_locked_bootstrap(
     code, out = run(capsys, "lock", "--config", str(cfg))
     assert code == ExitCode.OK, out
     assert "3 new or changed" in out
-    locked = read_lock(__import__("workspace").load(cfg))
+    locked = read_lock(load(cfg))
     assert locked is not None
     assert {n: e.commit for n, e in locked.items()} == remotes.commits
     assert locked["alpha"] == LockEntry(
@@ -362,7 +363,7 @@ def test_locked_bootstrap_of_unlocked_sibling_fails(
     workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = make_ws(workspace_root, remotes)
-    ws = __import__("workspace").load(cfg)
+    ws = load(cfg)
     write_lock(ws, [LockEntry("alpha", remotes.url("alpha"), remotes.commits["alpha"], None)])
     code, out = run(capsys, "bootstrap", "--config", str(cfg), "--locked")
     assert code == ExitCode.FAILED
@@ -382,7 +383,7 @@ def test_lock_refuses_missing_sibling(
     # Locking a selection merges into the existing file.
     assert run(capsys, "lock", "--config", str(cfg), "--only", "alpha")[0] == ExitCode.OK
     assert run(capsys, "lock", "--config", str(cfg), "--only", "beta")[0] == ExitCode.OK
-    ws = __import__("workspace").load(cfg)
+    ws = load(cfg)
     assert sorted(read_lock(ws) or {}) == ["alpha", "beta"]
 
 
@@ -462,6 +463,12 @@ def test_git_daemon_with_local_rewrite(
         capsys, "status", "--config", str(cfg), "--only", "alpha,beta,gamma", "--exit-code"
     )
     assert code == ExitCode.OK, out
+    # The lock is shared: it records the URL of wrknv.toml, never one developer's mirror.
+    code, out = run(capsys, "lock", "--config", str(cfg), "--only", "alpha,beta,gamma")
+    assert code == ExitCode.OK, out
+    locked = read_lock(load(cfg))
+    assert locked is not None
+    assert locked["alpha"].repo == "https://git.example.invalid/org/alpha.git"
 
 
 def test_connection_refused_is_network(

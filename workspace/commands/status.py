@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from workspace import git, repos
+from workspace import repos
 from workspace.cli import add_workspace_arguments, load_selected
 from workspace.commands import Command
 from workspace.commands.bootstrap import add_jobs_argument
@@ -50,8 +50,7 @@ def format_status(states: Sequence[repos.SiblingStatus], has_lock: bool) -> str:
         if s.presence in (repos.Presence.MISSING, repos.Presence.NOT_GIT):
             lines.append(f"{s.name:<{width}}  {s.presence.value}")
             continue
-        origin_ok = s.origin is not None and git.same_repo(s.origin, s.repo)
-        origin = "origin ok" if origin_ok else "origin!"
+        origin = "origin ok" if s.origin_matches else "origin!"
         cells = [
             f"{s.name:<{width}}",
             f"{s.presence.value:<7}",
