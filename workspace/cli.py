@@ -31,6 +31,28 @@ def commands(verb: str | None = None) -> dict[str, Command]:
     return dict(sorted(found.items()))
 
 
+def positive_int(text: str) -> int:
+    """An argparse type for counts such as --jobs and --shards."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """An argparse type for durations in seconds, such as --timeout."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected more than 0 seconds, got {text}")
+    return value
+
+
 def add_config_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config",

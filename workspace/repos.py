@@ -175,6 +175,16 @@ def _link_source(link_from: Path, sib: Sibling) -> Path | None:
     return None
 
 
+def _failure(exc: git.GitFailure) -> dict[str, Any]:
+    """The fields of a failed Result, from git's classified failure."""
+    return {
+        "message": exc.reason.value,
+        "reason": exc.reason.value,
+        "detail": exc.detail,
+        "hint": exc.hint,
+    }
+
+
 def bootstrap_one(ws: Workspace, sib: Sibling, options: BootstrapOptions) -> Result:
     """Make one sibling present: leave it, link it, or clone it atomically."""
     start = time.monotonic()
@@ -222,13 +232,7 @@ def bootstrap_one(ws: Workspace, sib: Sibling, options: BootstrapOptions) -> Res
     try:
         sha = git.clone(sib.repo, sib.path, sib.revision, commit)
     except git.GitFailure as exc:
-        return result(
-            Status.FAILED,
-            message=exc.reason.value,
-            reason=exc.reason.value,
-            detail=exc.detail,
-            hint=exc.hint,
-        )
+        return result(Status.FAILED, **_failure(exc))
     except (GitError, OSError) as exc:
         text = exc.message if isinstance(exc, WorkspaceError) else str(exc)
         return result(Status.FAILED, message=text, reason="could not write", detail=text)
@@ -301,13 +305,7 @@ def update_one(sib: Sibling) -> Result:
             return result(Status.UP_TO_DATE, commit=state.head, message=f"{state.branch}{ahead}")
         before, after = git.fast_forward(sib.path)
     except git.GitFailure as exc:
-        return result(
-            Status.FAILED,
-            message=exc.reason.value,
-            reason=exc.reason.value,
-            detail=exc.detail,
-            hint=exc.hint,
-        )
+        return result(Status.FAILED, **_failure(exc))
     return result(
         Status.UPDATED,
         commit=after,

@@ -15,21 +15,11 @@ from pathlib import Path
 from typing import TextIO
 
 from workspace import repos
-from workspace.cli import add_workspace_arguments, load_selected
+from workspace.cli import add_workspace_arguments, load_selected, positive_int
 from workspace.commands import Command
 from workspace.config import display_path
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.lockfile import read_lock
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
 
 
 def add_jobs_argument(parser: argparse.ArgumentParser) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from workspace import history, matrix
 from workspace.changes import changed_since
-from workspace.cli import add_workspace_arguments, load_selected
+from workspace.cli import add_workspace_arguments, load_selected, positive_int
 from workspace.commands import Command
-from workspace.commands.test_all import add_changed_since, positive_int
+from workspace.commands.test_all import add_changed_since
 from workspace.errors import ExitCode
 from workspace.fsutil import write_output
 

@@ -9,7 +9,7 @@ import time
 
 from workspace import history
 from workspace.changes import changed_since
-from workspace.cli import add_workspace_arguments, load_selected
+from workspace.cli import add_workspace_arguments, load_selected, positive_float, positive_int
 from workspace.commands import Command
 from workspace.config import Sibling, display_path
 from workspace.errors import ExitCode
@@ -25,26 +25,6 @@ from workspace.runner import (
     usable_cores,
     xdist_available,
 )
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected more than 0 seconds, got {text}")
-    return value
 
 
 def add_changed_since(parser: argparse.ArgumentParser) -> None:
