@@ -7,14 +7,12 @@ or untracked changes. A sibling where REF does not exist is only judged by its w
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
+from workspace import git
 from workspace.config import Sibling
-from workspace.errors import GitError, SelectionError
+from workspace.errors import SelectionError
 from workspace.graph import Graph
 
 
@@ -53,48 +51,23 @@ def check_ref(ref: str) -> None:
         )
 
 
-def _git(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
-    try:
-        return subprocess.run(
-            ["git", *args],
-            cwd=path,
-            capture_output=True,
-            text=True,
-            check=False,
-            env=env,
-        )
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc.strerror}", hint="install git") from None
-
-
 def sibling_change(sibling: Sibling, ref: str) -> Change | None:
     """The change of one present sibling; None when its directory does not exist."""
     check_ref(ref)
     path = sibling.path
     if not path.is_dir():
         return None
-    top = _git(path, "rev-parse", "--show-toplevel")
-    if top.returncode or Path(top.stdout.strip()).resolve() != path.resolve():
+    if not git.is_checkout(path):
         return Change(sibling.name, False, 0, 0, repository=False)
-    found = _git(path, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", "--")
-    commits = 0
-    if found.returncode == 0:
-        count = _git(path, "rev-list", "--count", f"{ref}..HEAD", "--")
-        if count.returncode:
-            raise GitError(
-                f"{sibling.name}: git rev-list {ref}..HEAD failed: {count.stderr.strip()}",
-                hint=f"check the repository at {path}",
-            )
-        commits = int(count.stdout.strip() or 0)
-    status = _git(path, "status", "--porcelain=v1", "--untracked-files=normal", "--")
-    if status.returncode:
-        raise GitError(
-            f"{sibling.name}: git status failed: {status.stderr.strip()}",
-            hint=f"check the repository at {path}",
-        )
-    dirty = sum(1 for line in status.stdout.splitlines() if line.strip())
-    return Change(sibling.name, found.returncode == 0, commits, dirty)
+    commit = git.resolve(path, ref)
+    counts = git.ahead_behind(path, "HEAD", commit) if commit else None
+    state = git.status(path)
+    return Change(
+        sibling.name,
+        ref_found=commit is not None,
+        commits=counts[0] if counts else 0,
+        dirty=state.changed + state.untracked,
+    )
 
 
 def changed_since(
