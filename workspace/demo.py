@@ -324,6 +324,31 @@ def write_config(example: Workspace, layout: Layout) -> bool:
     return True
 
 
+# --------------------------------------------------------------------------- preparing
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What :func:`prepare` did: the demo directory, its remotes and its config."""
+
+    layout: Layout
+    fresh: bool  # the demo directory was made anew
+    remotes: tuple[RemoteResult, ...]
+    config_written: bool  # False when the config already held the same text
+
+
+def prepare(example: Workspace, layout: Layout, *, clean: bool) -> Prepared:
+    """Everything before the first step: the directory, a remote per sibling, the config.
+
+    This is all ``--prepare-only`` does, so that CI jobs can run the steps themselves, each
+    with its own selection, on ``layout.config_file``.
+    """
+    fresh = prepare_dir(layout, clean=clean)
+    remotes = tuple(sync_remotes(example, layout))
+    written = write_config(example, layout)
+    return Prepared(layout, fresh, remotes, written)
+
+
 # --------------------------------------------------------------------------- the steps
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -73,7 +73,7 @@ def test_rerun_without_changes_makes_no_commit(source: Path, tmp_path: Path) -> 
     ids=["edited", "added", "removed"],
 )
 def test_changed_example_gives_a_new_commit(
-    source: Path, tmp_path: Path, change, expected_files: list[str] | None
+    source: Path, tmp_path: Path, change: Callable[[Path], object], expected_files: list[str] | None
 ) -> None:
     remote = tmp_path / "remotes" / "pkg"
     first = demo.sync_remote(source, remote)
@@ -144,7 +144,7 @@ def test_prepare_dir_accepts_an_empty_directory(tmp_path: Path) -> None:
 )
 @pytest.mark.parametrize("clean", [False, True])
 def test_prepare_dir_refuses_what_it_did_not_make(
-    tmp_path: Path, make, message: str, clean: bool
+    tmp_path: Path, make: Callable[[Path], object], message: str, clean: bool
 ) -> None:
     target = tmp_path / "d"
     make(target)
@@ -168,7 +168,8 @@ def test_example_describes_six_siblings_in_three_layers(example: config.Workspac
     assert len(example.siblings) == 6
     assert {s.layer for s in example.siblings} == set(example.layers)
     timeouts = {s.name: s.test.timeout for s in example.siblings}
-    assert sorted(set(timeouts.values())) == [60.0, 120.0]  # one override
+    assert sorted({t for t in timeouts.values() if t is not None}) == [60.0, 120.0]
+    assert None not in timeouts.values()  # one override
 
 
 def test_example_graph_has_every_kind_of_edge(example: config.Workspace) -> None:
@@ -390,3 +391,70 @@ def test_missing_markers(page: str) -> None:
         demo.replace_diagram(page, "x\n")
     with pytest.raises(WorkspaceError):
         demo.diagram_in(page)
+
+
+# --------------------------------------------------------------------------- --prepare-only
+
+
+def test_prepare_makes_dir_remotes_and_config(example: config.Workspace, tmp_path: Path) -> None:
+    layout = Layout(tmp_path / "d")
+    first = demo.prepare(example, layout, clean=False)
+    assert first.fresh
+    assert first.config_written
+    assert [r.name for r in first.remotes] == [s.name for s in example.siblings]
+    assert {r.status for r in first.remotes} == {RemoteStatus.CREATED}
+    again = demo.prepare(example, layout, clean=False)
+    assert not again.fresh
+    assert not again.config_written
+    assert {r.status for r in again.remotes} == {RemoteStatus.UNCHANGED}
+    assert [r.commit for r in again.remotes] == [r.commit for r in first.remotes]
+    fresh = demo.prepare(example, layout, clean=True)
+    assert fresh.fresh
+    assert fresh.config_written
+
+
+def test_prepare_only_writes_config_and_remotes_and_runs_no_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import workspace.commands.demo as command
+
+    runner = Recorder()
+    monkeypatch.setattr(command, "main", runner)
+    layout = Layout(tmp_path / "d")
+    assert main(["demo", "--prepare-only", "--dir", str(layout.dir)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert runner.calls == []
+    assert "demo step" not in out
+    assert "no step run" in out
+    # The config's path, alone on the last line, for `tail -n 1`.
+    assert out.splitlines()[-1] == str(layout.config_file)
+    ws = config.load(layout.config_file)
+    names = [s.name for s in demo.load_example().siblings]
+    assert [s.name for s in ws.siblings] == names
+    for sib in ws.siblings:
+        assert sib.repo == layout.remote(sib.name).resolve().as_uri()
+        assert git(layout.remote(sib.name), "rev-list", "--count", "HEAD") == "1"
+        assert not sib.path.exists()  # nothing bootstrapped
+    assert not (layout.workspace / ".venv").exists()  # nothing set up
+
+    # A rerun reuses what is there, and a full run afterwards goes on from it.
+    assert main(["demo", "--prepare-only", "--dir", str(layout.dir)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "reusing demo directory" in out
+    assert f"{len(names)} unchanged" in out
+    assert runner.calls == []
+    monkeypatch.setattr(command, "commands", lambda: dict.fromkeys(demo.STEPS))
+    assert main(["demo", "--dir", str(layout.dir)]) == ExitCode.OK
+    assert "wrknv.toml (unchanged)" in capsys.readouterr().out
+    assert [c[0] for c in runner.calls] == list(demo.STEPS)
+
+
+def test_prepare_only_refuses_a_foreign_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / "notes.txt").write_text("keep\n", encoding="utf-8")
+    assert main(["demo", "--prepare-only", "--dir", str(target)]) == ExitCode.USAGE
+    assert "not empty, and not made by the demo" in capsys.readouterr().err
+    assert sorted(p.name for p in target.iterdir()) == ["notes.txt"]

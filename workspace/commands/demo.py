@@ -29,6 +29,12 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="remove what an earlier run left in DIR and start over",
     )
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="only write the demo's local remotes and config under DIR, print the config's "
+        "path and run no step (for CI jobs that run the steps with their own selection)",
+    )
 
 
 def _say(text: str) -> None:
@@ -55,22 +61,17 @@ def _step_line(result: StepResult, index: int, total: int) -> str:
     )
 
 
-def _run(args: argparse.Namespace) -> int:
-    start = time.monotonic()
-    missing = demo.missing_verbs(list(commands()))
-    if missing:
-        raise WorkspaceError(
-            f"the demo needs the verbs {', '.join(missing)}, which this checkout does not have",
-            hint="update provide-workspace; `python -m workspace --help` lists the verbs",
-        )
+def _prepare(args: argparse.Namespace) -> Layout:
+    """Make the demo directory, its remotes and its config, saying what was done."""
     layout = Layout(args.dir.expanduser().absolute())
     example = demo.load_example()
-    fresh = demo.prepare_dir(layout, clean=args.clean)
+    prepared = demo.prepare(example, layout, clean=args.clean)
     _say(
-        f"demo: {'new' if fresh else 'reusing'} demo directory {display_path(layout.dir)}"
+        f"demo: {'new' if prepared.fresh else 'reusing'} demo directory"
+        f" {display_path(layout.dir)}"
         f" ({len(example.siblings)} siblings from {display_path(demo.EXAMPLE_DIR)})"
     )
-    remotes = demo.sync_remotes(example, layout)
+    remotes = list(prepared.remotes)
     _say(f"demo: remotes in {display_path(layout.remotes)}: {_remotes_line(remotes)}")
     for r in remotes:
         checkout = layout.dir / r.name
@@ -79,10 +80,26 @@ def _run(args: argparse.Namespace) -> int:
                 f"demo: note: {r.name} changed in examples/demo; the checkout "
                 f"{display_path(checkout)} keeps its commit until `update` (or --clean)"
             )
-    written = demo.write_config(example, layout)
-    _say(
-        f"demo: config {display_path(layout.config_file)} ({'written' if written else 'unchanged'})"
-    )
+    state = "written" if prepared.config_written else "unchanged"
+    _say(f"demo: config {display_path(layout.config_file)} ({state})")
+    return layout
+
+
+def _run(args: argparse.Namespace) -> int:
+    start = time.monotonic()
+    if args.prepare_only:
+        layout = _prepare(args)
+        _say("demo: prepared only; no step run. The config, for --config or $WRKNV_CONFIG:")
+        # Alone on the last line, so that a script can take it with `tail -n 1`.
+        _say(str(layout.config_file))
+        return ExitCode.OK
+    missing = demo.missing_verbs(list(commands()))
+    if missing:
+        raise WorkspaceError(
+            f"the demo needs the verbs {', '.join(missing)}, which this checkout does not have",
+            hint="update provide-workspace; `python -m workspace --help` lists the verbs",
+        )
+    layout = _prepare(args)
 
     total = len(demo.STEPS)
     position = {verb: i for i, verb in enumerate(demo.STEPS, 1)}
