@@ -141,9 +141,9 @@ def find_vcs_import() -> tuple[list[str] | None, str]:
             return [vcs, "import"], "vcs import"
     direct = _tool("vcs-import")
     if direct is not None and _starts([direct])[0]:
-        note = "vcs-import (the script `vcs import` dispatches to)"
+        note = "vcs-import, the script `vcs import` dispatches to"
         if vcs is not None:
-            note += f"; `vcs import` itself does not start here: {problem}"
+            note += f" (`vcs` itself fails here: {problem})"
         return [direct], note
     return None, f"vcstool does not start here: {problem or 'vcs-import --help failed'}"
 
@@ -271,8 +271,8 @@ def _rows(results: dict[str, Any], delay_label: str, vcs_note: str) -> list[dict
                 "target": None,
                 "met": None,
                 "meaning": f"{vcs_s:.2f} s vcstool, {entry[boot]:.2f} s bootstrap, same "
-                f"{DEFAULT_JOBS} workers and start-up counted on both sides; vcstool asks the "
-                f"server for the version with ls-remote first, then clones -b it; ran {vcs_note}",
+                f"{DEFAULT_JOBS} workers, start-up counted on both sides (vcstool runs ls-remote "
+                f"for the version, then clone -b); ran {vcs_note}",
             }
         )
     return rows

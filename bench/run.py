@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import importlib.metadata
 import json
 import os
 import platform
@@ -36,6 +37,13 @@ def _version(*cmd: str) -> str:
     return out.strip().splitlines()[0] if out.strip() else "not found"
 
 
+def _installed(dist: str) -> str:
+    try:
+        return f"{dist} {importlib.metadata.version(dist)}"
+    except importlib.metadata.PackageNotFoundError:
+        return f"{dist} not installed"
+
+
 def machine() -> dict[str, Any]:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     mem = None
@@ -50,6 +58,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "git": _version("git", "--version"),
         "uv": _version("uv", "--version"),
+        "vcstool": _installed("vcstool"),
     }
 
 
@@ -60,6 +69,7 @@ def run_all(names: Sequence[str], quick: bool) -> dict[str, Any]:
         "machine": machine(),
         "benchmarks": {},
     }
+    first = time.perf_counter()
     for name in names:
         started = time.perf_counter()
         print(f"== {name}", flush=True)
@@ -73,6 +83,8 @@ def run_all(names: Sequence[str], quick: bool) -> dict[str, Any]:
         results["benchmarks"][name] = data
         for row in data.get("rows", []):
             print(f"   {row['measure']}: {row['value']}" + _verdict(row))
+    results["seconds"] = round(time.perf_counter() - first, 1)
+    print(f"== all benchmarks took {results['seconds']} s", flush=True)
     return results
 
 
@@ -96,7 +108,8 @@ def to_markdown(results: dict[str, Any]) -> str:
         "",
         f"- run: {results['date']}{quick}",
         f"- machine: {m['platform']}, {m['cores']} cores, {m['memory'] or '? memory'}",
-        f"- tools: Python {m['python']}, {m['git']}, {m['uv']}",
+        f"- tools: Python {m['python']}, {m['git']}, {m['uv']}, {m.get('vcstool', '')}",
+        f"- the whole run took {results.get('seconds', '?')} s",
         "",
     ]
     for name, data in results["benchmarks"].items():
