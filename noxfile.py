@@ -166,7 +166,8 @@ def demo(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Run the benchmarks; write docs/benchmarks.md and the raw JSON (-- --quick: reduced)."""
     # vcstool is a peer measured against bootstrap; it lives only in this environment.
-    session.install("-e", ".", "nox[uv]", "vcstool")
+    # vcstool 0.3 imports pkg_resources, which setuptools dropped in 81.
+    session.install("-e", ".", "nox[uv]", "vcstool", "setuptools<81")
     session.run("python", "-m", "bench.run", *session.posargs)
 
 
