@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.netsim import DelayProxy, GitDaemon
-from tests.builders import bare_clone, commit_all, git, init_repo, write_config
+from tests.builders import bare_clone, commit_all, git, init_repo, pyproject, write_config
 from workspace import git as g
 from workspace import load
 from workspace.cli import main
@@ -597,3 +597,22 @@ def test_authentication_fails_fast_without_prompt(
     assert "private: authentication required or refused" in out
     assert "ssh agent or a credential helper" in out
     assert not (workspace_root.parent / "private").exists()
+
+
+def test_up_to_clones_needs_found_only_in_fresh_checkouts(
+    workspace_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """app needs lib, lib needs base: unknown until app and then lib are cloned."""
+    needs = {"app": ["lib"], "lib": ["base"], "base": [], "other": []}
+    urls = {}
+    for name, deps in needs.items():
+        src = tmp_path / "src" / name
+        init_repo(src, {"pyproject.toml": pyproject(name, dependencies=deps)})
+        urls[name] = bare_clone(src, tmp_path / "remotes" / f"{name}.git").as_uri()
+    cfg = write_config(workspace_root, config_text(urls))
+
+    code, out = run(capsys, "bootstrap", "--config", str(cfg), "--up-to", "app")
+    assert code == ExitCode.OK, out
+    assert "bootstrap: 3 cloned" in out
+    present = {p.name for p in workspace_root.parent.iterdir() if p.name in needs}
+    assert present == {"app", "lib", "base"}

@@ -19,7 +19,9 @@ from workspace.cli import add_workspace_arguments, load_selected, positive_int
 from workspace.commands import Command
 from workspace.config import display_path
 from workspace.errors import ExitCode, WorkspaceError
+from workspace.graph import build
 from workspace.lockfile import read_lock
+from workspace.selection import Selection
 
 
 def add_jobs_argument(parser: argparse.ArgumentParser) -> None:
@@ -151,13 +153,24 @@ def _run(args: argparse.Namespace) -> int:
                 hint="point it at the folder that holds your existing clones",
             )
     start = time.monotonic()
-    results = repos.bootstrap(
-        ws,
-        selected,
-        jobs=args.jobs,
-        options=repos.BootstrapOptions(link_from=link_from, lock=lock),
-        on_event=live_printer(selected, [s.name for s in selected]),
-    )
+    options = repos.BootstrapOptions(link_from=link_from, lock=lock)
+    selection = Selection.from_args(args)
+    results: list[repos.Result] = []
+    seen: set[str] = set()
+    # --up-to and --above follow edges read from checkouts: a sibling cloned now can reveal
+    # needs (or dependants) that were unknown, so select again until nothing new appears.
+    while todo := [s for s in selected if s.name not in seen]:
+        results += repos.bootstrap(
+            ws,
+            todo,
+            jobs=args.jobs,
+            options=options,
+            on_event=live_printer(todo, [s.name for s in todo]),
+        )
+        seen.update(s.name for s in todo)
+        if not (selection.up_to or selection.above):
+            break
+        selected = selection.apply(build(ws))
     return summarize("bootstrap", results, time.monotonic() - start, args.jobs)
 
 
