@@ -29,7 +29,6 @@ from typing import IO, Any
 
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from workspace.config import Sibling, Workspace, display_path
@@ -334,17 +333,11 @@ class Plan:
         return "\n".join(self.editable_line(n) for n in sorted(self.projects)) + "\n"
 
 
-def _sibling_of(graph: Graph) -> Callable[[Requirement], str | None]:
-    by_dist = {canonicalize_name(s.name): s.name for s in graph.workspace.siblings}
-    by_dist.update({info.name: name for name, info in graph.projects.items()})
-    return lambda req: by_dist.get(canonicalize_name(req.name))
-
-
 def _extras(
     graph: Graph, install: Sequence[str], groups: Mapping[str, tuple[str, ...]]
 ) -> dict[str, set[str]]:
     """Extras asked of each sibling by anything that is installed, to a fixed point."""
-    sibling_of = _sibling_of(graph)
+    sibling_of = graph.sibling_for
     extras = {name: set(graph.extras.get(name, ())) for name in graph.projects}
     for name in install:
         extras.setdefault(name, set()).update(graph.workspace.sibling(name).extras)
@@ -441,7 +434,7 @@ def make_plan(graph: Graph, selected: Sequence[Sibling]) -> Plan:
     groups = {n: groups_to_install(ws.sibling(n), graph.projects[n]) for n in names}
     extras = _extras(graph, names, groups)
 
-    sibling_of = _sibling_of(graph)
+    sibling_of = graph.sibling_for
     group_reqs: dict[str, tuple[str, ...]] = {}
     for name in names:
         out: list[str] = []

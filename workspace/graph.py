@@ -81,6 +81,14 @@ class Graph:
                     todo.append(other)
         return seen
 
+    @cached_property
+    def _distributions(self) -> dict[str, str]:
+        return _distributions(self.workspace, self.projects)
+
+    def sibling_for(self, req: Requirement) -> str | None:
+        """The sibling a requirement names, or None for anything else."""
+        return self._distributions.get(canonicalize_name(req.name))
+
     def layer_violations(self) -> list[str]:
         """Runtime edges that point to a higher layer, one sentence each."""
         ws = self.workspace
@@ -221,9 +229,7 @@ def build(workspace: Workspace) -> Graph:
             info = read_project(sib)
             if info is not None:
                 projects[sib.name] = info
-    # A requirement names a distribution; map distribution names back to siblings.
-    by_dist = {canonicalize_name(s.name): s.name for s in workspace.siblings}
-    by_dist.update({info.name: name for name, info in projects.items()})
+    by_dist = _distributions(workspace, projects)
 
     def target(req: Requirement, source: str) -> str | None:
         name = by_dist.get(canonicalize_name(req.name))
@@ -271,6 +277,13 @@ def build(workspace: Workspace) -> Graph:
         edges=tuple(edges),
         extras={k: frozenset(v) for k, v in extras.items()},
     )
+
+
+def _distributions(workspace: Workspace, projects: Mapping[str, ProjectInfo]) -> dict[str, str]:
+    """Distribution name -> sibling: a requirement names a distribution, not a sibling."""
+    index: dict[str, str] = {canonicalize_name(s.name): s.name for s in workspace.siblings}
+    index.update({info.name: name for name, info in projects.items()})
+    return index
 
 
 def _runtime_requirements(info: ProjectInfo, extras: set[str]) -> list[Requirement]:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Union
 
 from workspace.config import Sibling, Workspace
+from workspace.env import venv_python
 from workspace.errors import EnvError, ExitCode
 
 PYTEST_NO_TESTS = 5  # pytest's exit code when it collected nothing
@@ -179,10 +180,6 @@ def usable_cores() -> int:
     if getaffinity is not None:
         return max(1, len(getaffinity(0)))
     return max(1, os.cpu_count() or 1)
-
-
-def venv_python(venv: Path) -> Path:
-    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
 def require_venv(ws: Workspace) -> Path:
