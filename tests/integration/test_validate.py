@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -101,38 +102,42 @@ def test_a_deleted_sibling(built: Path, capsys: pytest.CaptureFixture[str]) -> N
         away.rename(kit)
 
 
-def test_a_version_mismatch(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pyproject = built.parent.parent / "kit" / "pyproject.toml"
-    before = pyproject.read_text()
-    pyproject.write_text(before.replace("core>=0.3", "core>=0.4.0"))
+@contextmanager
+def edited(path: Path, old: str, new: str) -> Iterator[None]:
+    """``path`` with ``old`` replaced by ``new`` for the duration; the shared workspace is
+    left as it was."""
+    before = path.read_text()
+    assert old in before
+    path.write_text(before.replace(old, new))
     try:
-        code, results = validate(built, capsys)
-        assert code == 1
-        assert "versions" in errors(results)
-        assert "kit requires core>=0.4.0 but" in results["versions"]["detail"]
+        yield
     finally:
-        pyproject.write_text(before)
+        path.write_text(before)
+
+
+def test_a_version_mismatch(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with edited(built.parent.parent / "kit" / "pyproject.toml", "core>=0.3", "core>=0.4.0"):
+        code, results = validate(built, capsys)
+    assert code == 1
+    assert "versions" in errors(results)
+    assert "kit requires core>=0.4.0 but" in results["versions"]["detail"]
 
 
 def test_an_upward_layer_edge(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pyproject = built.parent.parent / "kit" / "pyproject.toml"
-    before = pyproject.read_text()
-    pyproject.write_text(before.replace('"core>=0.3"', '"core>=0.3", "app"'))
-    try:
+    with edited(pyproject, '"core>=0.3"', '"core>=0.3", "app"'):
         code, results = validate(built, capsys)
-        assert code == 1
-        assert "layers" in errors(results)
-        assert "kit (layer kit) depends on app (layer apps)" in results["layers"]["detail"]
-        assert "config" not in errors(results)
-    finally:
-        pyproject.write_text(before)
+    assert code == 1
+    assert "layers" in errors(results)
+    assert "kit (layer kit) depends on app (layer apps)" in results["layers"]["detail"]
+    assert "config" not in errors(results)
 
 
 def test_lock_drift_is_a_warning_and_strict_fails(
     built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ws = config.load(built)
-    write_lock(ws, [LockEntry(s.name, s.repo or "x", "0" * 40) for s in ws.siblings])
+    write_lock(ws, [LockEntry(s.name, s.repo, "0" * 40) for s in ws.siblings])
     try:
         code, results = validate(built, capsys)
         assert code == 0
