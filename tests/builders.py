@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import textwrap
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+from workspace.tomlwrite import toml_value
 
 BACKENDS = {
     "setuptools": ('requires = ["setuptools>=61"]', "setuptools.build_meta"),
@@ -52,19 +53,6 @@ def bare_clone(source: Path, dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     git(source.parent, "clone", "-q", "--bare", str(source), str(dest))
     return dest
-
-
-def toml_value(value: object) -> str:
-    """A TOML literal for strings, booleans, numbers, lists and inline tables."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f'"{k}" = {toml_value(v)}' for k, v in value.items()) + " }"
-    return "[" + ", ".join(toml_value(v) for v in value) + "]"  # type: ignore[attr-defined]
 
 
 def pyproject(

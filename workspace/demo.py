@@ -9,7 +9,6 @@ Nothing here is special to the demo except where the repositories come from.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ from workspace.config import Sibling, TestSettings, Workspace, display_path
 from workspace.errors import ExitCode, GitError, WorkspaceError
 from workspace.fsutil import atomic_write_text
 from workspace.graph import build
+from workspace.tomlwrite import toml_value
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = PROJECT_ROOT / "examples" / "demo"
@@ -240,24 +240,11 @@ def sync_remotes(example: Workspace, layout: Layout) -> list[RemoteResult]:
 # --------------------------------------------------------------------------- the config
 
 
-def _toml(value: object) -> str:
-    """A TOML value for the few types a config holds (JSON strings are TOML basic strings)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
-
-
 def _test_lines(test: TestSettings) -> list[str]:
-    lines = [f"args = {_toml(test.args)}"]
+    lines = [f"args = {toml_value(test.args)}"]
     if test.timeout is not None:
-        lines.append(f"timeout = {_toml(test.timeout)}")
-    lines.append(f"xdist = {_toml(test.xdist)}")
+        lines.append(f"timeout = {toml_value(test.timeout)}")
+    lines.append(f"xdist = {toml_value(test.xdist)}")
     return lines
 
 
@@ -266,19 +253,19 @@ def _test_inline(test: TestSettings) -> str:
 
 
 def _sibling_lines(sib: Sibling, layout: Layout, base: TestSettings) -> list[str]:
-    lines = ["[[siblings]]", f"name = {_toml(sib.name)}"]
+    lines = ["[[siblings]]", f"name = {toml_value(sib.name)}"]
     if sib.layer is not None:
-        lines.append(f"layer = {_toml(sib.layer)}")
-    lines.append(f"repo = {_toml(layout.remote(sib.name).resolve().as_uri())}")
-    lines.append(f"path = {_toml('../' + sib.name)}")
+        lines.append(f"layer = {toml_value(sib.layer)}")
+    lines.append(f"repo = {toml_value(layout.remote(sib.name).resolve().as_uri())}")
+    lines.append(f"path = {toml_value('../' + sib.name)}")
     if sib.revision is not None:
-        lines.append(f"revision = {_toml(sib.revision)}")
+        lines.append(f"revision = {toml_value(sib.revision)}")
     for key in ("depends_on", "tags", "extras"):
         values = getattr(sib, key)
         if values:
-            lines.append(f"{key} = {_toml(values)}")
+            lines.append(f"{key} = {toml_value(values)}")
     if sib.dependency_groups is not None:
-        lines.append(f"dependency_groups = {_toml(sib.dependency_groups)}")
+        lines.append(f"dependency_groups = {toml_value(sib.dependency_groups)}")
     if not sib.python_package:
         lines.append("python_package = false")
     if sib.test != base:
@@ -298,15 +285,15 @@ def render_config(example: Workspace, layout: Layout) -> str:
         "# It is rewritten on every run: change the example, not this file.",
         "",
         "[workspace]",
-        f"name = {_toml(ws.name)}",
+        f"name = {toml_value(ws.name)}",
     ]
     if ws.description:
-        lines.append(f"description = {_toml(ws.description)}")
+        lines.append(f"description = {toml_value(ws.description)}")
     if ws.python is not None:
-        lines.append(f"python = {_toml(str(ws.python))}")
-    lines += [f"venv = {_toml(venv)}", 'siblings_dir = ".."']
+        lines.append(f"python = {toml_value(str(ws.python))}")
+    lines += [f"venv = {toml_value(venv)}", 'siblings_dir = ".."']
     if ws.layers:
-        lines.append(f"layers = {_toml(ws.layers)}")
+        lines.append(f"layers = {toml_value(ws.layers)}")
     lines += ["", "[workspace.test]", *_test_lines(ws.test)]
     for sib in ws.siblings:
         lines += ["", *_sibling_lines(sib, layout, ws.test)]

@@ -14,7 +14,6 @@ The file is TOML, written by ``lock`` and read by ``bootstrap --locked``, ``stat
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import Any
 from workspace.config import NAME_RE, Workspace, display_path, read_toml
 from workspace.errors import ConfigError, Problem
 from workspace.fsutil import atomic_write_text
+from workspace.tomlwrite import toml_value
 
 LOCK_VERSION = 1
 COMMIT_RE = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
@@ -43,11 +43,6 @@ class LockEntry:
     revision: str | None = None  # the branch, tag or commit of wrknv.toml, when one was set
 
 
-def _quote(text: str) -> str:
-    """A TOML basic string (JSON's escapes are a subset of TOML's, except DEL)."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
 def format_lock(entries: Iterable[LockEntry]) -> str:
     """The text of a lock file, siblings sorted by name so diffs stay small."""
     lines = [_HEADER, f"version = {LOCK_VERSION}"]
@@ -55,12 +50,12 @@ def format_lock(entries: Iterable[LockEntry]) -> str:
         lines += [
             "",
             "[[siblings]]",
-            f"name = {_quote(entry.name)}",
-            f"repo = {_quote(entry.repo)}",
-            f"commit = {_quote(entry.commit)}",
+            f"name = {toml_value(entry.name)}",
+            f"repo = {toml_value(entry.repo)}",
+            f"commit = {toml_value(entry.commit)}",
         ]
         if entry.revision is not None:
-            lines.append(f"revision = {_quote(entry.revision)}")
+            lines.append(f"revision = {toml_value(entry.revision)}")
     return "\n".join(lines) + "\n"
 
 

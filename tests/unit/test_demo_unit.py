@@ -226,27 +226,6 @@ def test_demo_graph_after_copying_matches_the_example(
     assert build(ws).to_mermaid() == demo.example_mermaid()
 
 
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (True, "true"),
-        (3, "3"),
-        (2.5, "2.5"),
-        ('a "quoted" \\ path', '"a \\"quoted\\" \\\\ path"'),
-        ("ünï", '"ünï"'),
-        (("a", "b"), '["a", "b"]'),
-        ((), "[]"),
-    ],
-)
-def test_toml_values(value: object, text: str) -> None:
-    assert demo._toml(value) == text
-
-
-def test_toml_rejects_other_types() -> None:
-    with pytest.raises(TypeError):
-        demo._toml({"a": 1})
-
-
 # --------------------------------------------------------------------------- the steps
 
 
