@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import threading
 import time
 from pathlib import Path
@@ -8,6 +9,7 @@ import pytest
 
 from tests.builders import write_config
 from workspace import config, repos
+from workspace.commands.bootstrap import live_printer
 from workspace.config import Sibling
 from workspace.lockfile import LockEntry
 
@@ -122,3 +124,27 @@ def test_lock_check(head: str | None, locked: str | None, ok: bool, problem: str
     assert check.ok is ok
     if problem:
         assert check.problem == problem
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_live_printer_shows_work_in_progress_only_on_a_terminal(terminal: bool) -> None:
+    out = _Terminal() if terminal else io.StringIO()
+    on_event = live_printer(["a", "b"], ["a", "b"], out)
+    on_event(repos.Event(repos.EventKind.STARTED, "a"))
+    on_event(repos.Event(repos.EventKind.STARTED, "b"))
+    on_event(repos.Event(repos.EventKind.FINISHED, "a", repos.Result("a", repos.Status.CLONED)))
+    text = out.getvalue()
+    finished = [line for line in text.split("\n") if "[1/2]" in line]
+    assert len(finished) == 1
+    assert "cloned" in finished[0]
+    if terminal:
+        assert "... working on 2: a, b" in text
+        assert text.endswith("... working on 1: b")
+    else:
+        assert "working" not in text
+        assert "\x1b" not in text

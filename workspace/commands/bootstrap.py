@@ -7,6 +7,7 @@ summary that names each failure with its reason, git's message and a hint.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from collections import Counter
@@ -61,19 +62,33 @@ def format_result(result: repos.Result, width: int) -> str:
 def live_printer(
     siblings: Sequence[object], names: Sequence[str], out: TextIO | None = None
 ) -> Callable[[repos.Event[repos.Result]], None]:
-    """An event handler that prints one line per sibling as it finishes, with a counter."""
+    """An event handler that prints one line per sibling as it finishes, with a counter.
+
+    On a terminal, a last line that is redrawn in place names the siblings still at work, so
+    a slow clone is visible while it runs; logs (no terminal) get only the finished lines.
+    """
     stream = out or sys.stdout
+    live = stream.isatty()
+    columns = shutil.get_terminal_size().columns - 1
     total = len(siblings)
     width = max((len(n) for n in names), default=0)
     done = 0
+    working: list[str] = []
 
     def on_event(event: repos.Event[repos.Result]) -> None:
         nonlocal done
-        if event.kind is repos.EventKind.FINISHED and event.result is not None:
+        if live:
+            stream.write("\r\x1b[K")  # clear the in-place line before anything else
+        if event.kind is repos.EventKind.STARTED:
+            working.append(event.name)
+        elif event.result is not None:
+            working.remove(event.name)
             done += 1
             counter = f"[{done:>{len(str(total))}}/{total}]"
             stream.write(f"{counter} {format_result(event.result, width)}\n")
-            stream.flush()
+        if live and working:
+            stream.write(f"... working on {len(working)}: {', '.join(working)}"[:columns])
+        stream.flush()
 
     return on_event
 
