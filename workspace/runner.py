@@ -233,17 +233,24 @@ def build_suites(
     return suites
 
 
-def order_suites(suites: Iterable[Suite], expected: Mapping[str, float]) -> list[Suite]:
+def order_suites(
+    suites: Iterable[Suite],
+    expected: Mapping[str, float],
+    sizes: Mapping[str, int] | None = None,
+) -> list[Suite]:
     """Longest expected first; suites with no history go before all of them (they may be long,
-    and running them early is how they get a history)."""
+    and running them early is how they get a history), the biggest (``sizes``: test files)
+    first among those."""
     with_times = [
         s if s.name not in expected else _with_expected(s, expected[s.name]) for s in suites
     ]
+    size = sizes or {}
     return sorted(
         with_times,
         key=lambda s: (
             s.expected_seconds is not None,
             -(s.expected_seconds or 0.0),
+            -size.get(s.name, 0),
             s.name,
         ),
     )

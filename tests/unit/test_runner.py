@@ -66,6 +66,12 @@ def test_order_puts_unknown_first_then_longest_expected() -> None:
     assert ordered[2].expected_seconds == 30.0
 
 
+def test_unknown_suites_go_biggest_first() -> None:
+    suites = [suite(n) for n in ("small", "big", "known", "none")]
+    ordered = order_suites(suites, {"known": 9.0}, {"small": 1, "big": 7, "none": 0})
+    assert [s.name for s in ordered] == ["big", "small", "none", "known"]
+
+
 def result(name: str, status: Status = Status.PASSED, duration: float = 1.0, workers: int = 1):  # type: ignore[no-untyped-def]
     return SuiteResult(name=name, status=status, duration=duration, workers=workers)
 

@@ -14,6 +14,7 @@ from workspace.commands import Command
 from workspace.config import Sibling, display_path
 from workspace.errors import ExitCode
 from workspace.graph import Graph
+from workspace.matrix import count_test_files
 from workspace.report import choose_handler, format_table, point_latest, write_run_files
 from workspace.runner import (
     DEFAULT_GRACE,
@@ -121,7 +122,9 @@ def _run(args: argparse.Namespace) -> int:
     present = [s for s in suites if s.skip_reason is None]
     python = require_venv(ws)
     jobs = args.jobs or usable_cores()
-    suites = order_suites(suites, history.load_durations(ws.state_dir))
+    durations = history.load_durations(ws.state_dir)
+    sizes = {s.name: count_test_files(s.path) for s in suites if s.name not in durations}
+    suites = order_suites(suites, durations, sizes)
     runs_dir = ws.state_dir / history.RUNS
     run_id = new_run_id()
     options = RunOptions(
