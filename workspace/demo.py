@@ -9,16 +9,14 @@ Nothing here is special to the demo except where the repositories come from.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from workspace import config
+from workspace import config, git
 from workspace.config import Sibling, TestSettings, Workspace, display_path
 from workspace.errors import ExitCode, GitError, WorkspaceError
 from workspace.fsutil import atomic_write_text
@@ -172,26 +170,14 @@ def example_mermaid(source: Path = EXAMPLE_DIR) -> str:
 # --------------------------------------------------------------------------- remotes
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", *_GIT_CONFIG, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
-    )
-
-
-def _git_ok(cwd: Path, *args: str) -> str:
-    proc = _git(cwd, *args)
-    if proc.returncode:
-        last = (proc.stderr.strip().splitlines() or ["(no message)"])[-1]
+def _git(cwd: Path, *args: str) -> str:
+    try:
+        return git.run([*_GIT_CONFIG, *args], cwd).stdout.strip()
+    except git.GitFailure as exc:
         raise GitError(
-            f"{display_path(cwd)}: git {args[0]} failed: {last}",
+            f"{display_path(cwd)}: git {args[0]} failed: {exc.detail}",
             hint="the demo's remotes are scratch copies: rerun with --clean",
-        )
-    return proc.stdout.strip()
+        ) from None
 
 
 def _replace_tree(source: Path, target: Path) -> None:
@@ -214,15 +200,15 @@ def sync_remote(source: Path, remote: Path) -> RemoteResult:
         if remote.exists():
             shutil.rmtree(remote)  # half-made by an interrupted run, inside the demo directory
         remote.mkdir(parents=True)
-        _git_ok(remote, "init", "-q")
-        _git_ok(remote, "symbolic-ref", "HEAD", f"refs/heads/{BRANCH}")
+        _git(remote, "init", "-q")
+        _git(remote, "symbolic-ref", "HEAD", f"refs/heads/{BRANCH}")
     _replace_tree(source, remote)
     # --force: the copy is exact, whatever the user's global excludes say.
-    _git_ok(remote, "add", "--all", "--force", "--", ".")
-    changed = _git(remote, "diff", "--cached", "--quiet").returncode != 0
+    _git(remote, "add", "--all", "--force", "--", ".")
+    changed = git.run(["diff", "--cached", "--quiet"], remote, check=False).returncode != 0
     if created or changed:
         message = f"demo: {name} from examples/demo" if created else f"demo: {name} changed"
-        _git_ok(remote, "commit", "-q", "--no-verify", "--allow-empty", "-m", message)
+        _git(remote, "commit", "-q", "--no-verify", "--allow-empty", "-m", message)
     status = (
         RemoteStatus.CREATED
         if created
@@ -230,7 +216,7 @@ def sync_remote(source: Path, remote: Path) -> RemoteResult:
         if changed
         else RemoteStatus.UNCHANGED
     )
-    return RemoteResult(name, remote, status, _git_ok(remote, "rev-parse", "HEAD"))
+    return RemoteResult(name, remote, status, _git(remote, "rev-parse", "HEAD"))
 
 
 def sync_remotes(example: Workspace, layout: Layout) -> list[RemoteResult]:
