@@ -1,5 +1,7 @@
-"""Sessions of provide-workspace. Each one parses nothing itself: it hands its posargs to
-``workspace`` (the same code as ``python -m workspace VERB``) and turns a failure into an exit.
+"""Sessions of provide-workspace. A workspace session parses nothing itself: it hands its
+posargs to ``workspace`` (the same code as ``python -m workspace VERB``), in nox's own process,
+and turns a failure into an exit. The project's sessions (tests, lint, docs, bench) install
+what they need into their own environments.
 
     nox -l                       list the sessions
     nox -s graph -- --above provide-foundation
