@@ -1,15 +1,15 @@
 """A loopback git server and a TCP proxy that delays traffic, for benchmarks and tests.
 
 ``GitDaemon`` serves every repository under a directory over ``git://127.0.0.1:PORT/``.
-``DelayProxy`` forwards a local port to another one and holds each chunk it relays for
-``delay`` seconds, in both directions, which is what a long round trip does to git's
-request/response protocol. Both only ever listen on 127.0.0.1.
+``DelayProxy`` forwards a local port to another one and delivers each chunk it relays
+``delay`` seconds after it arrived, in both directions: a long network path, which is what
+makes git's request/response rounds slow. Both only ever listen on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import contextlib
-import selectors
+import queue
 import socket
 import subprocess
 import threading
@@ -92,27 +92,32 @@ class GitDaemon:
 
 
 class DelayProxy:
-    """Forward 127.0.0.1:port to 127.0.0.1:target, holding each relayed chunk ``delay`` s."""
+    """Forward 127.0.0.1:port to 127.0.0.1:target; each chunk arrives ``delay`` s after it left.
+
+    This is a long network path, not a slow one: every chunk read from one side is written to
+    the other side at its arrival time plus ``delay``, in order, while later chunks are already
+    on their way. A reply that git writes in several pieces therefore arrives as a whole one
+    delay later. (Sleeping before each forward instead would add the delay once per piece,
+    which throttles bandwidth and makes the cost of a round trip depend on how the peer
+    happens to split its writes.)
+    """
 
     def __init__(self, target: int, delay: float = 0.025) -> None:
         self.target = target
         self.delay = delay
         self.port = 0
         self._server: socket.socket | None = None
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
 
     def __enter__(self) -> DelayProxy:
         server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         server.bind((HOST, 0))
         server.listen(128)
-        server.settimeout(0.2)
         self._server = server
         self.port = int(server.getsockname()[1])
-        thread = threading.Thread(target=self._accept, daemon=True)
-        thread.start()
-        self._threads.append(thread)
+        threading.Thread(target=self._accept, daemon=True).start()
         return self
 
     def __exit__(
@@ -121,49 +126,76 @@ class DelayProxy:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._stop.set()
         if self._server is not None:
+            with contextlib.suppress(OSError):
+                self._server.shutdown(socket.SHUT_RDWR)  # wakes the accept() below
             self._server.close()
+        with self._lock:
+            still_open, self._open = list(self._open), set()
+        for sock in still_open:  # a blocked recv() returns, and its threads end
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def _accept(self) -> None:
         assert self._server is not None
-        while not self._stop.is_set():
+        while True:
             try:
                 client, _ = self._server.accept()
-            except socket.timeout:
-                continue
             except OSError:
-                return
+                return  # closed by __exit__
             try:
                 upstream = socket.create_connection((HOST, self.target))
             except OSError:
                 client.close()
                 continue
-            threading.Thread(target=self._serve, args=(client, upstream), daemon=True).start()
+            pair = (client, upstream)
+            for sock in pair:
+                # Forward each chunk as soon as it is due: the delay is ours to add, not Nagle's.
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with self._lock:
+                self._open.update(pair)
+            ends = threading.Barrier(2, action=lambda pair=pair: self._close(pair))
+            for src, dst in (pair, pair[::-1]):
+                chunks: queue.SimpleQueue[tuple[float, bytes]] = queue.SimpleQueue()
+                threading.Thread(target=self._receive, args=(src, chunks), daemon=True).start()
+                threading.Thread(
+                    target=self._deliver, args=(chunks, dst, ends), daemon=True
+                ).start()
 
-    def _serve(self, client: socket.socket, upstream: socket.socket) -> None:
-        back = threading.Thread(target=self._pipe, args=(upstream, client), daemon=True)
-        back.start()
-        self._pipe(client, upstream)
-        back.join()
-        client.close()
-        upstream.close()
-
-    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
-        sel = selectors.DefaultSelector()
-        sel.register(src, selectors.EVENT_READ)
-        try:
-            while not self._stop.is_set():
-                if not sel.select(timeout=0.2):
-                    continue
+    def _receive(self, src: socket.socket, chunks: queue.SimpleQueue[tuple[float, bytes]]) -> None:
+        """Stamp every chunk from ``src`` with the time it is due; b"" marks the end."""
+        while True:
+            try:
                 data = src.recv(65536)
+            except OSError:
+                data = b""
+            chunks.put((time.monotonic() + self.delay, data))
+            if not data:
+                return
+
+    def _deliver(
+        self,
+        chunks: queue.SimpleQueue[tuple[float, bytes]],
+        dst: socket.socket,
+        ends: threading.Barrier,
+    ) -> None:
+        try:
+            while True:
+                due, data = chunks.get()
+                time.sleep(max(0.0, due - time.monotonic()))
                 if not data:
                     break
-                time.sleep(self.delay)  # the simulated latency of this chunk
                 dst.sendall(data)
         except OSError:
             pass
         finally:
-            sel.close()
             with contextlib.suppress(OSError):
-                dst.shutdown(socket.SHUT_WR)
+                dst.shutdown(socket.SHUT_WR)  # pass the end of the stream on, a delay late
+            with contextlib.suppress(threading.BrokenBarrierError):
+                ends.wait()  # the second direction to end closes both sockets
+
+    def _close(self, pair: tuple[socket.socket, socket.socket]) -> None:
+        with self._lock:
+            self._open.difference_update(pair)
+        for sock in pair:
+            sock.close()
