@@ -9,6 +9,7 @@ makes git's request/response rounds slow. Both only ever listen on 127.0.0.1.
 from __future__ import annotations
 
 import contextlib
+import functools
 import queue
 import socket
 import subprocess
@@ -107,7 +108,7 @@ class DelayProxy:
         self.delay = delay
         self.port = 0
         self._server: socket.socket | None = None
-        self._open: set[socket.socket] = set()
+        self._open: set[socket.socket] | None = set()  # None once closed
         self._lock = threading.Lock()
 
     def __enter__(self) -> DelayProxy:
@@ -131,10 +132,9 @@ class DelayProxy:
                 self._server.shutdown(socket.SHUT_RDWR)  # wakes the accept() below
             self._server.close()
         with self._lock:
-            still_open, self._open = list(self._open), set()
-        for sock in still_open:  # a blocked recv() returns, and its threads end
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+            still_open, self._open = self._open or set(), None
+        for sock in still_open:
+            self._hang_up(sock)
 
     def _accept(self) -> None:
         assert self._server is not None
@@ -153,8 +153,12 @@ class DelayProxy:
                 # Forward each chunk as soon as it is due: the delay is ours to add, not Nagle's.
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
-                self._open.update(pair)
-            ends = threading.Barrier(2, action=lambda pair=pair: self._close(pair))
+                if self._open is None:  # the proxy closed while this one was connecting
+                    for sock in pair:
+                        self._hang_up(sock)
+                else:
+                    self._open.update(pair)
+            ends = threading.Barrier(2, action=functools.partial(self._close, pair))
             for src, dst in (pair, pair[::-1]):
                 chunks: queue.SimpleQueue[tuple[float, bytes]] = queue.SimpleQueue()
                 threading.Thread(target=self._receive, args=(src, chunks), daemon=True).start()
@@ -194,8 +198,15 @@ class DelayProxy:
             with contextlib.suppress(threading.BrokenBarrierError):
                 ends.wait()  # the second direction to end closes both sockets
 
+    @staticmethod
+    def _hang_up(sock: socket.socket) -> None:
+        """End both directions: a blocked recv() returns, and the connection's threads end."""
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
     def _close(self, pair: tuple[socket.socket, socket.socket]) -> None:
         with self._lock:
-            self._open.difference_update(pair)
+            if self._open is not None:
+                self._open.difference_update(pair)
         for sock in pair:
             sock.close()
