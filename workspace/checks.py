@@ -20,11 +20,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from packaging.specifiers import SpecifierSet
-from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from workspace import env, git, lockfile
-from workspace.config import Sibling, Workspace, display_path
+from workspace.config import Sibling, Workspace, display_path, normalize_name
 from workspace.errors import GraphError, WorkspaceError
 from workspace.graph import Graph
 
@@ -74,7 +73,7 @@ SETUP_HINT = "run: nox -s setup"
 class InstalledDist:
     """A distribution installed in the venv, read from its .dist-info directory."""
 
-    name: NormalizedName
+    name: str
     version: str
     dist_info: Path
     files: tuple[str, ...]  # RECORD paths, relative to site-packages
@@ -134,7 +133,7 @@ def read_dist(dist_info: Path) -> InstalledDist | None:
     except (OSError, ValueError):
         pass
     return InstalledDist(
-        canonicalize_name(meta["Name"]),
+        normalize_name(meta["Name"]),
         meta.get("Version", ""),
         dist_info,
         files,
@@ -143,7 +142,7 @@ def read_dist(dist_info: Path) -> InstalledDist | None:
     )
 
 
-def installed_dists(site: Path | None) -> dict[NormalizedName, InstalledDist]:
+def installed_dists(site: Path | None) -> dict[str, InstalledDist]:
     if site is None:
         return {}
     out = {}
@@ -331,7 +330,7 @@ class Context:
         return env.site_packages(self.workspace.venv)
 
     @cached_property
-    def dists(self) -> dict[NormalizedName, InstalledDist]:
+    def dists(self) -> dict[str, InstalledDist]:
         return installed_dists(self.site)
 
     def dist_of(self, sib: Sibling) -> InstalledDist | None:

@@ -14,13 +14,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
+from typing import TYPE_CHECKING, Any
 
 from workspace._compat import tomllib
 from workspace.errors import ConfigError, Problem, WorkspaceError
+
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
 
 CONFIG_NAME = "wrknv.toml"
 LOCAL_NAME = "wrknv.local.toml"
@@ -34,6 +34,16 @@ _TRANSPORT_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)::")
 # git remote helpers that run arbitrary commands: never accepted from a config file.
 _COMMAND_TRANSPORTS = frozenset({"ext", "fd"})
 _URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|[^/:]+@[^/:]+:")
+_SEPARATORS_RE = re.compile(r"[-_.]+")
+
+
+def normalize_name(name: str) -> str:
+    """A distribution name in PEP 503's normal form, as ``packaging.utils.canonicalize_name``.
+
+    Written out because importing packaging.utils for it costs every command about 25 ms of
+    start-up (it loads packaging.tags); the test suite checks that the two agree.
+    """
+    return _SEPARATORS_RE.sub("-", name).lower()
 
 
 @dataclass(frozen=True)
@@ -256,6 +266,8 @@ def _timeout(value: Any) -> float:
 
 
 def _specifier(value: Any) -> SpecifierSet:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     text = _str(value)
     try:
         return SpecifierSet(text)
@@ -626,7 +638,7 @@ def _check_across(siblings: list[Sibling], out: _Collector) -> None:
     """Rules that involve several siblings: unique names and paths, known dependencies."""
     seen: dict[str, Sibling] = {}
     for sib in siblings:
-        other = seen.setdefault(canonicalize_name(sib.name), sib)
+        other = seen.setdefault(normalize_name(sib.name), sib)
         if other is not sib:
             out.add(
                 f"{sib.key}.name",

@@ -12,13 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
-
-from workspace.config import Workspace, display_path
+from workspace.config import Workspace, display_path, normalize_name
 from workspace.errors import GraphError
 from workspace.project import ProjectInfo, groups_to_install, read_project
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
 
 class Category(str, Enum):
@@ -87,7 +88,7 @@ class Graph:
 
     def sibling_for(self, req: Requirement) -> str | None:
         """The sibling a requirement names, or None for anything else."""
-        return self._distributions.get(canonicalize_name(req.name))
+        return self._distributions.get(normalize_name(req.name))
 
     def layer_violations(self) -> list[str]:
         """Runtime edges that point to a higher layer, one sentence each."""
@@ -232,7 +233,7 @@ def build(workspace: Workspace) -> Graph:
     by_dist = _distributions(workspace, projects)
 
     def target(req: Requirement, source: str) -> str | None:
-        name = by_dist.get(canonicalize_name(req.name))
+        name = by_dist.get(normalize_name(req.name))
         return name if name != source else None
 
     # Extras are installed when configured or requested by another sibling's requirement;
@@ -281,7 +282,7 @@ def build(workspace: Workspace) -> Graph:
 
 def _distributions(workspace: Workspace, projects: Mapping[str, ProjectInfo]) -> dict[str, str]:
     """Distribution name -> sibling: a requirement names a distribution, not a sibling."""
-    index: dict[str, str] = {canonicalize_name(s.name): s.name for s in workspace.siblings}
+    index: dict[str, str] = {normalize_name(s.name): s.name for s in workspace.siblings}
     index.update({info.name: name for name, info in projects.items()})
     return index
 

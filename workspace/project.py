@@ -6,15 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import dependency_groups
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import NormalizedName, canonicalize_name
-
-from workspace.config import Sibling, display_path, read_toml
+from workspace.config import Sibling, display_path, normalize_name, read_toml
 from workspace.errors import ConfigError, Problem
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
 
 PYPROJECT = "pyproject.toml"
 DEFAULT_GROUPS = ("dev", "test")
@@ -25,7 +24,7 @@ class ProjectInfo:
     """The parts of ``[project]`` and ``[dependency-groups]`` the workspace needs."""
 
     file: Path
-    name: NormalizedName
+    name: str  # normalized (PEP 503)
     version: str | None  # None when the version is dynamic
     requires_python: SpecifierSet | None
     dependencies: tuple[Requirement, ...] = field(compare=False)
@@ -43,6 +42,12 @@ def read_project(sibling: Sibling) -> ProjectInfo | None:
 
 
 def parse_project(file: Path, data: Mapping[str, Any], fallback_name: str) -> ProjectInfo:
+    # Imported here, not at the top: a command that finds no project to read (bootstrap in
+    # a fresh workspace) then starts without loading packaging.
+    import dependency_groups
+    from packaging.requirements import InvalidRequirement
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     problems: list[Problem] = []
     shown = display_path(file)
 
@@ -94,7 +99,7 @@ def parse_project(file: Path, data: Mapping[str, Any], fallback_name: str) -> Pr
         raise ConfigError(problems)
     return ProjectInfo(
         file=file,
-        name=canonicalize_name(str(name)),
+        name=normalize_name(str(name)),
         version=version,
         requires_python=requires_python,
         dependencies=dependencies,
@@ -107,6 +112,8 @@ def parse_project(file: Path, data: Mapping[str, Any], fallback_name: str) -> Pr
 @cache
 def _requirement(text: str) -> Requirement:
     """Parsing is the costliest step of reading a workspace; the same strings recur a lot."""
+    from packaging.requirements import Requirement
+
     return Requirement(text)
 
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -252,3 +255,32 @@ def test_the_root_config_describes_the_provide_io_ecosystem() -> None:
     assert foundation.repo == "https://github.com/provide-io/provide-foundation.git"
     assert foundation.path == ws.root.parent / "provide-foundation"
     assert {s.layer for s in ws.siblings} == set(ws.layers)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["provide-foundation", "Provide_Foundation", "a.b-c_d", "A--B__C..D", "x", "Flit.Core", "_a_"],
+)
+def test_normalize_name_agrees_with_packaging(name: str) -> None:
+    from packaging.utils import canonicalize_name
+
+    assert config.normalize_name(name) == canonicalize_name(name)
+
+
+def test_a_fresh_workspace_is_read_without_loading_packaging(workspace_root: Path) -> None:
+    """bootstrap in a fresh workspace parses no pyproject.toml, so it must not pay for packaging."""
+    cfg = write_config(
+        workspace_root,
+        '[workspace]\nname = "ws"\n\n[[siblings]]\nname = "alpha"\nrepo = "https://h.invalid/a.git"\n',
+    )
+    code = textwrap.dedent(f"""
+        import sys
+        import workspace.commands.bootstrap
+        from workspace.cli import build_parser, load_selected
+        args = build_parser("bootstrap").parse_args(["bootstrap", "--config", {str(cfg)!r}])
+        load_selected(args)
+        loaded = [m for m in sys.modules if m.split(".")[0] in ("packaging", "dependency_groups")]
+        print(sorted(loaded))
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
