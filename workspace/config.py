@@ -266,7 +266,7 @@ def _timeout(value: Any) -> float:
 
 
 def _specifier(value: Any) -> SpecifierSet:
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # see normalize_name
 
     text = _str(value)
     try:
