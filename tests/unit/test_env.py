@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,15 @@ def test_setup_lock_excludes_a_second_holder(ws_config: Path) -> None:
         fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     with (ws.state_dir / env.LOCK_NAME).open("a+") as other:
         fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again
+
+
+def test_uv_of_the_uv_package_comes_before_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in nox: the uv installed with nox[uv], then PATH (where a pyenv shim may come first)."""
+    monkeypatch.setattr(env.shutil, "which", lambda _name: "/on/path/uv")
+    monkeypatch.setitem(sys.modules, "uv", types.SimpleNamespace(find_uv_bin=lambda: "/pkg/uv"))
+    assert env.find_uv() == "/pkg/uv"
+    monkeypatch.setitem(sys.modules, "uv", None)  # no uv package: PATH
+    assert env.find_uv() == "/on/path/uv"
 
 
 def test_missing_uv_is_an_error_with_a_hint(monkeypatch: pytest.MonkeyPatch) -> None:
