@@ -260,6 +260,7 @@ def _rows(results: dict[str, Any], delay_label: str, vcs_note: str) -> list[dict
     ms = int(DELAY * 1000)
     delayed, loop = results[delay_label], results["loopback"]
     boot = f"bootstrap_j{DEFAULT_JOBS}_s"
+    networks = ((f"{ms} ms each way", delayed), ("loopback", loop))
     rows: list[dict[str, Any]] = [
         {
             "measure": f"bootstrap vs sequential git clone, {COUNT} siblings, {ms} ms each way",
@@ -279,7 +280,7 @@ def _rows(results: dict[str, Any], delay_label: str, vcs_note: str) -> list[dict
             f"({results['cpus']} cores run git on both ends)",
         },
     ]
-    for where, entry in ((f"{ms} ms each way", delayed), ("loopback", loop)):
+    for where, entry in networks:
         if "ratio_floor" not in entry:
             continue
         rows.append(
@@ -293,7 +294,7 @@ def _rows(results: dict[str, Any], delay_label: str, vcs_note: str) -> list[dict
                 "bootstrap: the most any tool could gain here at this job count",
             }
         )
-    for where, entry in ((f"{ms} ms each way", delayed), ("loopback", loop)):
+    for where, entry in networks:
         measure = f"bootstrap vs vcs import --workers {DEFAULT_JOBS}, {COUNT} siblings, {where}"
         if "ratio_vs_vcs" not in entry:
             rows.append(
@@ -350,10 +351,9 @@ def run(quick: bool) -> dict[str, Any]:
     results["about"] = (
         f"{COUNT} repositories (3 commits, 11 files each) served by a loopback git daemon, "
         f"directly and through a proxy delivering each chunk {int(DELAY * 1000)} ms after it "
-        f"left, each way; medians of "
-        f"{reps} repetitions, the sequential loop, bootstrap, bare xargs -P{peer} in rotating "
-        "order; clones are kept until the end. A ratio "
-        "above 1 means bootstrap took less time."
+        f"left, each way; medians of {reps} repetitions, the sequential loop, bootstrap, bare "
+        f"xargs -P{peer} in rotating order; clones are kept until the end. A ratio above 1 "
+        "means bootstrap took less time."
     )
     if not vcs:
         results["about"] += f" vcstool was not measured: {vcs_note}."
