@@ -23,9 +23,10 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from workspace import env, git, lockfile
-from workspace.config import Sibling, Workspace, display_path, normalize_name
+from workspace.config import Sibling, Workspace
 from workspace.errors import GraphError, WorkspaceError
 from workspace.graph import Graph
+from workspace.text import display_path, normalize_name
 
 
 class Status(str, Enum):

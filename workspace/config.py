@@ -7,7 +7,6 @@ key path (``siblings[3].layer``) with what was expected.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from workspace._compat import tomllib
 from workspace.errors import ConfigError, Problem, WorkspaceError
+from workspace.text import did_you_mean, display_path, normalize_name
 
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
@@ -34,16 +34,6 @@ _TRANSPORT_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)::")
 # git remote helpers that run arbitrary commands: never accepted from a config file.
 _COMMAND_TRANSPORTS = frozenset({"ext", "fd"})
 _URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|[^/:]+@[^/:]+:")
-_SEPARATORS_RE = re.compile(r"[-_.]+")
-
-
-def normalize_name(name: str) -> str:
-    """A distribution name in PEP 503's normal form, as ``packaging.utils.canonicalize_name``.
-
-    Written out because importing packaging.utils for it costs every command about 25 ms of
-    start-up (it loads packaging.tags); the test suite checks that the two agree.
-    """
-    return _SEPARATORS_RE.sub("-", name).lower()
 
 
 @dataclass(frozen=True)
@@ -133,19 +123,6 @@ class Workspace:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def display_path(path: Path) -> str:
-    """A path as a person would type it: relative to the current directory when below it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def did_you_mean(word: str, choices: Any) -> str | None:
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {matches[0]!r}?" if matches else None
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -266,7 +243,7 @@ def _timeout(value: Any) -> float:
 
 
 def _specifier(value: Any) -> SpecifierSet:
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # see normalize_name
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # see text.normalize_name
 
     text = _str(value)
     try:

@@ -17,10 +17,11 @@ from enum import Enum
 from pathlib import Path
 
 from workspace import config, git
-from workspace.config import Sibling, TestSettings, Workspace, display_path
+from workspace.config import Sibling, TestSettings, Workspace
 from workspace.errors import ExitCode, GitError, WorkspaceError
 from workspace.fsutil import atomic_write_text
 from workspace.graph import build
+from workspace.text import display_path
 from workspace.tomlwrite import toml_value
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

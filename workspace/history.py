@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from workspace.config import display_path
 from workspace.errors import WorkspaceError
 from workspace.fsutil import atomic_write_text
 from workspace.runner import Status, SuiteResult
+from workspace.text import display_path
 
 DURATIONS = "durations.json"
 RUNS = "runs"

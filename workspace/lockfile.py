@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workspace.config import NAME_RE, Workspace, display_path, read_toml
+from workspace.config import NAME_RE, Workspace, read_toml
 from workspace.errors import ConfigError, Problem
 from workspace.fsutil import atomic_write_text
+from workspace.text import display_path
 from workspace.tomlwrite import toml_value
 
 LOCK_VERSION = 1

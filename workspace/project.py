@@ -8,8 +8,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workspace.config import Sibling, display_path, normalize_name, read_toml
+from workspace.config import Sibling, read_toml
 from workspace.errors import ConfigError, Problem
+from workspace.text import display_path, normalize_name
 
 if TYPE_CHECKING:
     from packaging.requirements import Requirement

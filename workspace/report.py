@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from workspace.config import display_path
 from workspace.errors import WorkspaceError
 from workspace.fsutil import atomic_write_text
 from workspace.runner import (
@@ -31,6 +30,7 @@ from workspace.runner import (
     Tick,
     lower_bound,
 )
+from workspace.text import display_path
 
 SUMMARY = "summary.json"
 JUNIT = "junit.xml"

@@ -6,9 +6,10 @@ import argparse
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from workspace.config import Sibling, did_you_mean
+from workspace.config import Sibling
 from workspace.errors import SelectionError
 from workspace.graph import Graph
+from workspace.text import did_you_mean
 
 
 def _names(values: Iterable[str] | None) -> tuple[str, ...]:

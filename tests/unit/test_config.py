@@ -12,6 +12,7 @@ from tests.builders import write_config
 from workspace import config
 from workspace.cli import main
 from workspace.errors import ConfigError, WorkspaceError
+from workspace.text import normalize_name
 
 BAD = Path(__file__).parent.parent / "data" / "bad_configs"
 BAD_FILES = sorted(BAD.glob("*.toml"))
@@ -264,7 +265,7 @@ def test_the_root_config_describes_the_provide_io_ecosystem() -> None:
 def test_normalize_name_agrees_with_packaging(name: str) -> None:
     from packaging.utils import canonicalize_name
 
-    assert config.normalize_name(name) == canonicalize_name(name)
+    assert normalize_name(name) == canonicalize_name(name)
 
 
 def test_a_fresh_workspace_is_read_without_loading_packaging(workspace_root: Path) -> None:

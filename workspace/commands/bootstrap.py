@@ -18,11 +18,11 @@ from typing import TextIO
 from workspace import repos
 from workspace.cli import add_workspace_arguments, load_selected, positive_int
 from workspace.commands import Command
-from workspace.config import display_path
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.graph import build
 from workspace.lockfile import read_lock
 from workspace.selection import Selection
+from workspace.text import display_path
 
 
 def add_jobs_argument(parser: argparse.ArgumentParser) -> None:

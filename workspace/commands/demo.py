@@ -10,9 +10,9 @@ from pathlib import Path
 from workspace import demo
 from workspace.cli import commands, main
 from workspace.commands import Command
-from workspace.config import display_path
 from workspace.demo import Layout, RemoteStatus, StepResult, StepStatus
 from workspace.errors import ExitCode, WorkspaceError
+from workspace.text import display_path
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,9 +8,9 @@ from workspace import repos
 from workspace.cli import add_workspace_arguments, load_selected
 from workspace.commands import Command
 from workspace.commands.bootstrap import add_jobs_argument
-from workspace.config import display_path
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.lockfile import read_lock, write_lock
+from workspace.text import display_path
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from workspace.commands import Command
-from workspace.config import display_path
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.fsutil import atomic_write_text
 from workspace.report import (
@@ -23,6 +22,7 @@ from workspace.report import (
     sibling_suites,
 )
 from workspace.runner import SuiteResult, exit_code, lower_bound
+from workspace.text import display_path
 
 DURATIONS = "durations.json"
 

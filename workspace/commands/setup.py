@@ -8,8 +8,8 @@ import sys
 from workspace import env
 from workspace.cli import add_workspace_arguments, load_selected
 from workspace.commands import Command
-from workspace.config import display_path
 from workspace.errors import ExitCode
+from workspace.text import display_path
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:

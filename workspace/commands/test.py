@@ -14,9 +14,9 @@ import sys
 from workspace import config
 from workspace.cli import add_config_argument
 from workspace.commands import Command
-from workspace.config import display_path
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.runner import PYTEST_NO_TESTS, require_venv
+from workspace.text import display_path
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:

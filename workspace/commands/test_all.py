@@ -11,7 +11,7 @@ from workspace import history
 from workspace.changes import changed_since
 from workspace.cli import add_workspace_arguments, load_selected, positive_float, positive_int
 from workspace.commands import Command
-from workspace.config import Sibling, display_path
+from workspace.config import Sibling
 from workspace.errors import ExitCode
 from workspace.graph import Graph
 from workspace.matrix import count_test_files
@@ -26,6 +26,7 @@ from workspace.runner import (
     usable_cores,
     xdist_available,
 )
+from workspace.text import display_path
 
 
 def add_changed_since(parser: argparse.ArgumentParser) -> None:

@@ -1,0 +1,37 @@
+"""Text helpers every stage uses: paths as a person types them, did-you-mean, names, plurals."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+_SEPARATORS_RE = re.compile(r"[-_.]+")
+
+
+def display_path(path: Path) -> str:
+    """A path as a person would type it: relative to the current directory when below it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {matches[0]!r}?" if matches else None
+
+
+def normalize_name(name: str) -> str:
+    """A distribution name in PEP 503's normal form, as ``packaging.utils.canonicalize_name``.
+
+    Written out because importing packaging.utils for it costs every command about 25 ms of
+    start-up (it loads packaging.tags); the test suite checks that the two agree.
+    """
+    return _SEPARATORS_RE.sub("-", name).lower()
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 sibling``, ``2 siblings``: a count with its noun."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
