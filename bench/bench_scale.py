@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from workspace import build, load
-from workspace.project import _requirement
-from workspace.selection import Selection
+from workspace.model.project import _requirement
+from workspace.model.selection import Selection
 
 LAYERS = ("foundation", "framework", "tools")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from workspace.config import Sibling, TestSettings, Workspace, load
 from workspace.errors import (
     ConfigError,
     EnvError,
@@ -13,8 +12,9 @@ from workspace.errors import (
     SelectionError,
     WorkspaceError,
 )
-from workspace.graph import Category, Edge, Graph, build
-from workspace.selection import Selection
+from workspace.model.config import Sibling, TestSettings, Workspace, load
+from workspace.model.graph import Category, Edge, Graph, build
+from workspace.model.selection import Selection
 
 __all__ = [
     "Category",

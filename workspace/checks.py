@@ -22,10 +22,12 @@ from urllib.parse import unquote, urlparse
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from workspace import env, git, lockfile
-from workspace.config import Sibling, Workspace
+from workspace import env
 from workspace.errors import GraphError, WorkspaceError
-from workspace.graph import Graph
+from workspace.model.config import Sibling, Workspace
+from workspace.model.graph import Graph
+from workspace.repos import git
+from workspace.repos import lock as lockfile
 from workspace.text import display_path, normalize_name
 
 

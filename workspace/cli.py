@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import workspace.commands
-from workspace import config
 from workspace.commands import Command
 from workspace.errors import ExitCode, WorkspaceError
-from workspace.graph import Graph, build
-from workspace.selection import Selection, add_selection_arguments
+from workspace.model import config
+from workspace.model.graph import Graph, build
+from workspace.model.selection import Selection, add_selection_arguments
 
 
 def commands(verb: str | None = None) -> dict[str, Command]:

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from workspace import config, git
-from workspace.config import Sibling, TestSettings, Workspace
 from workspace.errors import ExitCode, GitError, WorkspaceError
 from workspace.fsutil import atomic_write_text
-from workspace.graph import build
+from workspace.model import config
+from workspace.model.config import Sibling, TestSettings, Workspace
+from workspace.model.graph import build
+from workspace.repos import git
 from workspace.text import display_path
 from workspace.tomlwrite import toml_value
 

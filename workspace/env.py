@@ -31,11 +31,11 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from workspace.config import Sibling, Workspace
 from workspace.errors import EnvError
 from workspace.fsutil import atomic_write_text
-from workspace.graph import Graph
-from workspace.project import ProjectInfo, groups_to_install
+from workspace.model.config import Sibling, Workspace
+from workspace.model.graph import Graph
+from workspace.model.project import ProjectInfo, groups_to_install
 from workspace.text import display_path
 
 FINGERPRINT_NAME = ".wrknv-fingerprint.json"

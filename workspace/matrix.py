@@ -18,10 +18,10 @@ from typing import Any
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from workspace.config import Sibling, Workspace
 from workspace.errors import SelectionError, WorkspaceError
-from workspace.graph import Graph
-from workspace.project import ProjectInfo
+from workspace.model.config import Sibling, Workspace
+from workspace.model.graph import Graph
+from workspace.model.project import ProjectInfo
 
 KNOWN_PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 GITHUB_MAX_JOBS = 256  # GitHub Actions' limit on jobs from one matrix

@@ -24,9 +24,9 @@ from enum import Enum
 from pathlib import Path
 from typing import IO, Union
 
-from workspace.config import Sibling, Workspace
 from workspace.env import venv_python
 from workspace.errors import EnvError, ExitCode
+from workspace.model.config import Sibling, Workspace
 
 PYTEST_NO_TESTS = 5  # pytest's exit code when it collected nothing
 DEFAULT_GRACE = 5.0

@@ -15,11 +15,12 @@ import pytest
 
 from bench.netsim import DelayProxy, GitDaemon
 from tests.builders import bare_clone, commit_all, git, init_repo, pyproject, write_config
-from workspace import git as g
 from workspace import load
 from workspace.cli import main
 from workspace.errors import ExitCode
-from workspace.lockfile import LockEntry, read_lock, write_lock
+from workspace.repos import clone
+from workspace.repos import git as g
+from workspace.repos.lock import LockEntry, read_lock, write_lock
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NAMES = ("alpha", "beta", "gamma")
@@ -77,7 +78,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
 
 
 def temp_dirs(parent: Path) -> list[Path]:
-    return [p for p in parent.iterdir() if g.TMP_MARK in p.name]
+    return [p for p in parent.iterdir() if clone.TMP_MARK in p.name]
 
 
 # --------------------------------------------------------------------------- bootstrap
@@ -190,7 +191,7 @@ def test_leftover_temp_dir_of_killed_run_is_removed(
     workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
 ) -> None:
     sibs = workspace_root.parent
-    stale = sibs / f".alpha{g.TMP_MARK}999999999-x"
+    stale = sibs / f".alpha{clone.TMP_MARK}999999999-x"
     (stale / ".git").mkdir(parents=True)
     cfg = make_ws(workspace_root, remotes)
     code, out = run(capsys, "bootstrap", "--config", str(cfg))
@@ -444,11 +445,11 @@ def test_git_daemon_with_local_rewrite(
     """The config names a host that does not exist; wrknv.local.toml points it at the daemon."""
     cfg = write_config(
         workspace_root,
-        config_text({n: f"https://git.example.invalid/org/{n}.git" for n in (*NAMES, "ghost")}),
+        config_text({n: f"https://g.example.invalid/org/{n}.git" for n in (*NAMES, "ghost")}),
     )
     write_config(
         workspace_root,
-        f'[rewrite]\n"https://git.example.invalid/org/" = "git://127.0.0.1:{daemon.port}/"\n',
+        f'[rewrite]\n"https://g.example.invalid/org/" = "git://127.0.0.1:{daemon.port}/"\n',
         name="wrknv.local.toml",
     )
     code, out = run(capsys, "bootstrap", "--config", str(cfg))
@@ -468,7 +469,7 @@ def test_git_daemon_with_local_rewrite(
     assert code == ExitCode.OK, out
     locked = read_lock(load(cfg))
     assert locked is not None
-    assert locked["alpha"].repo == "https://git.example.invalid/org/alpha.git"
+    assert locked["alpha"].repo == "https://g.example.invalid/org/alpha.git"
 
 
 def test_connection_refused_is_network(

@@ -13,9 +13,10 @@ import pytest
 from packaging.version import Version
 
 from tests.builders import env_workspace
-from workspace import config, env
+from workspace import env
 from workspace.cli import main
-from workspace.lockfile import LockEntry, write_lock
+from workspace.model import config
+from workspace.repos.lock import LockEntry, write_lock
 
 pytestmark = [
     pytest.mark.slow,

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from tests.builders import commit_all, git, init_repo, make_package, write_config
-from workspace.changes import Change, changed_since, check_ref, sibling_change
-from workspace.config import Workspace, load
 from workspace.errors import SelectionError
-from workspace.graph import build
+from workspace.model.config import Workspace, load
+from workspace.model.graph import build
+from workspace.repos.changes import Change, changed_since, check_ref, sibling_change
 
 
 def workspace(tmp_path: Path) -> Workspace:

@@ -11,8 +11,8 @@ import pytest
 from tests.builders import write_files
 from workspace import checks
 from workspace.checks import CheckResult, Status
-from workspace.config import TestSettings
 from workspace.errors import WorkspaceError
+from workspace.model.config import TestSettings
 
 
 def make_dist(

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.builders import write_config
-from workspace import config
 from workspace.cli import main
 from workspace.errors import ConfigError, WorkspaceError
+from workspace.model import config, urls
 from workspace.text import normalize_name
 
 BAD = Path(__file__).parent.parent / "data" / "bad_configs"
@@ -237,15 +237,15 @@ def test_cli_reports_config_errors_as_lines_without_traceback(
     ],
 )
 def test_repo_problem(repo: str, problem: str | None) -> None:
-    found = config.repo_problem(repo)
+    found = urls.repo_problem(repo)
     assert (found is None) if problem is None else (problem in (found or ""))
 
 
 def test_rewrite_uses_the_longest_prefix() -> None:
     rules = {"https://a/": "file:///m/", "https://a/b/": "file:///n/"}
-    assert config.rewrite_url("https://a/b/c.git", rules) == "file:///n/c.git"
-    assert config.rewrite_url("https://a/c.git", rules) == "file:///m/c.git"
-    assert config.rewrite_url("https://z/c.git", rules) == "https://z/c.git"
+    assert urls.rewrite_url("https://a/b/c.git", rules) == "file:///n/c.git"
+    assert urls.rewrite_url("https://a/c.git", rules) == "file:///m/c.git"
+    assert urls.rewrite_url("https://z/c.git", rules) == "https://z/c.git"
 
 
 def test_the_root_config_describes_the_provide_io_ecosystem() -> None:

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.builders import git
-from workspace import config, demo
+from workspace import demo
 from workspace.cli import main
 from workspace.demo import Layout, RemoteStatus, StepStatus
 from workspace.errors import ExitCode, GitError, WorkspaceError
-from workspace.graph import build
+from workspace.model import config
+from workspace.model.graph import build
 
 ROOT = Path(__file__).resolve().parents[2]
 

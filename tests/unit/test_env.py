@@ -12,10 +12,11 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from tests.builders import env_workspace, make_package, write_config
-from workspace import config, env
+from workspace import env
 from workspace.errors import EnvError
-from workspace.graph import build
-from workspace.project import parse_project
+from workspace.model import config
+from workspace.model.graph import build
+from workspace.model.project import parse_project
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from tests.builders import bare_clone, commit_all, git, init_repo
-from workspace import git as g
+from workspace.errors import GitError
+from workspace.repos import clone
+from workspace.repos import git as g
 
 
 @pytest.mark.parametrize(
@@ -71,7 +73,7 @@ def test_env_never_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_ext_transport_refused_even_if_given(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     with pytest.raises(g.GitFailure):
-        g.clone(f"ext::sh -c touch% {marker}", tmp_path / "x")
+        clone.clone(f"ext::sh -c touch% {marker}", tmp_path / "x")
     assert not marker.exists()
     assert not (tmp_path / "x").exists()
 
@@ -152,7 +154,7 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, st
 def test_clone_default_branch(remote: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     bare, commits = remote
     target = tmp_path / "c"
-    assert g.clone(bare.as_uri(), target) == commits["second"]
+    assert clone.clone(bare.as_uri(), target) == commits["second"]
     assert g.is_checkout(target)
     assert g.head_commit(target) == commits["second"]
     st = g.status(target)
@@ -164,7 +166,7 @@ def test_clone_default_branch(remote: tuple[Path, dict[str, str]], tmp_path: Pat
         False,
     )
     assert g.same_repo(g.origin_url(target) or "", str(bare))
-    assert not g.leftovers(target)
+    assert not clone.leftovers(target)
 
 
 @pytest.mark.parametrize(
@@ -176,23 +178,23 @@ def test_clone_revision(
 ) -> None:
     bare, commits = remote
     target = tmp_path / "c"
-    assert g.clone(bare.as_uri(), target, revision) == commits[key]
+    assert clone.clone(bare.as_uri(), target, revision) == commits[key]
     assert g.status(target).branch == branch
 
 
 def test_clone_commit_is_detached(remote: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     bare, commits = remote
     target = tmp_path / "c"
-    assert g.clone(bare.as_uri(), target, commits["first"]) == commits["first"]
+    assert clone.clone(bare.as_uri(), target, commits["first"]) == commits["first"]
     assert g.status(target).branch is None
 
 
 def test_clone_locked_commit_on_branch(remote: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     bare, commits = remote
-    on_tip = g.clone(bare.as_uri(), tmp_path / "a", "main", commits["second"])
+    on_tip = clone.clone(bare.as_uri(), tmp_path / "a", "main", commits["second"])
     assert on_tip == commits["second"]
     assert g.status(tmp_path / "a").branch == "main"
-    older = g.clone(bare.as_uri(), tmp_path / "b", "main", commits["first"])
+    older = clone.clone(bare.as_uri(), tmp_path / "b", "main", commits["first"])
     assert older == commits["first"]
     assert g.status(tmp_path / "b").branch is None
 
@@ -203,14 +205,14 @@ def test_clone_missing_revision_leaves_nothing(
 ) -> None:
     bare, _ = remote
     with pytest.raises(g.GitFailure) as info:
-        g.clone(bare.as_uri(), tmp_path / "c", revision)
+        clone.clone(bare.as_uri(), tmp_path / "c", revision)
     assert info.value.reason is g.Reason.REVISION_MISSING
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_clone_missing_remote(tmp_path: Path) -> None:
     with pytest.raises(g.GitFailure) as info:
-        g.clone((tmp_path / "nope.git").as_uri(), tmp_path / "c")
+        clone.clone((tmp_path / "nope.git").as_uri(), tmp_path / "c")
     assert info.value.reason is g.Reason.NOT_FOUND
     assert "nope.git" in info.value.detail
     assert list(tmp_path.iterdir()) == []
@@ -218,8 +220,8 @@ def test_clone_missing_remote(tmp_path: Path) -> None:
 
 def test_clone_refuses_existing_target(remote: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     (tmp_path / "c").mkdir()
-    with pytest.raises(g.GitError, match="already exists"):
-        g.clone(remote[0].as_uri(), tmp_path / "c")
+    with pytest.raises(GitError, match="already exists"):
+        clone.clone(remote[0].as_uri(), tmp_path / "c")
 
 
 def test_queries_on_non_checkouts(tmp_path: Path) -> None:
@@ -245,7 +247,7 @@ def test_queries_on_non_checkouts(tmp_path: Path) -> None:
 def test_fetch_fast_forward_and_dirty(remote: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     bare, commits = remote
     work = tmp_path / "work"
-    g.clone(bare.as_uri(), work, "main", commits["first"])
+    clone.clone(bare.as_uri(), work, "main", commits["first"])
     git(work, "checkout", "-q", "-B", "main", "--track", "origin/main")
     git(work, "reset", "-q", "--hard", commits["first"])
     assert g.status(work).behind == 1
@@ -261,12 +263,12 @@ def test_fetch_fast_forward_and_dirty(remote: tuple[Path, dict[str, str]], tmp_p
 
 def test_leftovers_skip_live_processes(tmp_path: Path) -> None:
     target = tmp_path / "sib"
-    mine = tmp_path / f".sib{g.TMP_MARK}{os.getpid()}-abc"
+    mine = tmp_path / f".sib{clone.TMP_MARK}{os.getpid()}-abc"
     mine.mkdir()
-    gone = tmp_path / f".sib{g.TMP_MARK}999999999-abc"
+    gone = tmp_path / f".sib{clone.TMP_MARK}999999999-abc"
     gone.mkdir()
-    parent_alive = tmp_path / f".sib{g.TMP_MARK}{os.getppid()}-abc"
+    parent_alive = tmp_path / f".sib{clone.TMP_MARK}{os.getppid()}-abc"
     parent_alive.mkdir()
-    other = tmp_path / f".other{g.TMP_MARK}999999999-abc"
+    other = tmp_path / f".other{clone.TMP_MARK}999999999-abc"
     other.mkdir()
-    assert g.leftovers(target) == sorted([mine, gone])
+    assert clone.leftovers(target) == sorted([mine, gone])

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.builders import make_package, write_config
-from workspace import config
 from workspace.cli import main
 from workspace.errors import GraphError, SelectionError
-from workspace.graph import Category, Edge, build
-from workspace.selection import Selection
+from workspace.model import config
+from workspace.model.graph import Category, Edge, build
+from workspace.model.selection import Selection
 
 ROOT_CONFIG = Path(__file__).parents[2] / "wrknv.toml"
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from tests.builders import write_config
-from workspace import config
 from workspace.errors import ConfigError
-from workspace.lockfile import LockEntry, format_lock, parse_lock, read_lock, write_lock
+from workspace.model import config
+from workspace.repos.lock import LockEntry, format_lock, parse_lock, read_lock, write_lock
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 SHA256 = "ab" * 32

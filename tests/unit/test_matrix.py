@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from tests.builders import write_files
-from workspace.config import Sibling
 from workspace.errors import SelectionError, WorkspaceError
 from workspace.matrix import (
     GITHUB_MAX_JOBS,
@@ -21,6 +20,7 @@ from workspace.matrix import (
     pack,
     write_github_output,
 )
+from workspace.model.config import Sibling
 
 
 @pytest.mark.parametrize("seed", range(25))

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.builders import write_config
-from workspace import config, repos
 from workspace.commands.bootstrap import live_printer
-from workspace.config import Sibling
-from workspace.lockfile import LockEntry
+from workspace.model import config
+from workspace.model.config import Sibling
+from workspace.repos import lock, pool, sync
+from workspace.repos.lock import LockEntry
 
 SHA_A = "a" * 40
 SHA_B = "b" * 40
@@ -36,19 +37,19 @@ def test_pool_keeps_order_bounds_workers_and_reports_events() -> None:
             running -= 1
         return sib.name.upper()
 
-    events: list[repos.Event[str]] = []
-    results = repos.run_pool(sibs(10), work, jobs=3, on_event=events.append)
+    events: list[pool.Event[str]] = []
+    results = pool.run_pool(sibs(10), work, jobs=3, on_event=events.append)
     assert results == [f"S{i}" for i in range(10)]
     assert 1 <= peak <= 3
-    finished = [e for e in events if e.kind is repos.EventKind.FINISHED]
+    finished = [e for e in events if e.kind is pool.EventKind.FINISHED]
     assert sorted(e.name for e in finished) == sorted(f"s{i}" for i in range(10))
     assert all(e.result == e.name.upper() for e in finished)
-    assert len([e for e in events if e.kind is repos.EventKind.STARTED]) == 10
+    assert len([e for e in events if e.kind is pool.EventKind.STARTED]) == 10
 
 
 def test_pool_with_one_job_runs_in_order() -> None:
     seen: list[str] = []
-    repos.run_pool(sibs(5), lambda s: seen.append(s.name), jobs=1)
+    pool.run_pool(sibs(5), lambda s: seen.append(s.name), jobs=1)
     assert seen == [f"s{i}" for i in range(5)]
 
 
@@ -58,7 +59,7 @@ def test_pool_propagates_unexpected_errors() -> None:
             raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
-        repos.run_pool(sibs(5), work, jobs=2)
+        pool.run_pool(sibs(5), work, jobs=2)
 
 
 @pytest.mark.parametrize(
@@ -87,7 +88,7 @@ def test_path_problem(tmp_path: Path, link: str | None, path: str, refused: bool
         f'[workspace]\nname = "w"\n[[siblings]]\nname = "a"\nrepo = "r"\npath = "{path}"\n',
     )
     ws = config.load(root / "wrknv.toml")
-    problem = repos.path_problem(ws, ws.siblings[0])
+    problem = sync.path_problem(ws, ws.siblings[0])
     assert (problem is not None) is refused
     if refused:
         assert str(elsewhere.resolve()) in (problem or "")
@@ -105,7 +106,7 @@ def test_merge_lock(
     old: dict[str, str] | None, new: list[str], known: list[str], expected: list[str]
 ) -> None:
     old_entries = {n: LockEntry(n, "r", c) for n, c in old.items()} if old else None
-    merged = repos.merge_lock(old_entries, [LockEntry(n, "r", SHA_B) for n in new], known)
+    merged = lock.merge_lock(old_entries, [LockEntry(n, "r", SHA_B) for n in new], known)
     assert sorted(e.name for e in merged) == expected
     assert all(e.commit == SHA_B for e in merged if e.name in new)
 
@@ -120,7 +121,7 @@ def test_merge_lock(
     ],
 )
 def test_lock_check(head: str | None, locked: str | None, ok: bool, problem: str | None) -> None:
-    check = repos.LockCheck("a", head, locked)
+    check = lock.LockCheck("a", head, locked)
     assert check.ok is ok
     if problem:
         assert check.problem == problem
@@ -135,9 +136,9 @@ class _Terminal(io.StringIO):
 def test_live_printer_shows_work_in_progress_only_on_a_terminal(terminal: bool) -> None:
     out = _Terminal() if terminal else io.StringIO()
     on_event = live_printer(["a", "b"], ["a", "b"], out)
-    on_event(repos.Event(repos.EventKind.STARTED, "a"))
-    on_event(repos.Event(repos.EventKind.STARTED, "b"))
-    on_event(repos.Event(repos.EventKind.FINISHED, "a", repos.Result("a", repos.Status.CLONED)))
+    on_event(pool.Event(pool.EventKind.STARTED, "a"))
+    on_event(pool.Event(pool.EventKind.STARTED, "b"))
+    on_event(pool.Event(pool.EventKind.FINISHED, "a", sync.Result("a", sync.Status.CLONED)))
     text = out.getvalue()
     finished = [line for line in text.split("\n") if "[1/2]" in line]
     assert len(finished) == 1

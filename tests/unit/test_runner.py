@@ -162,7 +162,7 @@ def test_usable_cores_is_positive() -> None:
 
 def test_require_venv(tmp_path: Path) -> None:
     from tests.builders import write_config
-    from workspace.config import load
+    from workspace.model.config import load
 
     write_config(tmp_path, f'[workspace]\nname = "w"\nvenv = "{tmp_path / "v"}"\n')
     ws = load(tmp_path / "wrknv.toml")
@@ -177,7 +177,7 @@ def test_require_venv(tmp_path: Path) -> None:
 
 def test_build_suites_skips_non_python_and_marks_absent(tmp_path: Path) -> None:
     from tests.builders import write_config
-    from workspace.config import load
+    from workspace.model.config import load
 
     (tmp_path / "here").mkdir()
     root = tmp_path / "ws"

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-import workspace.git
+from workspace.repos import git
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "workspace"
@@ -30,10 +29,10 @@ MESSAGE_ARG = {
     "GitError": 0,
     "EnvError": 0,
     "ResolutionError": 0,
-    "_Bad": 0,  # config.py: the "expected ..." part of a config problem
+    "Bad": 0,  # model/fields.py: the "expected ..." part of a config problem
     "Problem": 2,
-    "add": 1,  # config.py: _Collector.add(key, message, hint)
-    "bad": 1,  # lockfile.py: bad(key, message)
+    "add": 1,  # model/fields.py: Collector.add(key, message, hint)
+    "bad": 1,  # repos/lock.py: bad(key, message)
     "error": 1,  # checks.py: a validate error(name, detail, hint)
     "warning": 1,  # checks.py: a validate warning(name, detail, hint)
     "_err": 0,  # commands/setup.py: a line to stderr
@@ -146,7 +145,14 @@ def test_the_scan_finds_the_messages() -> None:
     found = messages()
     files = {m.file for m in found}
     assert len(found) > 80
-    assert {"config.py", "env.py", "checks.py", "lockfile.py", "commands/test.py"} <= files
+    assert {
+        "model/config.py",
+        "model/fields.py",
+        "env.py",
+        "checks.py",
+        "repos/lock.py",
+        "commands/test.py",
+    } <= files
     assert any(m.fragment == "invalid TOML" for m in found)
 
 
@@ -181,7 +187,7 @@ def test_every_message_is_in_the_troubleshooting_page() -> None:
     assert not missing, "not in docs/troubleshooting.md:\n" + "\n".join(missing)
 
 
-@pytest.mark.parametrize("reason", list(workspace.git.Reason), ids=lambda r: r.name)
-def test_every_git_failure_reason_is_in_the_page(reason: workspace.git.Reason) -> None:
+@pytest.mark.parametrize("reason", list(git.Reason), ids=lambda r: r.name)
+def test_every_git_failure_reason_is_in_the_page(reason: git.Reason) -> None:
     # GitFailure builds its message from a Reason: "not found: <git's last lines>".
     assert reason.value in PAGE.read_text(encoding="utf-8")

@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from workspace import repos
 from workspace.cli import add_workspace_arguments, load_selected, positive_int
 from workspace.commands import Command
 from workspace.errors import ExitCode, WorkspaceError
-from workspace.graph import build
-from workspace.lockfile import read_lock
-from workspace.selection import Selection
+from workspace.model.graph import build
+from workspace.model.selection import Selection
+from workspace.repos import pool, sync
+from workspace.repos.lock import read_lock
 from workspace.text import display_path
 
 
@@ -30,9 +30,9 @@ def add_jobs_argument(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         "-j",
         type=positive_int,
-        default=repos.DEFAULT_JOBS,
+        default=pool.DEFAULT_JOBS,
         metavar="N",
-        help=f"git operations at once (default: {repos.DEFAULT_JOBS}; 1 to debug)",
+        help=f"git operations at once (default: {pool.DEFAULT_JOBS}; 1 to debug)",
     )
 
 
@@ -40,13 +40,13 @@ def _short(commit: str | None) -> str:
     return commit[:10] if commit else "-"
 
 
-def format_result(result: repos.Result, width: int) -> str:
+def format_result(result: sync.Result, width: int) -> str:
     label = "FAILED" if result.failed else result.status.value
     parts = [f"{label:<10}", f"{result.name:<{width}}"]
     if result.failed:
         parts.append(result.message + (f": {result.detail}" if result.detail else ""))
     else:
-        if result.status is repos.Status.UPDATED:
+        if result.status is sync.Status.UPDATED:
             parts.append(f"{_short(result.before)}..{_short(result.commit)}")
         elif result.commit:
             parts.append(_short(result.commit))
@@ -61,7 +61,7 @@ def format_result(result: repos.Result, width: int) -> str:
 
 def live_printer(
     siblings: Sequence[object], names: Sequence[str], out: TextIO | None = None
-) -> Callable[[repos.Event[repos.Result]], None]:
+) -> Callable[[pool.Event[sync.Result]], None]:
     """An event handler that prints one line per sibling as it finishes, with a counter.
 
     On a terminal, a last line that is redrawn in place names the siblings still at work, so
@@ -75,11 +75,11 @@ def live_printer(
     done = 0
     working: list[str] = []
 
-    def on_event(event: repos.Event[repos.Result]) -> None:
+    def on_event(event: pool.Event[sync.Result]) -> None:
         nonlocal done
         if live:
             stream.write("\r\x1b[K")  # clear the in-place line before anything else
-        if event.kind is repos.EventKind.STARTED:
+        if event.kind is pool.EventKind.STARTED:
             working.append(event.name)
         elif event.result is not None:
             working.remove(event.name)
@@ -95,7 +95,7 @@ def live_printer(
 
 def summarize(
     verb: str,
-    results: Sequence[repos.Result],
+    results: Sequence[sync.Result],
     elapsed: float,
     jobs: int,
     out: TextIO | None = None,
@@ -103,7 +103,7 @@ def summarize(
     """Print the summary; return the exit code (FAILED when any sibling failed)."""
     out = out or sys.stdout
     counts = Counter(r.status for r in results)
-    parts = [f"{counts[s]} {s.value}" for s in repos.Status if counts[s]]
+    parts = [f"{counts[s]} {s.value}" for s in sync.Status if counts[s]]
     out.write(
         f"{verb}: {', '.join(parts) or 'nothing to do'} "
         f"({len(results)} siblings, {elapsed:.1f}s, {jobs} jobs)\n"
@@ -114,7 +114,7 @@ def summarize(
         for r in warned:
             for w in r.warnings:
                 out.write(f"  {r.name}: {w}\n")
-    skipped = [r for r in results if r.status is repos.Status.SKIPPED]
+    skipped = [r for r in results if r.status is sync.Status.SKIPPED]
     if skipped:
         out.write("skipped:\n")
         for r in skipped:
@@ -168,14 +168,14 @@ def _run(args: argparse.Namespace) -> int:
                 hint="point it at the folder that holds your existing clones",
             )
     start = time.monotonic()
-    options = repos.BootstrapOptions(link_from=link_from, lock=lock)
+    options = sync.BootstrapOptions(link_from=link_from, lock=lock)
     selection = Selection.from_args(args)
-    results: list[repos.Result] = []
+    results: list[sync.Result] = []
     seen: set[str] = set()
     # --up-to and --above follow edges read from checkouts: a sibling cloned now can reveal
     # needs (or dependants) that were unknown, so select again until nothing new appears.
     while todo := [s for s in selected if s.name not in seen]:
-        results += repos.bootstrap(
+        results += sync.bootstrap(
             ws,
             todo,
             jobs=args.jobs,

@@ -9,7 +9,7 @@ from workspace.cli import add_workspace_arguments, load_selected
 from workspace.commands import Command
 from workspace.errors import ExitCode
 from workspace.fsutil import write_output
-from workspace.graph import format_text
+from workspace.model.graph import format_text
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from workspace import repos
 from workspace.cli import add_workspace_arguments, load_selected
 from workspace.commands import Command
 from workspace.commands.bootstrap import add_jobs_argument
 from workspace.errors import ExitCode, WorkspaceError
-from workspace.lockfile import read_lock, write_lock
+from workspace.repos.lock import check_lock, collect_lock, merge_lock, read_lock, write_lock
 from workspace.text import display_path
 
 
@@ -31,7 +30,7 @@ def _check(args: argparse.Namespace) -> int:
         raise WorkspaceError(
             f"{display_path(ws.lock_file)} does not exist", hint="run `nox -s lock` to write it"
         )
-    checks = repos.check_lock(selected, lock, jobs=args.jobs)
+    checks = check_lock(selected, lock, jobs=args.jobs)
     bad = [c for c in checks if not c.ok]
     for c in bad:
         print(f"differs  {c.name}: {c.problem}")
@@ -53,7 +52,7 @@ def _run(args: argparse.Namespace) -> int:
     graph, selected = load_selected(args)
     ws = graph.workspace
     old = read_lock(ws)
-    results = repos.collect_lock(selected, jobs=args.jobs)
+    results = collect_lock(selected, jobs=args.jobs)
     for r in results:
         for w in r.warnings:
             print(f"warning  {r.name}: {w}")
@@ -63,7 +62,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"cannot lock  {r.name}: {r.problem}")
         print(f"lock: nothing written; {len(problems)} siblings cannot be locked")
         return ExitCode.FAILED
-    entries = repos.merge_lock(old, [r.entry for r in results if r.entry], ws.names)
+    entries = merge_lock(old, [r.entry for r in results if r.entry], ws.names)
     path = write_lock(ws, entries)
     changed = [r.name for r in results if r.entry and (old is None or old.get(r.name) != r.entry)]
     print(

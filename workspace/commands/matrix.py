@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 from workspace import history, matrix
-from workspace.changes import changed_since
 from workspace.cli import add_workspace_arguments, load_selected, positive_int
 from workspace.commands import Command
 from workspace.commands.test_all import add_changed_since
 from workspace.errors import ExitCode
 from workspace.fsutil import write_output
+from workspace.repos.changes import changed_since
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:

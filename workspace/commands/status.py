@@ -7,16 +7,16 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from workspace import repos
 from workspace.cli import add_workspace_arguments, load_selected
 from workspace.commands import Command
 from workspace.commands.bootstrap import add_jobs_argument
 from workspace.errors import ExitCode
 from workspace.fsutil import write_output
-from workspace.lockfile import read_lock
+from workspace.repos import status
+from workspace.repos.lock import read_lock
 
 
-def _changes(s: repos.SiblingStatus) -> str:
+def _changes(s: status.SiblingStatus) -> str:
     if not s.dirty:
         return "clean"
     parts = []
@@ -27,7 +27,7 @@ def _changes(s: repos.SiblingStatus) -> str:
     return ", ".join(parts)
 
 
-def _tracking(s: repos.SiblingStatus) -> str:
+def _tracking(s: status.SiblingStatus) -> str:
     if s.ahead is None or s.behind is None:
         return "no upstream"
     if not (s.ahead or s.behind):
@@ -35,7 +35,7 @@ def _tracking(s: repos.SiblingStatus) -> str:
     return f"+{s.ahead} -{s.behind}"
 
 
-def _lock(s: repos.SiblingStatus, has_lock: bool) -> str:
+def _lock(s: status.SiblingStatus, has_lock: bool) -> str:
     if not has_lock:
         return ""
     if s.locked is None:
@@ -43,11 +43,11 @@ def _lock(s: repos.SiblingStatus, has_lock: bool) -> str:
     return "lock ok" if s.head == s.locked else "lock differs"
 
 
-def format_status(states: Sequence[repos.SiblingStatus], has_lock: bool) -> str:
+def format_status(states: Sequence[status.SiblingStatus], has_lock: bool) -> str:
     width = max((len(s.name) for s in states), default=0)
     lines = []
     for s in states:
-        if s.presence in (repos.Presence.MISSING, repos.Presence.NOT_GIT):
+        if s.presence in (status.Presence.MISSING, status.Presence.NOT_GIT):
             lines.append(f"{s.name:<{width}}  {s.presence.value}")
             continue
         origin = "origin ok" if s.origin_matches else "origin!"
@@ -64,7 +64,7 @@ def format_status(states: Sequence[repos.SiblingStatus], has_lock: bool) -> str:
         lines.append("  ".join(c for c in cells if c).rstrip())
         lines += [f"{'':<{width}}  ! {d}" for d in s.drift]
     drifted = sum(1 for s in states if s.drift)
-    missing = sum(1 for s in states if s.presence is repos.Presence.MISSING)
+    missing = sum(1 for s in states if s.presence is status.Presence.MISSING)
     dirty = sum(1 for s in states if s.dirty)
     lines.append(
         f"{len(states)} siblings: {missing} missing, {dirty} dirty, "
@@ -95,7 +95,7 @@ def _run(args: argparse.Namespace) -> int:
     graph, selected = load_selected(args)
     ws = graph.workspace
     lock = read_lock(ws)
-    states = repos.status(selected, lock, jobs=args.jobs)
+    states = status.status(selected, lock, jobs=args.jobs)
     if args.json is not None:
         data = {
             "workspace": ws.name,

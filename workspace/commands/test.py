@@ -11,10 +11,10 @@ import argparse
 import subprocess
 import sys
 
-from workspace import config
 from workspace.cli import add_config_argument
 from workspace.commands import Command
 from workspace.errors import ExitCode, WorkspaceError
+from workspace.model import config
 from workspace.runner import PYTEST_NO_TESTS, require_venv
 from workspace.text import display_path
 

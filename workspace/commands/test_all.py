@@ -8,14 +8,14 @@ import sys
 import time
 
 from workspace import history
-from workspace.changes import changed_since
 from workspace.cli import add_workspace_arguments, load_selected, positive_float, positive_int
 from workspace.commands import Command
-from workspace.config import Sibling
 from workspace.errors import ExitCode
-from workspace.graph import Graph
 from workspace.matrix import count_test_files
+from workspace.model.config import Sibling
+from workspace.model.graph import Graph
 from workspace.report import choose_handler, format_table, point_latest, write_run_files
+from workspace.repos.changes import changed_since
 from workspace.runner import (
     DEFAULT_GRACE,
     Runner,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from workspace import repos
 from workspace.cli import add_workspace_arguments, load_selected
 from workspace.commands import Command
 from workspace.commands.bootstrap import add_jobs_argument, live_printer, summarize
+from workspace.repos import sync
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,7 +19,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     _, selected = load_selected(args)
     start = time.monotonic()
-    results = repos.update(
+    results = sync.update(
         selected, jobs=args.jobs, on_event=live_printer(selected, [s.name for s in selected])
     )
     return summarize("update", results, time.monotonic() - start, args.jobs)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from workspace import checks, config
+from workspace import checks
 from workspace.checks import CheckResult, Status
 from workspace.cli import add_workspace_arguments
 from workspace.commands import Command
 from workspace.errors import ConfigError, ExitCode
-from workspace.graph import build
-from workspace.selection import Selection
+from workspace.model import config
+from workspace.model.graph import build
+from workspace.model.selection import Selection
 
 _MARK = {Status.OK: "ok", Status.WARNING: "WARN", Status.ERROR: "ERROR"}
 

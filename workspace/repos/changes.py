@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from workspace import git
-from workspace.config import Sibling
 from workspace.errors import SelectionError
-from workspace.graph import Graph
+from workspace.model.config import Sibling
+from workspace.model.graph import Graph
+from workspace.repos import git
 
 
 @dataclass(frozen=True)

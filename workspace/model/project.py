@@ -8,8 +8,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workspace.config import Sibling, read_toml
 from workspace.errors import ConfigError, Problem
+from workspace.model.config import Sibling, read_toml
 from workspace.text import display_path, normalize_name
 
 if TYPE_CHECKING:

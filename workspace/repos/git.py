@@ -1,4 +1,4 @@
-"""One-repository git primitives: clone, fetch, fast-forward, status, head, origin.
+"""One-repository git primitives: run git safely, classify its failures, read a checkout's state.
 
 Every call is an argument list with ``--`` (or ``--end-of-options``) before values that come
 from the user, runs with prompts disabled so git never waits for a person, and refuses the
@@ -10,23 +10,15 @@ missing, checkout failed) and carries the tail of git's own message.
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import stat
 import subprocess
-import sys
-import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
 
 from workspace.errors import GitError
 
-TMP_MARK = ".wrknv-tmp-"
 _TAIL_LINES = 3
-_HEX_RE = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
 
 
 class Reason(Enum):
@@ -49,7 +41,7 @@ class GitFailure(GitError):
         self.detail = detail
 
 
-_HINTS = {
+HINTS = {
     Reason.NOT_FOUND: "check the repo URL in wrknv.toml (or a [rewrite] in wrknv.local.toml)",
     Reason.AUTHENTICATION: "git does not prompt here: set up an ssh agent or a credential "
     "helper, then rerun",
@@ -183,11 +175,12 @@ def run(
         raise GitError("git is not installed or not on PATH", hint="install git") from None
     if check and proc.returncode:
         why = reason or classify(proc.stderr)
-        raise GitFailure(why, tail(proc.stderr) or f"exit status {proc.returncode}", _HINTS[why])
+        raise GitFailure(why, tail(proc.stderr) or f"exit status {proc.returncode}", HINTS[why])
     return proc
 
 
-def _out(args: Sequence[str], cwd: Path) -> str | None:
+def output(args: Sequence[str], cwd: Path) -> str | None:
+    """git's stripped output, or None when the command failed."""
     proc = run(args, cwd, check=False)
     return proc.stdout.strip() if proc.returncode == 0 else None
 
@@ -199,7 +192,7 @@ def is_checkout(path: Path) -> bool:
     """True when ``path`` is the top of a git working tree (not merely inside one)."""
     if not (path / ".git").exists():
         return False
-    top = _out(["rev-parse", "--show-toplevel"], path)
+    top = output(["rev-parse", "--show-toplevel"], path)
     return top is not None and os.path.realpath(top) == os.path.realpath(path)
 
 
@@ -207,12 +200,12 @@ def head_commit(path: Path) -> str | None:
     """The commit checked out at ``path``, or None (not a checkout, or no commit yet)."""
     if not (path / ".git").exists():
         return None
-    return _out(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], path) or None
+    return output(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], path) or None
 
 
 def origin_url(path: Path) -> str | None:
     """The URL of the ``origin`` remote (after insteadOf rewriting), or None."""
-    return _out(["remote", "get-url", "origin"], path) or None
+    return output(["remote", "get-url", "origin"], path) or None
 
 
 def normalize_url(url: str) -> str:
@@ -289,7 +282,7 @@ def status(path: Path) -> RepoState:
 
 def ahead_behind(path: Path, local: str, other: str) -> tuple[int, int] | None:
     """Commits only in ``local`` and only in ``other``; None when either is unknown here."""
-    out = _out(
+    out = output(
         ["rev-list", "--left-right", "--count", "--end-of-options", f"{local}...{other}"], path
     )
     if out is None:
@@ -300,7 +293,7 @@ def ahead_behind(path: Path, local: str, other: str) -> tuple[int, int] | None:
 
 def resolve(path: Path, revision: str) -> str | None:
     """The commit a revision names in this repository, or None."""
-    return _out(
+    return output(
         ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"], path
     )
 
@@ -322,133 +315,3 @@ def fast_forward(path: Path) -> tuple[str | None, str | None]:
     before = head_commit(path)
     run(["merge", "--ff-only", "--quiet", "@{upstream}"], path)
     return before, head_commit(path)
-
-
-def _valid_branch(path: Path, name: str) -> bool:
-    proc = run(["check-ref-format", "--branch", name], path, check=False)
-    return proc.returncode == 0 and not name.startswith("-")
-
-
-def checkout(path: Path, revision: str | None, commit: str | None = None) -> str:
-    """Check out ``revision`` (branch, tag or commit) in a fresh clone; return the commit.
-
-    A branch becomes a local branch tracking ``origin/<branch>``; a tag or commit is checked
-    out detached. With ``commit`` (``--locked``), that exact commit is checked out: on the
-    branch when the branch's tip is that commit, detached otherwise.
-    """
-    if revision is None:
-        default = _out(["symbolic-ref", "--quiet", "--short", "HEAD"], path)
-        revision = default or "HEAD"
-    target = commit or revision
-    sha = resolve(path, target)
-    if sha is None and _HEX_RE.match(target.lower()) is None and commit is None:
-        sha = resolve(path, f"refs/remotes/origin/{target}")
-    if sha is None:
-        # A commit that no branch or tag reaches: ask the server for it by id.
-        run(["fetch", "--quiet", "origin", "--", target], path, check=False)
-        sha = resolve(path, target)
-    if sha is None:
-        raise GitFailure(
-            Reason.REVISION_MISSING,
-            f"{target!r} is not a branch, tag or commit of the remote",
-            _HINTS[Reason.REVISION_MISSING],
-        )
-    remote_branch = f"refs/remotes/origin/{revision}"
-    if (
-        revision != "HEAD"
-        and has_ref(path, remote_branch)
-        and resolve(path, remote_branch) == sha
-        and _valid_branch(path, revision)
-    ):
-        args = ["checkout", "--quiet", "--force", "-B", revision, "--track", remote_branch, "--"]
-    else:
-        args = ["checkout", "--quiet", "--force", "--detach", sha, "--"]
-    run(args, path, reason=Reason.CHECKOUT_FAILED)
-    return sha
-
-
-# --------------------------------------------------------------------------- atomic clone
-
-
-def _rmtree_onerror(func: Callable[..., Any], name: str, _exc: Any) -> None:
-    # git makes pack files read-only; Windows refuses to delete those until they are writable.
-    try:
-        os.chmod(name, stat.S_IWRITE)
-        func(name)
-    except OSError:
-        pass
-
-
-def remove_tree(path: Path) -> None:
-    """Delete a directory tree, read-only files included; a missing tree is not an error."""
-    if sys.version_info >= (3, 12):
-        shutil.rmtree(path, onexc=_rmtree_onerror)
-    else:
-        shutil.rmtree(path, onerror=_rmtree_onerror)
-    if path.exists():
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def temp_prefix(target: Path) -> str:
-    return f".{target.name}{TMP_MARK}"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
-
-
-def leftovers(target: Path) -> list[Path]:
-    """Temporary clones of ``target`` left by a run that was killed (its process is gone)."""
-    parent = target.parent
-    if not parent.is_dir():
-        return []
-    found = []
-    for entry in parent.iterdir():
-        if not entry.name.startswith(temp_prefix(target)):
-            continue
-        pid_text = entry.name[len(temp_prefix(target)) :].split("-", 1)[0]
-        if pid_text.isdigit() and int(pid_text) != os.getpid() and _pid_alive(int(pid_text)):
-            continue  # another bootstrap is working on it right now
-        found.append(entry)
-    return sorted(found)
-
-
-def clone(
-    url: str, target: Path, revision: str | None = None, commit: str | None = None
-) -> str | None:
-    """Clone ``url`` to ``target`` atomically and check out the revision; return the commit.
-
-    The clone is made in a temporary directory beside ``target`` and renamed into place only
-    when clone and checkout both succeeded, so ``target`` either does not exist or is complete.
-    The commit is None only for a remote without any commit.
-    """
-    if target.exists() or target.is_symlink():
-        raise GitError(f"{target} already exists", hint="bootstrap never overwrites a directory")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{temp_prefix(target)}{os.getpid()}-", dir=target.parent))
-    try:
-        if revision is None and commit is None:
-            # The default branch: one git call, exactly what a plain `git clone` does.
-            proc = run(["clone", "--quiet", "--origin", "origin", "--", url, str(tmp)], check=False)
-            if proc.returncode:
-                why = (
-                    Reason.CHECKOUT_FAILED
-                    if "checkout failed" in proc.stderr.lower()
-                    else classify(proc.stderr)
-                )
-                raise GitFailure(why, tail(proc.stderr), _HINTS[why])
-            sha = head_commit(tmp)
-        else:
-            run(["clone", "--quiet", "--no-checkout", "--origin", "origin", "--", url, str(tmp)])
-            sha = checkout(tmp, revision, commit)
-        os.rename(tmp, target)
-    except BaseException:
-        remove_tree(tmp)
-        raise
-    return sha

@@ -6,9 +6,9 @@ import argparse
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from workspace.config import Sibling
 from workspace.errors import SelectionError
-from workspace.graph import Graph
+from workspace.model.config import Sibling
+from workspace.model.graph import Graph
 from workspace.text import did_you_mean
 
 

@@ -14,9 +14,9 @@ from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from workspace.config import Workspace
 from workspace.errors import GraphError
-from workspace.project import ProjectInfo, groups_to_install, read_project
+from workspace.model.config import Workspace
+from workspace.model.project import ProjectInfo, groups_to_install, read_project
 from workspace.text import display_path, normalize_name
 
 if TYPE_CHECKING:

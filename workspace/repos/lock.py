@@ -15,14 +15,17 @@ The file is TOML, written by ``lock`` and read by ``bootstrap --locked``, ``stat
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workspace.config import NAME_RE, Workspace, read_toml
 from workspace.errors import ConfigError, Problem
 from workspace.fsutil import atomic_write_text
+from workspace.model.config import Sibling, Workspace, read_toml
+from workspace.model.fields import NAME_RE
+from workspace.repos import git
+from workspace.repos.pool import DEFAULT_JOBS, run_pool
 from workspace.text import display_path
 from workspace.tomlwrite import toml_value
 
@@ -129,3 +132,76 @@ def read_lock(ws: Workspace) -> dict[str, LockEntry] | None:
     if not path.is_file():
         return None
     return parse_lock(path, read_toml(path))
+
+
+# --------------------------------------------------------------------------- locking the checkouts
+
+
+@dataclass(frozen=True)
+class LockResult:
+    """One sibling as seen by ``lock``: its entry, or why it cannot be locked."""
+
+    name: str
+    entry: LockEntry | None
+    problem: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def lock_one(sib: Sibling) -> LockResult:
+    if not (sib.path.exists() or sib.path.is_symlink()):
+        return LockResult(sib.name, None, "missing (run bootstrap first)")
+    head = git.head_commit(sib.path) if git.is_checkout(sib.path) else None
+    if head is None:
+        return LockResult(sib.name, None, "not a git checkout with a commit")
+    warnings = []
+    state = git.status(sib.path)
+    if state.changed:
+        warnings.append(f"{state.changed} uncommitted changes are not in the lock")
+    contains = git.run(["branch", "--remotes", "--contains", head], sib.path, check=False)
+    if contains.returncode == 0 and not contains.stdout.strip():
+        warnings.append(f"{head[:10]} is on no remote branch: push it, or others cannot fetch it")
+    return LockResult(
+        sib.name, LockEntry(sib.name, sib.portable_repo, head, sib.revision), None, tuple(warnings)
+    )
+
+
+def collect_lock(siblings: Sequence[Sibling], *, jobs: int = DEFAULT_JOBS) -> list[LockResult]:
+    return run_pool(siblings, lock_one, jobs)
+
+
+def merge_lock(
+    old: dict[str, LockEntry] | None, new: Iterable[LockEntry], known: Iterable[str]
+) -> list[LockEntry]:
+    """New entries over the old ones; entries of siblings no longer in wrknv.toml are dropped."""
+    merged = {n: e for n, e in (old or {}).items() if n in set(known)}
+    merged.update({e.name: e for e in new})
+    return list(merged.values())
+
+
+@dataclass(frozen=True)
+class LockCheck:
+    name: str
+    head: str | None
+    locked: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.head is not None and self.head == self.locked
+
+    @property
+    def problem(self) -> str:
+        if self.locked is None:
+            return "not in wrknv.lock"
+        if self.head is None:
+            return f"missing, lock says {self.locked[:10]}"
+        return f"HEAD {self.head[:10]}, lock says {self.locked[:10]}"
+
+
+def check_lock(
+    siblings: Sequence[Sibling], lock: dict[str, LockEntry], *, jobs: int = DEFAULT_JOBS
+) -> list[LockCheck]:
+    def one(sib: Sibling) -> LockCheck:
+        entry = lock.get(sib.name)
+        return LockCheck(sib.name, git.head_commit(sib.path), entry.commit if entry else None)
+
+    return run_pool(siblings, one, jobs)

@@ -1,0 +1,370 @@
+"""wrknv.toml (and wrknv.local.toml over it) parsed once into frozen dataclasses.
+
+This is the only module that touches raw TOML dictionaries of the workspace config. Every
+problem in a file is collected and reported together, one line each, naming the file and the
+key path (``siblings[3].layer``) with what was expected.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from workspace._compat import tomllib
+from workspace.errors import ConfigError, Problem, WorkspaceError
+from workspace.model.fields import (
+    NAME_RE,
+    SIBLING_FIELDS,
+    WORKSPACE_FIELDS,
+    Collector,
+    check_across,
+    check_table,
+    unknown_tables,
+)
+from workspace.model.local import Overlay, read_local
+from workspace.model.urls import repo_problem, resolve_repo, rewrite_url
+from workspace.text import did_you_mean, display_path
+
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
+
+CONFIG_NAME = "wrknv.toml"
+LOCAL_NAME = "wrknv.local.toml"
+LOCK_NAME = "wrknv.lock"
+STATE_DIR = ".wrknv"
+ENV_VAR = "WRKNV_CONFIG"
+
+
+@dataclass(frozen=True)
+class TestSettings:
+    """How a sibling's pytest suite is run."""
+
+    __test__ = False  # not a pytest test class
+
+    args: tuple[str, ...] = ()
+    timeout: float | None = None
+    xdist: bool = True
+
+
+@dataclass(frozen=True)
+class Sibling:
+    """One sibling repository, with every default applied and every path absolute."""
+
+    name: str
+    repo: str
+    path: Path
+    layer: str | None = None
+    revision: str | None = None
+    depends_on: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    extras: tuple[str, ...] = ()
+    dependency_groups: tuple[str, ...] | None = None  # None: "dev" and "test" when present
+    python_package: bool = True
+    test: TestSettings = field(default_factory=TestSettings)
+    index: int = 0  # position in wrknv.toml, for messages
+    configured_repo: str | None = None  # before wrknv.local.toml's [rewrite], when it differs
+
+    @property
+    def portable_repo(self) -> str:
+        """The repo as the shared wrknv.toml gives it: what a lock file records."""
+        return self.configured_repo or self.repo
+
+    @property
+    def key(self) -> str:
+        """The key path of this sibling in wrknv.toml, for messages."""
+        return f"siblings[{self.index}]"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The whole workspace description."""
+
+    name: str
+    root: Path
+    config_file: Path
+    local_file: Path | None
+    siblings: tuple[Sibling, ...]
+    description: str = ""
+    python: SpecifierSet | None = None
+    venv: Path = Path(".venv")
+    siblings_dir: Path = Path("..")
+    url_base: str | None = None
+    layers: tuple[str, ...] = ()
+    test: TestSettings = field(default_factory=TestSettings)
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / LOCK_NAME
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.siblings)
+
+    @cached_property
+    def _by_name(self) -> dict[str, Sibling]:
+        return {s.name: s for s in self.siblings}
+
+    def sibling(self, name: str) -> Sibling:
+        found = self._by_name.get(name)
+        if found is not None:
+            return found
+        raise WorkspaceError(
+            f"{display_path(self.config_file)}: no sibling named {name!r}",
+            hint=did_you_mean(name, self.names) or "see the [[siblings]] entries",
+        )
+
+    def layer_index(self, layer: str | None) -> int:
+        return self.layers.index(layer) if layer in self.layers else 0
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file; a syntax or read error names the file, line and column."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            [Problem(display_path(path), "", f"invalid TOML: {exc}", "fix the syntax at that line")]
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            [Problem(display_path(path), "", f"not UTF-8 text: {exc}", "save it as UTF-8")]
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            [Problem(display_path(path), "", f"cannot read: {exc.strerror}", None)]
+        ) from None
+
+
+def find_config(start: Path | None = None) -> Path:
+    """The config to use: $WRKNV_CONFIG, else the nearest wrknv.toml from ``start`` upwards."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        path = Path(env).expanduser().absolute()
+        if not path.is_file():
+            raise WorkspaceError(
+                f"{ENV_VAR}={env}: no such file", hint=f"point {ENV_VAR} at a {CONFIG_NAME}"
+            )
+        return path
+    here = (start or Path.cwd()).absolute()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    raise WorkspaceError(
+        f"no {CONFIG_NAME} in {here} or any parent directory",
+        hint=f"run from a workspace, or set {ENV_VAR}=/path/to/{CONFIG_NAME}",
+    )
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load(path: Path | None = None) -> Workspace:
+    """Load and validate a workspace config (and the wrknv.local.toml beside it)."""
+    config_file = (path or find_config()).absolute()
+    if not config_file.is_file():
+        raise WorkspaceError(
+            f"{display_path(config_file)}: no such file", hint=f"create a {CONFIG_NAME}"
+        )
+    local_file = config_file.parent / LOCAL_NAME
+    return _build(
+        config_file,
+        read_toml(config_file),
+        local_file if local_file.is_file() else None,
+        read_toml(local_file) if local_file.is_file() else {},
+    )
+
+
+def merge_test_settings(raw: Mapping[str, Any], base: TestSettings) -> TestSettings:
+    return TestSettings(
+        args=tuple(raw.get("args", base.args)),
+        timeout=raw.get("timeout", base.timeout),
+        xdist=raw.get("xdist", base.xdist),
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every sibling entry is read against."""
+
+    root: Path
+    siblings_dir: Path
+    url_base: str | None
+    layers: tuple[str, ...]
+    local: Overlay
+    test: TestSettings
+    out: Collector
+
+
+def _build(
+    config_file: Path,
+    raw: dict[str, Any],
+    local_file: Path | None,
+    local_raw: dict[str, Any],
+) -> Workspace:
+    root = config_file.parent
+    main = Collector(config_file)
+    local_out = Collector(local_file or config_file.parent / LOCAL_NAME)
+    unknown_tables(raw, {"workspace": "[workspace]", "siblings": "[[siblings]]"}, main)
+    ws_raw = raw.get("workspace")
+    if ws_raw is None:
+        main.add("workspace", "missing required table", "add a [workspace] table with a name")
+        ws_raw = {}
+    ws = check_table(ws_raw, WORKSPACE_FIELDS, "workspace", main)
+    local = read_local(local_raw, ws, local_out)
+    ctx = _Context(
+        root=root,
+        siblings_dir=Path(ws.get("siblings_dir", "..")),
+        url_base=ws.get("url_base"),
+        layers=ws.get("layers", ()),
+        local=local,
+        test=merge_test_settings(ws.get("test", {}), TestSettings()),
+        out=main,
+    )
+    siblings = _read_siblings(raw.get("siblings", []), ctx)
+    known = [s.name for s in siblings]
+    for name in local.overrides:
+        if name not in known:
+            local_out.add(
+                f"siblings.{name}",
+                "no sibling of that name in the workspace",
+                did_you_mean(name, known) or f"names come from {CONFIG_NAME}",
+            )
+    check_across(siblings, main)
+    problems = main.problems + local_out.problems
+    if problems:
+        raise ConfigError(problems)
+    return Workspace(
+        name=ws.get("name", root.name),
+        description=ws.get("description", ""),
+        python=ws.get("python"),
+        venv=(root / ws.get("venv", ".venv")).absolute(),
+        siblings_dir=Path(os.path.normpath(root / ctx.siblings_dir)),
+        url_base=ctx.url_base,
+        layers=ctx.layers,
+        test=ctx.test,
+        siblings=tuple(siblings),
+        root=root,
+        config_file=config_file,
+        local_file=local_file,
+    )
+
+
+def _read_siblings(raw_sibs: Any, ctx: _Context) -> list[Sibling]:
+    """Every valid [[siblings]] entry, with wrknv.local.toml's overrides applied."""
+    if not isinstance(raw_sibs, list) or not all(isinstance(s, dict) for s in raw_sibs):
+        ctx.out.add(
+            "siblings",
+            "expected an array of tables",
+            "write each sibling as its own [[siblings]] table",
+        )
+        return []
+    siblings: list[Sibling] = []
+    for i, entry in enumerate(raw_sibs):
+        key = f"siblings[{i}]"
+        raw_name = entry.get("name")
+        label = f" ({raw_name})" if isinstance(raw_name, str) and NAME_RE.match(raw_name) else ""
+        values = check_table(entry, SIBLING_FIELDS, key, ctx.out, label=label)
+        name = values.get("name")
+        if "name" not in entry:
+            ctx.out.add(f"{key}.name", "missing required key", "every sibling needs a name")
+        if name is None:
+            continue
+        values.update(ctx.local.overrides.get(name, {}))
+        # A key given but rejected above is not also reported as missing.
+        given = set(entry) | ctx.local.given.get(name, set())
+        sibling = _make_sibling(values, given, i, ctx)
+        if sibling is not None:
+            siblings.append(sibling)
+    return siblings
+
+
+def _make_sibling(
+    values: dict[str, Any], given: set[str], index: int, ctx: _Context
+) -> Sibling | None:
+    name: str = values["name"]
+    label = f"siblings[{index}].%s ({name})"
+    layer = values.get("layer")
+    ok = _layer_ok(layer, ctx.layers, label, ctx.out)
+    repo = values.get("repo")
+    if repo is None and ctx.url_base:
+        repo = f"{name}.git"
+    configured = None
+    if repo is None:
+        if "repo" not in given:
+            ctx.out.add(
+                label % "repo",
+                "missing; expected a git URL or path",
+                "or set [workspace].url_base",
+            )
+        ok = False
+    else:
+        configured = resolve_repo(repo, ctx.root, ctx.url_base)
+        repo = rewrite_url(configured, ctx.local.rewrite)
+        why = repo_problem(repo)
+        if why:
+            ctx.out.add(
+                label % "repo",
+                f"after rewriting, {repo!r} {why}",
+                f"check the [rewrite] rules in {LOCAL_NAME}",
+            )
+            ok = False
+    path = _sibling_path(values.get("path"), name, label, ctx)
+    if not ok or repo is None or path is None:
+        return None
+    return Sibling(
+        name=name,
+        repo=repo,
+        path=path,
+        layer=layer,
+        revision=values.get("revision"),
+        depends_on=values.get("depends_on", ()),
+        tags=values.get("tags", ()),
+        extras=values.get("extras", ()),
+        dependency_groups=values.get("dependency_groups"),
+        python_package=values.get("python_package", True),
+        test=merge_test_settings(values.get("test", {}), ctx.test),
+        index=index,
+        configured_repo=configured if configured != repo else None,
+    )
+
+
+def _layer_ok(layer: str | None, layers: tuple[str, ...], label: str, out: Collector) -> bool:
+    if layers and layer is None:
+        out.add(
+            label % "layer",
+            f"missing; expected one of {', '.join(layers)}",
+            "every sibling needs a layer once [workspace].layers is declared",
+        )
+        return False
+    if layer is not None and layer not in layers:
+        hint = did_you_mean(layer, layers) if layers else "declare it in [workspace].layers"
+        out.add(label % "layer", f"{layer!r} is not a declared layer", hint)
+        return False
+    return True
+
+
+def _sibling_path(raw_path: str | None, name: str, label: str, ctx: _Context) -> Path | None:
+    """The sibling's directory: below the workspace's parent, and not the workspace itself."""
+    root = ctx.root
+    path = Path(os.path.normpath(root / (raw_path if raw_path else ctx.siblings_dir / name)))
+    parent = root.parent
+    if not path.is_relative_to(parent) or path in (parent, root) or root.is_relative_to(path):
+        ctx.out.add(
+            label % "path",
+            f"{path} is not a directory below {parent} (other than the workspace itself)",
+            "siblings live beside the workspace, e.g. '../<name>'",
+        )
+        return None
+    return path

@@ -1,0 +1,263 @@
+"""The field tables of wrknv.toml and their checkers.
+
+Each checker takes a raw TOML value and returns the converted one, or raises :class:`Bad` with
+what was expected. :func:`check_table` runs a table's checkers and collects every problem of a
+file in a :class:`Collector`, so that all of them are reported together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from workspace.errors import Problem
+from workspace.model.urls import CONTROL_RE, repo_problem
+from workspace.text import did_you_mean, display_path, normalize_name
+
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
+
+    from workspace.model.config import Sibling
+
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+
+
+class Bad(Exception):
+    def __init__(self, expected: str, hint: str | None = None) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.hint = hint
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Bad("a non-empty string")
+    if CONTROL_RE.search(value):
+        raise Bad("a string without control characters")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Bad("a string")
+    return value
+
+
+def _str_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise Bad("a list of non-empty strings")
+    return tuple(value)
+
+
+def _unique_str_list(value: Any) -> tuple[str, ...]:
+    items = _str_list(value)
+    dupes = sorted({v for v in items if items.count(v) > 1})
+    if dupes:
+        raise Bad(f"a list without repeats (repeated: {', '.join(dupes)})")
+    return items
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Bad("true or false")
+    return value
+
+
+def _timeout(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise Bad("a positive number of seconds")
+    return float(value)
+
+
+def _specifier(value: Any) -> SpecifierSet:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # see text.normalize_name
+
+    text = _str(value)
+    try:
+        return SpecifierSet(text)
+    except InvalidSpecifier:
+        raise Bad("a version specifier such as '>=3.11'") from None
+
+
+def _name(value: Any) -> str:
+    text = _str(value)
+    if not NAME_RE.match(text):
+        raise Bad(
+            "a safe directory name matching [A-Za-z0-9][A-Za-z0-9._-]*",
+            "use letters, digits, '.', '_' and '-' only",
+        )
+    return text
+
+
+def _revision(value: Any) -> str:
+    text = _str(value)
+    if text.startswith("-"):
+        raise Bad("a branch, tag or commit that does not start with '-'")
+    return text
+
+
+def check_repo(value: Any) -> str:
+    text = _str(value)
+    why = repo_problem(text)
+    if why:
+        raise Bad(f"a git URL or path, but the value {why}", "use an https://, ssh or file:// URL")
+    return text
+
+
+# Shown in the hint of a type error: what a valid value looks like.
+_EXAMPLES = {
+    "name": '"provide-foundation"',
+    "description": '"provide.io ecosystem workspace"',
+    "python": '">=3.11"',
+    "venv": '".venv"',
+    "siblings_dir": '".."',
+    "url_base": '"https://github.com/provide-io"',
+    "layers": '["foundation", "framework", "tools"]',
+    "layer": '"foundation"',
+    "repo": '"provide-foundation.git"',
+    "path": '"../provide-foundation"',
+    "revision": '"main"',
+    "depends_on": '["provide-foundation"]',
+    "tags": '["core"]',
+    "extras": '["all"]',
+    "dependency_groups": '["dev", "test"]',
+    "python_package": "true",
+    "test": '{ args = ["-q"], timeout = 900, xdist = true }',
+    "args": '["-m", "not slow"]',
+    "timeout": "900",
+    "xdist": "true",
+}
+
+TEST_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "args": _str_list,
+    "timeout": _timeout,
+    "xdist": _bool,
+}
+
+WORKSPACE_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "name": _name,
+    "description": _text,
+    "python": _specifier,
+    "venv": _str,
+    "siblings_dir": _str,
+    "url_base": check_repo,
+    "layers": _unique_str_list,
+    "test": dict,  # checked key by key in check_table
+}
+
+SIBLING_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "name": _name,
+    "layer": _str,
+    "repo": check_repo,
+    "path": _str,
+    "revision": _revision,
+    "depends_on": _unique_str_list,
+    "tags": _unique_str_list,
+    "extras": _unique_str_list,
+    "dependency_groups": _unique_str_list,
+    "python_package": _bool,
+    "test": dict,
+}
+
+
+class Collector:
+    """Gathers problems for one file so that all of them are reported together."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = display_path(file)
+        self.problems: list[Problem] = []
+
+    def add(self, key: str, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(self.file, key, message, hint))
+
+
+def check_table(
+    raw: Any,
+    fields: Mapping[str, Callable[[Any], Any]],
+    key: str,
+    out: Collector,
+    *,
+    skip: tuple[str, ...] = (),
+    label: str = "",
+) -> dict[str, Any]:
+    """Type-check every key of one table; unknown keys get a did-you-mean hint."""
+    if not isinstance(raw, dict):
+        out.add(key, f"expected a table, got {type(raw).__name__}", "see docs/configuration.md")
+        return {}
+    result: dict[str, Any] = {}
+    for name, value in raw.items():
+        path = f"{key}.{name}{label}" if key else name
+        if name in skip:
+            continue
+        check = fields.get(name)
+        if check is None:
+            out.add(
+                path,
+                "unknown key",
+                did_you_mean(name, fields) or f"allowed keys: {', '.join(sorted(fields))}",
+            )
+            continue
+        if check is dict:
+            result[name] = check_table(value, TEST_FIELDS, f"{key}.{name}", out, label=label)
+            continue
+        try:
+            result[name] = check(value)
+        except Bad as bad:
+            hint = bad.hint or f"for example: {name} = {_EXAMPLES[name]}"
+            out.add(path, f"expected {bad.expected}, got {value!r}", hint)
+    return result
+
+
+def unknown_tables(raw: Mapping[str, Any], allowed: dict[str, str], out: Collector) -> None:
+    """Top-level tables that the file may not have; ``allowed`` maps each to how it is written."""
+    for key in raw:
+        if key not in allowed:
+            out.add(
+                key,
+                "unknown table",
+                did_you_mean(key, allowed) or f"allowed: {', '.join(allowed.values())}",
+            )
+
+
+def check_across(siblings: list[Sibling], out: Collector) -> None:
+    """Rules that involve several siblings: unique names and paths, known dependencies."""
+    seen: dict[str, Sibling] = {}
+    for sib in siblings:
+        other = seen.setdefault(normalize_name(sib.name), sib)
+        if other is not sib:
+            out.add(
+                f"{sib.key}.name",
+                f"{sib.name!r} duplicates {other.key} ({other.name})",
+                "sibling names must be unique (compared ignoring case, '-', '_' and '.')",
+            )
+    # Paths overlap when one equals or contains another: look each one's ancestors up.
+    by_path: dict[Path, Sibling] = {}
+    for sib in sorted(siblings, key=lambda s: (len(s.path.parts), s.index)):
+        for candidate in (sib.path, *sib.path.parents):
+            owner = by_path.get(candidate)
+            if owner is not None:
+                out.add(
+                    f"{sib.key}.path ({sib.name})",
+                    f"{sib.path} overlaps the path of {owner.key} ({owner.name})",
+                    "give each sibling its own directory",
+                )
+                break
+        else:
+            by_path[sib.path] = sib
+    names = [s.name for s in siblings]
+    for sib in siblings:
+        for dep in sib.depends_on:
+            if dep == sib.name:
+                out.add(
+                    f"{sib.key}.depends_on ({sib.name})",
+                    "a sibling cannot depend on itself",
+                    f"remove {dep!r} from its depends_on",
+                )
+            elif dep not in names:
+                out.add(
+                    f"{sib.key}.depends_on ({sib.name})",
+                    f"unknown sibling {dep!r}",
+                    did_you_mean(dep, names) or "depends_on names other [[siblings]]",
+                )
