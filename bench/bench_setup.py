@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.builders import env_workspace  # noqa: E402
-from workspace import env  # noqa: E402
 from workspace.cli import main  # noqa: E402
+from workspace.env.uv import find_uv, run_uv  # noqa: E402
+from workspace.env.venv import venv_python  # noqa: E402
 
 ORDER = ("core", "acme-cty", "kit", "app")  # the layer order of builders.env_workspace
 
@@ -52,23 +53,21 @@ def _fresh(tmp: Path, label: str) -> Path:
 
 
 def _bare_uv(config: Path) -> None:
-    uv = env.find_uv()
+    uv = find_uv()
     venv = config.parent / ".bare"
-    env.run_uv(uv, "venv", "--quiet", str(venv))
+    run_uv(uv, "venv", "--quiet", str(venv))
     args = [a for n in ORDER for a in ("-e", str(config.parent.parent / n))]
-    env.run_uv(uv, "pip", "install", "--quiet", "--python", str(env.venv_python(venv)), *args)
+    run_uv(uv, "pip", "install", "--quiet", "--python", str(venv_python(venv)), *args)
 
 
 def _uv_one_by_one(config: Path) -> None:
     """The old way with uv as the installer (the quick run: pip alone takes ~35 s here)."""
-    uv = env.find_uv()
+    uv = find_uv()
     venv = config.parent / ".each"
-    env.run_uv(uv, "venv", "--quiet", str(venv))
+    run_uv(uv, "venv", "--quiet", str(venv))
     for name in ORDER:
         path = str(config.parent.parent / name)
-        env.run_uv(
-            uv, "pip", "install", "--quiet", "--python", str(env.venv_python(venv)), "-e", path
-        )
+        run_uv(uv, "pip", "install", "--quiet", "--python", str(venv_python(venv)), "-e", path)
 
 
 def _pip_one_by_one(config: Path) -> None:
@@ -76,7 +75,7 @@ def _pip_one_by_one(config: Path) -> None:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
     for name in ORDER:
         subprocess.run(
-            [str(env.venv_python(venv)), "-m", "pip", "install", "-q", "-e",
+            [str(venv_python(venv)), "-m", "pip", "install", "-q", "-e",
              str(config.parent.parent / name)],
             check=True,
             capture_output=True,

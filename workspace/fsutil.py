@@ -1,4 +1,5 @@
-"""Writing files so that a reader never sees half of one."""
+"""Files and paths: writing so that a reader never sees half a file, and comparing paths
+through their symlinks."""
 
 from __future__ import annotations
 
@@ -29,3 +30,17 @@ def write_output(target: Path, text: str) -> None:
         sys.stdout.write(text)
     else:
         atomic_write_text(target, text)
+
+
+def same_path(a: Path, b: Path) -> bool:
+    """Whether two paths name the same place once symlinks are resolved."""
+    try:
+        return os.path.realpath(a) == os.path.realpath(b)
+    except OSError:
+        return False
+
+
+def inside(path: str | Path, root: Path) -> bool:
+    """Whether ``path`` is ``root`` or below it, symlinks resolved."""
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)

@@ -24,7 +24,7 @@ from enum import Enum
 from pathlib import Path
 from typing import IO, Union
 
-from workspace.env import venv_python
+from workspace.env.venv import venv_python
 from workspace.errors import EnvError, ExitCode
 from workspace.model.config import Sibling, Workspace
 

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.builders import env_workspace
-from workspace import checks, env
 from workspace.cli import main
+from workspace.env.installed import installed_dists
+from workspace.env.uv import find_uv, run_uv
+from workspace.env.venv import read_fingerprint, site_packages, venv_python
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,7 +50,7 @@ def venv_of(config: Path) -> Path:
 
 def run_python(config: Path, code: str) -> str:
     proc = subprocess.run(
-        [str(env.venv_python(venv_of(config))), "-c", code],
+        [str(venv_python(venv_of(config))), "-c", code],
         capture_output=True,
         text=True,
         check=True,
@@ -61,7 +63,7 @@ def setup_cli(config: Path, *args: str) -> int:
 
 
 def test_every_python_sibling_is_editable_from_its_checkout(built: Path) -> None:
-    dists = checks.installed_dists(env.site_packages(venv_of(built)))
+    dists = installed_dists(site_packages(venv_of(built)))
     base = built.parent.parent
     for name in ("core", "kit", "acme-cty", "app"):
         dist = dists[name]  # type: ignore[index]
@@ -97,11 +99,11 @@ def test_a_change_below_is_live_above_without_reinstall(built: Path) -> None:
 def test_rerun_with_nothing_changed_does_nothing(
     built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    stamp = env.read_fingerprint(venv_of(built))
+    stamp = read_fingerprint(venv_of(built))
     capsys.readouterr()
     assert setup_cli(built) == 0
     assert "is up to date" in capsys.readouterr().out
-    assert env.read_fingerprint(venv_of(built)) == stamp
+    assert read_fingerprint(venv_of(built)) == stamp
 
 
 def test_failed_resolution_leaves_the_previous_venv(
@@ -109,7 +111,7 @@ def test_failed_resolution_leaves_the_previous_venv(
 ) -> None:
     pyproject = built.parent.parent / "core" / "pyproject.toml"
     before = pyproject.read_text()
-    stamp = env.read_fingerprint(venv_of(built))
+    stamp = read_fingerprint(venv_of(built))
     try:
         pyproject.write_text(
             before.replace("dependencies = []", 'dependencies = ["iniconfig>=999"]')
@@ -121,7 +123,7 @@ def test_failed_resolution_leaves_the_previous_venv(
         assert "does not resolve" in err
         assert "is unchanged" in err
         assert run_python(built, "import app; print(app.answer())") == "1"
-        assert env.read_fingerprint(venv_of(built)) == stamp
+        assert read_fingerprint(venv_of(built)) == stamp
     finally:
         pyproject.write_text(before)
     capsys.readouterr()
@@ -151,9 +153,7 @@ def test_layered_ends_in_the_same_environment(
     built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def freeze() -> list[str]:
-        proc = env.run_uv(
-            env.find_uv(), "pip", "freeze", "--python", str(env.venv_python(venv_of(built)))
-        )
+        proc = run_uv(find_uv(), "pip", "freeze", "--python", str(venv_python(venv_of(built))))
         return sorted(proc.stdout.splitlines())
 
     before = freeze()

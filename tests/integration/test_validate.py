@@ -13,8 +13,10 @@ import pytest
 from packaging.version import Version
 
 from tests.builders import env_workspace
-from workspace import env
 from workspace.cli import main
+from workspace.env.interpreters import interpreter_version
+from workspace.env.uv import find_uv, run_uv
+from workspace.env.venv import FINGERPRINT_NAME, venv_python, venv_version
 from workspace.model import config
 from workspace.repos.lock import LockEntry, write_lock
 
@@ -76,9 +78,9 @@ def test_the_table_and_summary(built: Path, capsys: pytest.CaptureFixture[str]) 
 
 def test_a_wheel_instead_of_an_editable(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
     core = built.parent.parent / "core"
-    python = str(env.venv_python(built.parent / ".venv"))
-    uv = env.find_uv()
-    env.run_uv(uv, "pip", "install", "--python", python, "--no-deps", "--reinstall", str(core))
+    python = str(venv_python(built.parent / ".venv"))
+    uv = find_uv()
+    run_uv(uv, "pip", "install", "--python", python, "--no-deps", "--reinstall", str(core))
     try:
         code, results = validate(built, capsys)
         assert code == 1
@@ -86,7 +88,7 @@ def test_a_wheel_instead_of_an_editable(built: Path, capsys: pytest.CaptureFixtu
         assert "not editable" in results["editable:core"]["detail"]
         assert "imports:core" in errors(results)  # the copy in site-packages shadows the checkout
     finally:
-        env.run_uv(uv, "pip", "install", "--python", python, "--no-deps", "-e", str(core))
+        run_uv(uv, "pip", "install", "--python", python, "--no-deps", "-e", str(core))
     assert validate(built, capsys)[0] == 0
 
 
@@ -170,7 +172,7 @@ def _other_python(current: Version | None) -> Path | None:
     root = Path.home() / ".pyenv" / "versions"
     for entry in sorted(root.glob("3.*"), reverse=True) if root.is_dir() else ():
         python = entry / "bin" / "python"
-        version = env.interpreter_version(python) if python.exists() else None
+        version = interpreter_version(python) if python.exists() else None
         if (
             version
             and version >= Version("3.9")
@@ -182,14 +184,14 @@ def _other_python(current: Version | None) -> Path | None:
 
 def test_a_venv_built_with_another_python(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
     venv = built.parent / ".venv"
-    other = _other_python(env.venv_version(venv))
+    other = _other_python(venv_version(venv))
     if other is None:
         pytest.skip("no second Python under ~/.pyenv/versions")
-    stamp = (venv / env.FINGERPRINT_NAME).read_text()
-    uv = env.find_uv()
+    stamp = (venv / FINGERPRINT_NAME).read_text()
+    uv = find_uv()
     shutil.rmtree(venv)
-    env.run_uv(uv, "venv", "--quiet", "--python", str(other), str(venv))
-    (venv / env.FINGERPRINT_NAME).write_text(stamp)  # as if someone rebuilt it under setup
+    run_uv(uv, "venv", "--quiet", "--python", str(other), str(venv))
+    (venv / FINGERPRINT_NAME).write_text(stamp)  # as if someone rebuilt it under setup
     try:
         code, results = validate(built, capsys)
         assert code == 1

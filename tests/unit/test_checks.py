@@ -9,9 +9,13 @@ from types import SimpleNamespace
 import pytest
 
 from tests.builders import write_files
-from workspace import checks
-from workspace.checks import CheckResult, Status
+from workspace.env import validate
+from workspace.env.check_results import CheckResult, Status, ok
+from workspace.env.checks_venv import check_tests
+from workspace.env.installed import InstalledDist, import_names, installed_dists, read_dist
+from workspace.env.validate import run_checks, summarize
 from workspace.errors import WorkspaceError
+from workspace.fsutil import inside
 from workspace.model.config import TestSettings
 
 
@@ -23,7 +27,7 @@ def make_dist(
     top_level: str | None = None,
     direct_url: dict[str, object] | None = None,
     extra: dict[str, str] | None = None,
-) -> checks.InstalledDist:
+) -> InstalledDist:
     info = f"{name.replace('-', '_')}-1.0.dist-info"
     contents = {
         f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n\nbody\n",
@@ -35,7 +39,7 @@ def make_dist(
         contents[f"{info}/direct_url.json"] = json.dumps(direct_url)
     contents.update(extra or {})
     write_files(site, contents)
-    dist = checks.read_dist(site / info)
+    dist = read_dist(site / info)
     assert dist is not None
     return dist
 
@@ -55,7 +59,7 @@ def test_import_names_of_a_regular_install(
     tmp_path: Path, files: list[str], top_level: str | None, expected: list[str]
 ) -> None:
     dist = make_dist(tmp_path, "pkg", files, top_level=top_level)
-    assert checks.import_names(dist, tmp_path) == expected
+    assert import_names(dist, tmp_path) == expected
 
 
 def test_import_names_through_an_editable_pth(tmp_path: Path) -> None:
@@ -75,7 +79,7 @@ def test_import_names_through_an_editable_pth(tmp_path: Path) -> None:
         ["_pyvider_cty.pth"],
         extra={"_pyvider_cty.pth": f"{project / 'src'}\n"},
     )
-    assert checks.import_names(dist, site, project) == ["pyvider.cty"]
+    assert import_names(dist, site, project) == ["pyvider.cty"]
 
 
 def test_flat_layout_skips_tests_and_setup(tmp_path: Path) -> None:
@@ -94,7 +98,7 @@ def test_flat_layout_skips_tests_and_setup(tmp_path: Path) -> None:
     dist = make_dist(
         site, "flavorpack", ["flavorpack.pth"], extra={"flavorpack.pth": f"{project}\n"}
     )
-    assert checks.import_names(dist, site, project) == ["flavor", "helpers"]
+    assert import_names(dist, site, project) == ["flavor", "helpers"]
 
 
 def test_import_names_from_a_setuptools_finder(tmp_path: Path) -> None:
@@ -109,7 +113,7 @@ def test_import_names_from_a_setuptools_finder(tmp_path: Path) -> None:
             finder: "MAPPING: dict[str, str] = {'flavor': '/src/flavor'}\nNAMESPACES = {}\n",
         },
     )
-    assert checks.import_names(dist, site) == ["flavor"]
+    assert import_names(dist, site) == ["flavor"]
 
 
 @pytest.mark.parametrize(
@@ -133,8 +137,8 @@ def test_direct_url_says_editable_and_where(
 def test_installed_dists_by_normalized_name(tmp_path: Path) -> None:
     make_dist(tmp_path, "Acme_Cty", ["acme/cty/__init__.py"])
     (tmp_path / "broken-1.0.dist-info").mkdir()  # no METADATA: ignored
-    assert list(checks.installed_dists(tmp_path)) == ["acme-cty"]
-    assert checks.installed_dists(None) == {}
+    assert list(installed_dists(tmp_path)) == ["acme-cty"]
+    assert installed_dists(None) == {}
 
 
 @pytest.mark.parametrize(
@@ -147,7 +151,7 @@ def test_installed_dists_by_normalized_name(tmp_path: Path) -> None:
     ],
 )
 def test_inside(path: str, root: str, expected: bool) -> None:
-    assert checks.inside(path, Path(root)) is expected
+    assert inside(path, Path(root)) is expected
 
 
 def test_runner_runs_every_check_and_turns_failures_into_results() -> None:
@@ -155,9 +159,9 @@ def test_runner_runs_every_check_and_turns_failures_into_results() -> None:
         raise WorkspaceError("cannot read something", hint="x")
 
     def fine(_ctx: object) -> list[CheckResult]:
-        return [checks.ok("fine", "all good")]
+        return [ok("fine", "all good")]
 
-    results = checks.run_checks(object(), [boom, fine])  # type: ignore[arg-type]
+    results = run_checks(object(), [boom, fine])  # type: ignore[arg-type]
     assert [(r.name, r.status) for r in results] == [("boom", Status.ERROR), ("fine", Status.OK)]
     assert "cannot read something" in results[0].detail
 
@@ -174,8 +178,8 @@ def test_runner_runs_every_check_and_turns_failures_into_results() -> None:
 )
 def test_verdict(statuses: list[Status], strict: bool, failed: bool) -> None:
     results = [CheckResult(f"c{i}", s, "d") for i, s in enumerate(statuses)]
-    assert checks.failed(results, strict) is failed
-    assert sum(checks.summarize(results).values()) == len(statuses)
+    assert validate.failed(results, strict) is failed
+    assert sum(summarize(results).values()) == len(statuses)
 
 
 def _ctx(tmp_path: Path, installed: set[str], settings: list[TestSettings]) -> object:
@@ -201,6 +205,6 @@ def test_test_settings(
     status: Status,
     text: str,
 ) -> None:
-    (result,) = checks.check_tests(_ctx(tmp_path, installed, settings))  # type: ignore[arg-type]
+    (result,) = check_tests(_ctx(tmp_path, installed, settings))  # type: ignore[arg-type]
     assert result.status is status
     assert text in result.detail

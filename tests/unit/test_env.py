@@ -12,7 +12,11 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from tests.builders import env_workspace, make_package, write_config
-from workspace import env
+from workspace.env import uv as uv_module
+from workspace.env.interpreters import Interpreter, find_python, python_spec
+from workspace.env.plan import Plan, bootstrap_command, find_mismatches, make_plan
+from workspace.env.uv import find_uv
+from workspace.env.venv import LOCK_NAME, fingerprint, read_pyvenv, setup_lock, venv_version
 from workspace.errors import EnvError
 from workspace.model import config
 from workspace.model.graph import build
@@ -24,10 +28,10 @@ def ws_config(tmp_path: Path) -> Path:
     return env_workspace(tmp_path)
 
 
-def plan_for(cfg: Path) -> env.Plan:
+def plan_for(cfg: Path) -> Plan:
     ws = config.load(cfg)
     graph = build(ws)
-    return env.make_plan(graph, [ws.sibling(n) for n in graph.order()])
+    return make_plan(graph, [ws.sibling(n) for n in graph.order()])
 
 
 def test_plan_installs_python_siblings_and_skips_the_rest(ws_config: Path) -> None:
@@ -66,7 +70,7 @@ def test_missing_siblings_and_who_needs_them(ws_config: Path) -> None:
     plan = plan_for(ws_config)
     assert {s.name for s in plan.missing} == {"core", "ghost"}
     assert set(plan.needed_missing) == {("app", "core"), ("kit", "core")}
-    assert env.bootstrap_command(["kit", "core", "kit"]) == "nox -s bootstrap -- --only core,kit"
+    assert bootstrap_command(["kit", "core", "kit"]) == "nox -s bootstrap -- --only core,kit"
 
 
 def test_mismatch_names_both_siblings_and_the_local_version(
@@ -86,7 +90,7 @@ def test_dynamic_version_is_not_checked_but_said(ws_config: Path) -> None:
     assert plan.mismatches == ()
     assert any("core is dynamic" in note for note in plan.unchecked)
     ws = config.load(ws_config)
-    found, unchecked = env.find_mismatches(build(ws), ["kit"], {"core": Version("0.1")})
+    found, unchecked = find_mismatches(build(ws), ["kit"], {"core": Version("0.1")})
     assert [m.target for m in found] == ["core"]
     assert unchecked == []
 
@@ -119,56 +123,56 @@ def test_python_requirement_intersection(
     ws = config.load(cfg)
     projects = {n: _project(workspace_root, n, r) for n, r in siblings.items()}
     if clash is None:
-        spec = env.python_spec(ws, projects)  # type: ignore[arg-type]
+        spec = python_spec(ws, projects)  # type: ignore[arg-type]
         for requirement in siblings.values():
             assert str(SpecifierSet(requirement)) in str(spec) or requirement == "<4"
     else:
         with pytest.raises(EnvError) as info:
-            env.python_spec(ws, projects)  # type: ignore[arg-type]
+            python_spec(ws, projects)  # type: ignore[arg-type]
         assert clash in info.value.message
         assert info.value.hint
 
 
 def test_fingerprint_follows_every_input(ws_config: Path) -> None:
     plan = plan_for(ws_config)
-    python = env.Interpreter(Path("/py/bin"), Version("3.11.7"))
-    first = env.fingerprint(plan, python, "uv 0.1", {})
-    assert env.fingerprint(plan_for(ws_config), python, "uv 0.1", {}) == first
-    assert env.fingerprint(plan, python, "uv 0.2", {}) != first
-    assert env.fingerprint(plan, python, "uv 0.1", {"python": "3.12"}) != first
-    other = env.Interpreter(Path("/py/bin"), Version("3.12.1"))
-    assert env.fingerprint(plan, other, "uv 0.1", {}) != first
+    python = Interpreter(Path("/py/bin"), Version("3.11.7"))
+    first = fingerprint(plan, python, "uv 0.1", {})
+    assert fingerprint(plan_for(ws_config), python, "uv 0.1", {}) == first
+    assert fingerprint(plan, python, "uv 0.2", {}) != first
+    assert fingerprint(plan, python, "uv 0.1", {"python": "3.12"}) != first
+    other = Interpreter(Path("/py/bin"), Version("3.12.1"))
+    assert fingerprint(plan, other, "uv 0.1", {}) != first
     kit = ws_config.parent.parent / "kit" / "pyproject.toml"
     kit.write_text(kit.read_text() + "\n")
-    assert env.fingerprint(plan_for(ws_config), python, "uv 0.1", {}) != first
+    assert fingerprint(plan_for(ws_config), python, "uv 0.1", {}) != first
     ws_config.write_text(ws_config.read_text() + "\n")
     (ws_config.parent / "wrknv.lock").write_text("version = 1\n")
-    assert env.fingerprint(plan_for(ws_config), python, "uv 0.1", {}) != first
+    assert fingerprint(plan_for(ws_config), python, "uv 0.1", {}) != first
 
 
 def test_setup_lock_excludes_a_second_holder(ws_config: Path) -> None:
     ws = config.load(ws_config)
-    lock_file = ws.state_dir / env.LOCK_NAME
-    with env.setup_lock(ws), lock_file.open("a+") as other, pytest.raises(BlockingIOError):
+    lock_file = ws.state_dir / LOCK_NAME
+    with setup_lock(ws), lock_file.open("a+") as other, pytest.raises(BlockingIOError):
         fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    with (ws.state_dir / env.LOCK_NAME).open("a+") as other:
+    with (ws.state_dir / LOCK_NAME).open("a+") as other:
         fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again
 
 
 def test_uv_of_the_uv_package_comes_before_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """As in nox: the uv installed with nox[uv], then PATH (where a pyenv shim may come first)."""
-    monkeypatch.setattr(env.shutil, "which", lambda _name: "/on/path/uv")
+    monkeypatch.setattr(uv_module.shutil, "which", lambda _name: "/on/path/uv")
     monkeypatch.setitem(sys.modules, "uv", types.SimpleNamespace(find_uv_bin=lambda: "/pkg/uv"))
-    assert env.find_uv() == "/pkg/uv"
+    assert find_uv() == "/pkg/uv"
     monkeypatch.setitem(sys.modules, "uv", None)  # no uv package: PATH
-    assert env.find_uv() == "/on/path/uv"
+    assert find_uv() == "/on/path/uv"
 
 
 def test_missing_uv_is_an_error_with_a_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(env.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(uv_module.shutil, "which", lambda _name: None)
     monkeypatch.setitem(sys.modules, "uv", None)
     with pytest.raises(EnvError) as info:
-        env.find_uv()
+        find_uv()
     assert "uv is not installed" in info.value.message
     assert "nox[uv]" in (info.value.hint or "")
 
@@ -184,23 +188,23 @@ def test_missing_uv_is_an_error_with_a_hint(monkeypatch: pytest.MonkeyPatch) -> 
 )
 def test_venv_version_from_pyvenv_cfg(tmp_path: Path, text: str, version: str | None) -> None:
     (tmp_path / "pyvenv.cfg").write_text(text)
-    assert env.venv_version(tmp_path) == (Version(version) if version else None)
-    assert env.read_pyvenv(tmp_path).get("home") == ("/x" if "home" in text else None)
+    assert venv_version(tmp_path) == (Version(version) if version else None)
+    assert read_pyvenv(tmp_path).get("home") == ("/x" if "home" in text else None)
 
 
 def test_venv_version_of_nothing(tmp_path: Path) -> None:
-    assert env.read_pyvenv(tmp_path / "none") == {}
-    assert env.venv_version(tmp_path / "none") is None
+    assert read_pyvenv(tmp_path / "none") == {}
+    assert venv_version(tmp_path / "none") is None
 
 
 def test_find_python_never_picks_an_unsatisfying_interpreter() -> None:
-    uv = env.find_uv()
+    uv = find_uv()
     with pytest.raises(EnvError) as info:
-        env.find_python(uv, SpecifierSet("<2"))
+        find_python(uv, SpecifierSet("<2"))
     assert "never downloaded" in info.value.message
     with pytest.raises(EnvError):
-        env.find_python(uv, SpecifierSet("<2"), sys.executable)
-    found = env.find_python(uv, SpecifierSet(">=3.9"), sys.executable)
+        find_python(uv, SpecifierSet("<2"), sys.executable)
+    found = find_python(uv, SpecifierSet(">=3.9"), sys.executable)
     assert found.version == Version(".".join(map(str, sys.version_info[:3])))
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from workspace.repos import git
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,8 +34,8 @@ MESSAGE_ARG = {
     "Problem": 2,
     "add": 1,  # model/fields.py: Collector.add(key, message, hint)
     "bad": 1,  # repos/lock.py: bad(key, message)
-    "error": 1,  # checks.py: a validate error(name, detail, hint)
-    "warning": 1,  # checks.py: a validate warning(name, detail, hint)
+    "error": 1,  # env/check_results.py: a validate error(name, detail, hint)
+    "warning": 1,  # env/check_results.py: a validate warning(name, detail, hint)
     "_err": 0,  # commands/setup.py: a line to stderr
 }
 
@@ -148,8 +149,8 @@ def test_the_scan_finds_the_messages() -> None:
     assert {
         "model/config.py",
         "model/fields.py",
-        "env.py",
-        "checks.py",
+        "env/setup.py",
+        "env/checks_venv.py",
         "repos/lock.py",
         "commands/test.py",
     } <= files

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workspace import env
 from workspace.cli import add_workspace_arguments, load_selected
 from workspace.commands import Command
+from workspace.env.plan import bootstrap_command, make_plan
+from workspace.env.setup import Options, setup
+from workspace.env.uv import ResolutionError
 from workspace.errors import ExitCode
 from workspace.text import display_path
 
@@ -44,20 +46,20 @@ def _err(text: str) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     graph, selected = load_selected(args)
-    plan = env.make_plan(graph, selected)
+    plan = make_plan(graph, selected)
 
     for sib in plan.skipped:
         print(f"skipping {sib.name}: not a Python package")
     if plan.missing:
         names = [s.name for s in plan.missing]
         _err(f"not present (not installed): {', '.join(names)}")
-        _err(f"  fetch them with: {env.bootstrap_command(names)}")
+        _err(f"  fetch them with: {bootstrap_command(names)}")
     if plan.needed_missing:
         for source, target in plan.needed_missing:
             _err(f"{source} needs {target}, which is not present")
         _err(
             "error: a needed sibling is missing and would come from the package index "
-            f"(hint: {env.bootstrap_command(t for _, t in plan.needed_missing)})"
+            f"(hint: {bootstrap_command(t for _, t in plan.needed_missing)})"
         )
         return ExitCode.FAILED
     for note in plan.unchecked:
@@ -84,10 +86,10 @@ def _run(args: argparse.Namespace) -> int:
         print(plan.overrides_text(), end="")
         return ExitCode.OK
 
-    options = env.Options(force=args.force, layered=args.layered, python=args.python)
+    options = Options(force=args.force, layered=args.layered, python=args.python)
     try:
-        result = env.setup(plan, options, log=print)
-    except env.ResolutionError as exc:
+        result = setup(plan, options, log=print)
+    except ResolutionError as exc:
         if exc.output:
             _err(exc.output)
         _err(f"error: {exc}")

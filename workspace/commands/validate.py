@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from workspace import checks
-from workspace.checks import CheckResult, Status
 from workspace.cli import add_workspace_arguments
 from workspace.commands import Command
+from workspace.env.check_results import CheckResult, Status, error
+from workspace.env.validate import Context, config_result, failed, lenient, run_checks, summarize
 from workspace.errors import ConfigError, ExitCode
 from workspace.model import config
 from workspace.model.graph import build
@@ -27,15 +27,15 @@ def collect(args: argparse.Namespace) -> list[CheckResult]:
     """Load what can be loaded and run every check; a broken config is itself a result."""
     try:
         ws = config.load(args.config)
-        graph = checks.lenient(build(ws))
+        graph = lenient(build(ws))
     except ConfigError as exc:
         return [
-            checks.error("config", line, "fix the file named on the line")
+            error("config", line, "fix the file named on the line")
             for line in str(exc).splitlines()
         ]
     selected = Selection.from_args(args).apply(graph)
-    ctx = checks.Context(graph, selected)
-    return [checks.config_result(ws), *checks.run_checks(ctx)]
+    ctx = Context(graph, selected)
+    return [config_result(ws), *run_checks(ctx)]
 
 
 def format_table(results: list[CheckResult]) -> str:
@@ -49,8 +49,8 @@ def format_table(results: list[CheckResult]) -> str:
 
 
 def format_summary(results: list[CheckResult], strict: bool) -> str:
-    counts = checks.summarize(results)
-    verdict = "FAILED" if checks.failed(results, strict) else "passed"
+    counts = summarize(results)
+    verdict = "FAILED" if failed(results, strict) else "passed"
     return (
         f"validate {verdict}: {counts[Status.OK]} ok, {counts[Status.WARNING]} warnings, "
         f"{counts[Status.ERROR]} errors" + (" (--strict: warnings fail)" if strict else "")
@@ -59,9 +59,9 @@ def format_summary(results: list[CheckResult], strict: bool) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     results = collect(args)
-    bad = checks.failed(results, args.strict)
+    bad = failed(results, args.strict)
     if args.json:
-        counts = checks.summarize(results)
+        counts = summarize(results)
         data = {
             "ok": not bad,
             "strict": args.strict,

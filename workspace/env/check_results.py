@@ -1,0 +1,45 @@
+"""One line of validate's table: a check's name, its status, what it found and a hint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Status(str, Enum):
+    OK = "ok"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One line of validate's table."""
+
+    name: str
+    status: Status
+    detail: str
+    hint: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {
+            "name": self.name,
+            "status": self.status.value,
+            "detail": self.detail,
+            "hint": self.hint,
+        }
+
+
+def ok(name: str, detail: str) -> CheckResult:
+    return CheckResult(name, Status.OK, detail)
+
+
+def warning(name: str, detail: str, hint: str | None = None) -> CheckResult:
+    return CheckResult(name, Status.WARNING, detail, hint)
+
+
+def error(name: str, detail: str, hint: str | None = None) -> CheckResult:
+    return CheckResult(name, Status.ERROR, detail, hint)
+
+
+SETUP_HINT = "run: nox -s setup"

@@ -1,0 +1,183 @@
+"""validate's checks of the venv itself: its Python, how it was built, uv pip check, the
+test tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packaging.specifiers import SpecifierSet
+
+from workspace.env.check_results import SETUP_HINT, CheckResult, error, ok, warning
+from workspace.env.interpreters import find_python
+from workspace.env.plan import make_plan
+from workspace.env.uv import find_uv, run_uv, uv_version
+from workspace.env.venv import (
+    fingerprint,
+    read_fingerprint,
+    read_pyvenv,
+    venv_interpreter,
+    venv_python,
+    venv_version,
+)
+from workspace.errors import WorkspaceError
+from workspace.fsutil import same_path
+from workspace.text import display_path
+
+if TYPE_CHECKING:
+    from workspace.env.validate import Context
+
+
+def check_python(ctx: Context) -> list[CheckResult]:
+    """A Python that satisfies the workspace and every selected sibling."""
+    try:
+        spec = ctx.spec
+    except WorkspaceError as exc:
+        return [error("python", exc.message, exc.hint)]
+    shown = str(spec) or "any version"
+    version = venv_version(ctx.workspace.venv)
+    if version is None:
+        try:
+            found = find_python(find_uv(), spec)
+        except WorkspaceError as exc:
+            return [error("python", f"requirement {shown}: {exc.message}", exc.hint)]
+        return [ok("python", f"requirement {shown}: setup would use {found}")]
+    if not spec.contains(version, prereleases=True):
+        return [
+            error(
+                "python",
+                f"the venv has Python {version}, which does not satisfy {shown}",
+                "run: nox -s setup (it rebuilds the venv with a matching Python)",
+            )
+        ]
+    return [ok("python", f"Python {version} satisfies {shown}")]
+
+
+def check_venv(ctx: Context) -> list[CheckResult]:
+    """The venv exists, runs, and was built from the Python setup chose."""
+    venv = ctx.workspace.venv
+    shown = display_path(venv)
+    cfg = read_pyvenv(venv)
+    if not cfg:
+        return [error("venv", f"{shown} is missing (no pyvenv.cfg)", SETUP_HINT)]
+    version = venv_version(venv)
+    home = cfg.get("home", "")
+    if not venv_python(venv).exists() or not home or not Path(home).is_dir():
+        return [
+            error(
+                "venv",
+                f"{shown} is broken: its base Python {home or '(unknown)'} is gone",
+                "run: nox -s setup -- --force",
+            )
+        ]
+    stamp = read_fingerprint(venv)
+    if not stamp:
+        return [
+            warning(
+                "venv",
+                f"{shown} (Python {version}) was not made by setup, or setup did not finish",
+                SETUP_HINT,
+            )
+        ]
+    expected = stamp.get("python_version")
+    expected_home = stamp.get("python_home")
+    if str(version) != expected or not same_path(Path(home), Path(str(expected_home))):
+        return [
+            error(
+                "venv",
+                f"{shown} was rebuilt with Python {version} ({home}) after setup used Python "
+                f"{expected} ({expected_home})",
+                "run: nox -s setup -- --force",
+            )
+        ]
+    return [ok("venv", f"{shown} built by setup from Python {version} ({home})")]
+
+
+def check_setup_current(ctx: Context) -> list[CheckResult]:
+    """The venv was set up from the config, lock and pyproject files as they are now."""
+    stamp = read_fingerprint(ctx.workspace.venv)
+    if not stamp:
+        return []  # check_venv reports it
+    installed = set(stamp.get("installed") or ())
+    wanted = {s.name for s in ctx.python_siblings if s.path.is_dir()}
+    missing = sorted(wanted - installed)
+    if missing:
+        return [
+            warning(
+                "setup",
+                f"not installed by the last setup: {', '.join(missing)}",
+                SETUP_HINT,
+            )
+        ]
+    names = [n for n in stamp.get("installed") or () if n in ctx.workspace.names]
+    plan = make_plan(ctx.graph, [ctx.workspace.sibling(n) for n in names])
+    python = venv_interpreter(ctx.workspace.venv, SpecifierSet())
+    if python is None:
+        return []
+    try:
+        uv_text = uv_version(find_uv())
+    except WorkspaceError as exc:
+        return [warning("setup", exc.message, exc.hint)]
+    flags = stamp.get("flags")
+    digest = fingerprint(plan, python, uv_text, flags if isinstance(flags, dict) else {})
+    if digest != stamp.get("hash"):
+        return [
+            warning(
+                "setup",
+                "the config, lock, a pyproject file or uv changed since the last setup",
+                SETUP_HINT,
+            )
+        ]
+    return [ok("setup", f"up to date with the config ({stamp.get('created', '?')})")]
+
+
+def check_pip(ctx: Context) -> list[CheckResult]:
+    """``uv pip check``: every installed distribution's requirements are met."""
+    python = venv_python(ctx.workspace.venv)
+    if not python.exists():
+        return [error("pip-check", "no venv to check", SETUP_HINT)]
+    try:
+        proc = run_uv(find_uv(), "pip", "check", "--python", str(python), check=False)
+    except WorkspaceError as exc:
+        return [error("pip-check", exc.message, exc.hint)]
+    text = (proc.stdout + proc.stderr).strip()
+    if proc.returncode:
+        problems = [line.strip() for line in text.splitlines() if line.strip()]
+        return [
+            error(
+                "pip-check",
+                "; ".join(problems[-5:]) or f"uv pip check exited {proc.returncode}",
+                "run: nox -s setup -- --force",
+            )
+        ]
+    return [ok("pip-check", text.splitlines()[-1] if text else "no broken requirements")]
+
+
+def check_tests(ctx: Context) -> list[CheckResult]:
+    """The test settings can work: pytest (and pytest-xdist where asked) installed, sane values."""
+    problems: list[str] = []
+    hints: list[str] = []
+    python_sibs = ctx.python_siblings
+    if not python_sibs:
+        return [ok("tests", "no Python siblings selected")]
+    have = set(ctx.dists)
+    if ctx.site is not None and "pytest" not in have:
+        problems.append("pytest is not installed in the venv")
+        hints.append("add pytest to a dev or test dependency group")
+    xdist = [s.name for s in python_sibs if s.test.xdist]
+    if xdist and ctx.site is not None and "pytest-xdist" not in have:
+        problems.append(f"xdist is on for {', '.join(xdist)} but pytest-xdist is not installed")
+        hints.append("add pytest-xdist to a dependency group, or set test.xdist = false")
+    for sib in python_sibs:
+        if sib.test.timeout is not None and sib.test.timeout <= 0:
+            problems.append(f"{sib.name}: timeout {sib.test.timeout} is not positive")
+        numprocs = any(
+            a in ("-n", "--numprocesses") or a.startswith(("-n=", "--numprocesses="))
+            for a in sib.test.args
+        )
+        if numprocs and not sib.test.xdist:
+            problems.append(f"{sib.name}: test args pass -n but xdist = false")
+            hints.append("drop -n from test.args; the runner adds it when xdist is on")
+    if problems:
+        return [warning("tests", "; ".join(problems), "; ".join(dict.fromkeys(hints)) or None)]
+    return [ok("tests", f"settings usable for {len(python_sibs)} Python siblings")]

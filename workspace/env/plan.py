@@ -1,0 +1,228 @@
+"""What setup will install, decided from the graph before anything runs: the siblings, their
+extras and groups, the needed siblings that are missing, and version mismatches."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.version import InvalidVersion, Version
+
+from workspace.model.config import Sibling, Workspace
+from workspace.model.graph import Graph
+from workspace.model.project import ProjectInfo, groups_to_install
+
+
+def _relative(path: Path) -> str:
+    """A path relative to the current directory, as in ``../provide-foundation``."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A sibling asks for a version of another sibling that the local checkout is not."""
+
+    source: str
+    target: str
+    requirement: str
+    path: Path
+    version: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.source} requires {self.requirement} but {_relative(self.path)} "
+            f"is {self.version}"
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What setup will install, computed from the graph without running anything."""
+
+    workspace: Workspace
+    install: tuple[Sibling, ...]  # selected, present Python siblings, in install order
+    missing: tuple[Sibling, ...]  # selected but not on disk
+    skipped: tuple[Sibling, ...]  # selected, present, but python_package = false or no pyproject
+    needed_missing: tuple[tuple[str, str], ...]  # (who needs it, missing sibling)
+    extras: Mapping[str, tuple[str, ...]]  # extras per present Python sibling
+    groups: Mapping[str, tuple[str, ...]]  # dependency groups installed per sibling
+    group_requirements: Mapping[str, tuple[str, ...]]  # flattened, per installed sibling
+    projects: Mapping[str, ProjectInfo]
+    mismatches: tuple[Mismatch, ...] = ()
+    unchecked: tuple[str, ...] = ()  # constraints that could not be checked (dynamic version)
+    layers: tuple[tuple[str | None, tuple[str, ...]], ...] = field(default=())
+
+    def editable_line(self, name: str) -> str:
+        sib = self.workspace.sibling(name)
+        extras = self.extras.get(name, ())
+        return f"-e {sib.path}" + (f"[{','.join(extras)}]" if extras else "")
+
+    def requirements_text(self, names: Iterable[str] | None = None) -> str:
+        """The requirements input: the siblings as editables and their groups flattened."""
+        chosen = [s.name for s in self.install] if names is None else list(names)
+        lines = [self.editable_line(n) for n in chosen]
+        seen = set(lines)
+        for name in chosen:
+            for req in self.group_requirements.get(name, ()):
+                if req not in seen:
+                    seen.add(req)
+                    lines.append(req)
+        return "\n".join(lines) + "\n"
+
+    def overrides_text(self) -> str:
+        """Every present Python sibling, editable, so any requirement on one resolves here."""
+        return "\n".join(self.editable_line(n) for n in sorted(self.projects)) + "\n"
+
+
+def _extras(
+    graph: Graph, install: Sequence[str], groups: Mapping[str, tuple[str, ...]]
+) -> dict[str, set[str]]:
+    """Extras asked of each sibling by anything that is installed, to a fixed point."""
+    sibling_of = graph.sibling_for
+    extras = {name: set(graph.extras.get(name, ())) for name in graph.projects}
+    for name in install:
+        extras.setdefault(name, set()).update(graph.workspace.sibling(name).extras)
+    active = set(install)
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(active):
+            info = graph.projects.get(name)
+            if info is None:
+                continue
+            reqs = list(info.dependencies)
+            for extra in sorted(extras.get(name, ())):
+                reqs += info.optional.get(extra, ())
+            if name in install:
+                for group in groups.get(name, ()):
+                    reqs += info.groups.get(group, ())
+            for req in reqs:
+                target = sibling_of(req)
+                if target is None or target == name or target not in graph.projects:
+                    continue
+                if target not in active:
+                    active.add(target)
+                    changed = True
+                if not set(req.extras) <= extras[target]:
+                    extras[target] |= set(req.extras)
+                    changed = True
+    return extras
+
+
+def local_version(info: ProjectInfo) -> Version | None:
+    if info.version is None:
+        return None
+    try:
+        return Version(info.version)
+    except InvalidVersion:
+        return None
+
+
+def find_mismatches(
+    graph: Graph, names: Iterable[str], versions: Mapping[str, Version] | None = None
+) -> tuple[list[Mismatch], list[str]]:
+    """Sibling-to-sibling version constraints the local checkouts do not satisfy.
+
+    ``versions`` supplies versions for siblings whose pyproject version is dynamic (for
+    example, the installed version); constraints that still cannot be checked are returned as
+    the second list.
+    """
+    chosen = set(names)
+    mismatches: list[Mismatch] = []
+    unchecked: list[str] = []
+    for edge in graph.edges:
+        if edge.source not in chosen or edge.requirement is None:
+            continue
+        info = graph.projects.get(edge.target)
+        if info is None:
+            continue
+        req = Requirement(edge.requirement)
+        if req.url or not req.specifier:
+            continue
+        version = local_version(info) or (versions or {}).get(edge.target)
+        if version is None:
+            unchecked.append(
+                f"{edge.source} requires {req}: the version of {edge.target} is dynamic"
+            )
+            continue
+        if not req.specifier.contains(version, prereleases=True):
+            mismatches.append(
+                Mismatch(
+                    edge.source,
+                    edge.target,
+                    str(req),
+                    graph.workspace.sibling(edge.target).path,
+                    str(version),
+                )
+            )
+    return mismatches, unchecked
+
+
+def make_plan(graph: Graph, selected: Sequence[Sibling]) -> Plan:
+    """Decide what to install: present Python siblings, their extras, groups and checks."""
+    ws = graph.workspace
+    install: list[Sibling] = []
+    missing: list[Sibling] = []
+    skipped: list[Sibling] = []
+    for sib in selected:
+        if not sib.path.is_dir():
+            missing.append(sib)
+        elif not sib.python_package or sib.name not in graph.projects:
+            skipped.append(sib)
+        else:
+            install.append(sib)
+    names = [s.name for s in install]
+    groups = {n: groups_to_install(ws.sibling(n), graph.projects[n]) for n in names}
+    extras = _extras(graph, names, groups)
+
+    sibling_of = graph.sibling_for
+    group_reqs: dict[str, tuple[str, ...]] = {}
+    for name in names:
+        out: list[str] = []
+        info = graph.projects[name]
+        for group in groups[name]:
+            for req in info.groups.get(group, ()):
+                target = sibling_of(req)
+                if target is None:
+                    out.append(str(req))
+                elif target in graph.projects:
+                    # Only the name: the override turns it into the local editable checkout.
+                    marker = f"; {req.marker}" if req.marker else ""
+                    out.append(f"{graph.projects[target].name}{marker}")
+        group_reqs[name] = tuple(out)
+
+    # A needed sibling that is not on disk would be fetched from the index: refuse that.
+    present = set(graph.projects) | {s.name for s in ws.siblings if s.path.is_dir()}
+    needed_missing = sorted(
+        {(e.source, e.target) for e in graph.edges if e.source in names and e.target not in present}
+    )
+    mismatches, unchecked = find_mismatches(graph, names)
+    layers: list[tuple[str | None, tuple[str, ...]]] = []
+    for layer in ws.layers or (None,):
+        members = tuple(s.name for s in install if layer is None or s.layer == layer)
+        if members:
+            layers.append((layer, members))
+    return Plan(
+        workspace=ws,
+        install=tuple(install),
+        missing=tuple(missing),
+        skipped=tuple(skipped),
+        needed_missing=tuple(needed_missing),
+        extras={n: tuple(sorted(x)) for n, x in extras.items()},
+        groups=groups,
+        group_requirements=group_reqs,
+        projects=dict(graph.projects),
+        mismatches=tuple(mismatches),
+        unchecked=tuple(unchecked),
+        layers=tuple(layers),
+    )
+
+
+def bootstrap_command(names: Iterable[str]) -> str:
+    return f"nox -s bootstrap -- --only {','.join(sorted(set(names)))}"

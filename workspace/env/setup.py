@@ -1,0 +1,260 @@
+"""The shared environment: one uv venv where every selected sibling is an editable install.
+
+Setup is one resolution. Every present Python sibling becomes an ``--overrides`` entry
+``-e <path>[extras]``, so any requirement on a sibling, wherever it appears (dependencies,
+extras, dependency groups, a version range, a ``git+https://`` URL), resolves to the local
+checkout, editable, with the extras the workspace asks of it. The resolution is computed with
+``uv pip compile`` first; only when it succeeds is the venv touched, so a failed resolution
+leaves the previous venv as it was. The pins are then installed with ``--no-deps``.
+
+A fingerprint of everything the result depends on is stored in the venv; an equal fingerprint
+means there is nothing to do.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from workspace.env.interpreters import Interpreter, find_python, python_spec
+from workspace.env.plan import Plan
+from workspace.env.uv import ResolutionError, find_uv, run_uv, uv_version
+from workspace.env.venv import (
+    FINGERPRINT_NAME,
+    Log,
+    fingerprint,
+    read_fingerprint,
+    setup_lock,
+    venv_interpreter,
+    venv_python,
+    write_fingerprint,
+)
+from workspace.errors import EnvError
+from workspace.text import display_path
+
+INPUT_DIR = "setup"  # under the workspace state dir: the files handed to uv
+
+
+@dataclass(frozen=True)
+class Options:
+    force: bool = False
+    layered: bool = False
+    python: str | None = None  # an explicit interpreter (path or version)
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    """What setup did: ``changed`` is False when the fingerprint matched."""
+
+    venv: Path
+    python: Interpreter
+    installed: tuple[str, ...]
+    changed: bool
+    recreated: bool
+    duration: float
+    fingerprint: str
+
+
+def _write_inputs(state: Path, files: Mapping[str, str]) -> dict[str, Path]:
+    state.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for name, text in files.items():
+        path = state / name
+        path.write_text(text, encoding="utf-8")
+        out[name] = path
+    return out
+
+
+def _compile(uv: str, python: Path, requirements: Path, overrides: Path, output: Path) -> None:
+    run_uv(
+        uv,
+        "pip",
+        "compile",
+        "--quiet",
+        "--no-header",
+        "--no-annotate",
+        "--python",
+        str(python),
+        "--overrides",
+        str(overrides),
+        "-o",
+        str(output),
+        "--",
+        str(requirements),
+    )
+
+
+def setup(plan: Plan, options: Options | None = None, log: Log | None = None) -> SetupResult:
+    """Create or update the shared venv for ``plan``; a no-op when the fingerprint matches."""
+    options = options or Options()
+    say = log or (lambda _msg: None)
+    ws = plan.workspace
+    uv = find_uv()
+    spec = python_spec(ws, {s.name: plan.projects[s.name] for s in plan.install})
+    with setup_lock(ws, say):
+        start = time.monotonic()
+        uv_text = uv_version(uv)
+        flags = {"python": options.python}
+        # The venv is kept while its Python satisfies the requirements (and --python, if given).
+        current = venv_interpreter(ws.venv, spec)
+        base = find_python(uv, spec, options.python) if options.python else None
+        if current is not None and base is not None and not _same_python(current, base):
+            current = None
+        if current is not None and not options.force:
+            digest = fingerprint(plan, current, uv_text, flags)
+            if read_fingerprint(ws.venv).get("hash") == digest:
+                return _result(plan, current, digest, start, changed=False, recreated=False)
+        if base is None:
+            base = find_python(uv, spec) if current is None else current
+        _build(uv, plan, options, base if current is None else None, say)
+        python = venv_interpreter(ws.venv, spec)
+        if python is None:
+            raise EnvError(
+                f"{display_path(ws.venv)} has no usable pyvenv.cfg after setup",
+                hint="run setup again with --force",
+            )
+        digest = fingerprint(plan, python, uv_text, flags)
+        names = [s.name for s in plan.install]
+        write_fingerprint(ws.venv, digest, python, uv_text, names, flags)
+        return _result(plan, python, digest, start, changed=True, recreated=current is None)
+
+
+def _result(
+    plan: Plan, python: Interpreter, digest: str, start: float, *, changed: bool, recreated: bool
+) -> SetupResult:
+    return SetupResult(
+        plan.workspace.venv,
+        python,
+        tuple(s.name for s in plan.install),
+        changed=changed,
+        recreated=recreated,
+        duration=time.monotonic() - start,
+        fingerprint=digest,
+    )
+
+
+def _build(uv: str, plan: Plan, options: Options, create: Interpreter | None, say: Log) -> None:
+    """Resolve, then (only when that succeeded) create the venv if ``create`` and install."""
+    ws = plan.workspace
+    resolver = venv_python(ws.venv) if create is None else create.path
+    state = ws.state_dir / INPUT_DIR
+    inputs = _write_inputs(
+        state,
+        {"requirements.in": plan.requirements_text(), "overrides.txt": plan.overrides_text()},
+    )
+    pins = state / "pins.txt"
+    # Resolve before touching the venv: a failure leaves the previous venv as it was.
+    _resolve(uv, plan, options, resolver, state, inputs["overrides.txt"], pins)
+    (ws.venv / FINGERPRINT_NAME).unlink(missing_ok=True)
+    if create is not None:
+        say(f"creating {display_path(ws.venv)} with {create}")
+        _create_venv(uv, ws.venv, create.path)
+    target = venv_python(ws.venv)
+    reinstall = ["--reinstall"] if options.force else []
+    if options.layered:
+        _install_layers(uv, plan, target, state, inputs["overrides.txt"], pins, reinstall, say)
+        return
+    say(f"installing {len(plan.install)} siblings from one resolution")
+    try:
+        run_uv(
+            uv, "pip", "install", "--quiet", "--python", str(target), "--no-deps",
+            *reinstall, "-r", str(pins),
+        )  # fmt: skip
+    except ResolutionError as exc:
+        raise ResolutionError(
+            "installing the resolved environment failed",
+            exc.output,
+            hint="fix the sibling named in the output, then run setup again",
+            touched=True,
+        ) from None
+
+
+def _same_python(venv: Interpreter, base: Interpreter) -> bool:
+    """Whether a venv (home directory, version) was made from ``base``."""
+    if venv.version != base.version:
+        return False
+    homes = {venv.path, venv.path.resolve()}
+    return base.path.parent in homes or base.path.resolve().parent in homes
+
+
+def _create_venv(uv: str, venv: Path, python: Path) -> None:
+    if (venv / "pyvenv.cfg").is_file():
+        shutil.rmtree(venv)
+    elif venv.exists() and any(venv.iterdir()):
+        raise EnvError(
+            f"{display_path(venv)} exists and is not a virtual environment",
+            hint="move it away, or set [workspace].venv to another path",
+        )
+    run_uv(uv, "venv", "--quiet", "--no-python-downloads", "--python", str(python), "--", str(venv))
+
+
+def _resolve(
+    uv: str,
+    plan: Plan,
+    options: Options,
+    python: Path,
+    state: Path,
+    overrides: Path,
+    pins: Path,
+) -> None:
+    """Compute the pins; layered, resolve layer 1, then 1-2, ... so a failure names a layer."""
+    if not options.layered:
+        try:
+            _compile(uv, python, state / "requirements.in", overrides, pins)
+        except ResolutionError as exc:
+            raise ResolutionError(
+                "the workspace does not resolve",
+                exc.output,
+                hint="uv's explanation is above; --layered shows which layer brings the conflict",
+            ) from None
+        return
+    done: list[str] = []
+    for layer, members in plan.layers:
+        done += members
+        path = _write_inputs(state, {"layer.in": plan.requirements_text(done)})["layer.in"]
+        try:
+            _compile(uv, python, path, overrides, pins)
+        except ResolutionError as exc:
+            raise ResolutionError(
+                f"layer {layer or '(all)'} ({', '.join(members)}) does not resolve "
+                "with the layers below it",
+                exc.output,
+                hint="uv's explanation is above",
+            ) from None
+
+
+def _install_layers(
+    uv: str,
+    plan: Plan,
+    target: Path,
+    state: Path,
+    overrides: Path,
+    pins: Path,
+    reinstall: list[str],
+    say: Log,
+) -> None:
+    """One uv call per layer, bottom-up, each held to the full resolution's pins."""
+    constraints = "".join(
+        line.strip() + "\n"
+        for line in pins.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith(("-e", "#"))
+    )
+    cfile = _write_inputs(state, {"constraints.txt": constraints})["constraints.txt"]
+    for layer, members in plan.layers:
+        say(f"installing layer {layer or '(all)'}: {', '.join(members)}")
+        path = _write_inputs(state, {"layer.in": plan.requirements_text(members)})["layer.in"]
+        try:
+            run_uv(
+                uv, "pip", "install", "--quiet", "--python", str(target),
+                "--overrides", str(overrides), "-c", str(cfile), *reinstall, "-r", str(path),
+            )  # fmt: skip
+        except ResolutionError as exc:
+            raise ResolutionError(
+                f"installing layer {layer or '(all)'} ({', '.join(members)}) failed",
+                exc.output,
+                hint="fix the sibling named in the output, then run setup again",
+                touched=True,
+            ) from None

@@ -1,0 +1,69 @@
+"""uv: found the way nox finds it, run with an argument list, never downloading a Python."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+from workspace.errors import EnvError
+
+
+class ResolutionError(EnvError):
+    """uv could not resolve (or install) the environment; ``output`` is uv's explanation."""
+
+    def __init__(
+        self, message: str, output: str, hint: str | None = None, *, touched: bool = False
+    ) -> None:
+        super().__init__(message, hint)
+        self.output = output
+        self.touched = touched  # whether the venv was already being changed
+
+
+def find_uv() -> str:
+    """The uv executable: the ``uv`` package's (``nox[uv]``) beside this Python, else on PATH.
+
+    nox looks in the same order, so the sessions and the workspace use one uv. It also passes
+    over wrappers that come first on PATH, such as pyenv's shims, which cost every uv call
+    about 60 ms.
+    """
+    try:
+        import uv  # type: ignore[import-not-found,unused-ignore]
+
+        return str(uv.find_uv_bin())
+    except (ImportError, FileNotFoundError):
+        pass
+    found = shutil.which("uv")
+    if found:
+        return found
+    raise EnvError(
+        "uv is not installed (not on PATH, and no 'uv' Python package)",
+        hint="install it: pip install 'nox[uv]' (or see https://docs.astral.sh/uv/)",
+    )
+
+
+def uv_env() -> dict[str, str]:
+    """The environment for uv: never download a Python, never use an outer venv by accident."""
+    env = dict(os.environ)
+    env["UV_PYTHON_DOWNLOADS"] = "never"
+    env.pop("VIRTUAL_ENV", None)
+    env.pop("CONDA_PREFIX", None)
+    return env
+
+
+def run_uv(uv: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run uv with an argument list; raise ResolutionError with uv's output on failure."""
+    proc = subprocess.run(
+        [uv, *args], capture_output=True, text=True, env=uv_env(), check=False, stdin=None
+    )
+    if check and proc.returncode:
+        raise ResolutionError(
+            f"uv {args[0]} {args[1] if len(args) > 1 else ''}".strip()
+            + f" failed (exit status {proc.returncode})",
+            (proc.stderr or proc.stdout).strip(),
+        )
+    return proc
+
+
+def uv_version(uv: str) -> str:
+    return run_uv(uv, "--version").stdout.strip()
