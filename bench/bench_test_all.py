@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from workspace.cli import main  # noqa: E402
-from workspace.runner import usable_cores  # noqa: E402
+from workspace.runs.suites import usable_cores  # noqa: E402
 
 # Seconds of sleep per suite; s01 is the shortest, so name order is the worst order.
 DURATIONS = [0.2, 0.2, 0.3, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.2, 1.6, 2.4]

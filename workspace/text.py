@@ -35,3 +35,8 @@ def normalize_name(name: str) -> str:
 def plural(count: int, noun: str) -> str:
     """``1 sibling``, ``2 siblings``: a count with its noun."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def seconds(value: float) -> str:
+    """A duration as the tables and progress lines show it: ``4.0s``."""
+    return f"{value:.1f}s"

@@ -277,7 +277,8 @@ def test_a_fresh_workspace_is_read_without_loading_packaging(workspace_root: Pat
     code = textwrap.dedent(f"""
         import sys
         import workspace.commands.bootstrap
-        from workspace.cli import build_parser, load_selected
+        from workspace.cli import build_parser
+        from workspace.commands._options import load_selected
         args = build_parser("bootstrap").parse_args(["bootstrap", "--config", {str(cfg)!r}])
         load_selected(args)
         loaded = [m for m in sys.modules if m.split(".")[0] in ("packaging", "dependency_groups")]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import git
-from workspace import demo
+from workspace import cli, demo
 from workspace.cli import main
 from workspace.demo import Layout, RemoteStatus, StepStatus
 from workspace.errors import ExitCode, GitError, WorkspaceError
@@ -292,8 +292,8 @@ def test_demo_verb_prints_each_step(
     import workspace.commands.demo as command
 
     runner = Recorder({"validate": 1})
-    monkeypatch.setattr(command, "main", runner)
-    monkeypatch.setattr(command, "commands", lambda: dict.fromkeys(demo.STEPS))
+    monkeypatch.setattr(cli, "main", runner)  # what the CLI hands the demo to run a step
+    monkeypatch.setattr(command, "find_commands", lambda: dict.fromkeys(demo.STEPS))
     code = main(["demo", "--dir", str(tmp_path / "d")])
     out = capsys.readouterr().out
     assert code == 1
@@ -318,7 +318,7 @@ def test_demo_verb_reports_missing_verbs(
 ) -> None:
     import workspace.commands.demo as command
 
-    monkeypatch.setattr(command, "commands", lambda: {"graph": None})
+    monkeypatch.setattr(command, "find_commands", lambda: {"graph": None})
     assert main(["demo", "--dir", str(tmp_path / "d")]) == ExitCode.USAGE
     assert "the demo needs the verbs bootstrap, setup" in capsys.readouterr().err
     assert not (tmp_path / "d").exists()
@@ -399,7 +399,7 @@ def test_prepare_only_writes_config_and_remotes_and_runs_no_step(
     import workspace.commands.demo as command
 
     runner = Recorder()
-    monkeypatch.setattr(command, "main", runner)
+    monkeypatch.setattr(cli, "main", runner)  # what the CLI hands the demo to run a step
     layout = Layout(tmp_path / "d")
     assert main(["demo", "--prepare-only", "--dir", str(layout.dir)]) == ExitCode.OK
     out = capsys.readouterr().out
@@ -423,7 +423,7 @@ def test_prepare_only_writes_config_and_remotes_and_runs_no_step(
     assert "reusing demo directory" in out
     assert f"{len(names)} unchanged" in out
     assert runner.calls == []
-    monkeypatch.setattr(command, "commands", lambda: dict.fromkeys(demo.STEPS))
+    monkeypatch.setattr(command, "find_commands", lambda: dict.fromkeys(demo.STEPS))
     assert main(["demo", "--dir", str(layout.dir)]) == ExitCode.OK
     assert "wrknv.toml (unchanged)" in capsys.readouterr().out
     assert [c[0] for c in runner.calls] == list(demo.STEPS)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from workspace import history
 from workspace.errors import WorkspaceError
-from workspace.runner import Status, SuiteResult
+from workspace.runs import history
+from workspace.runs.results import Status, SuiteResult
 
 
 def res(name: str, status: Status, duration: float, workers: int = 1) -> SuiteResult:

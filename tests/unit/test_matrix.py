@@ -9,18 +9,18 @@ from pathlib import Path
 import pytest
 
 from tests.builders import write_files
-from workspace.errors import SelectionError, WorkspaceError
-from workspace.matrix import (
+from workspace.ci.matrix import (
     GITHUB_MAX_JOBS,
-    count_test_files,
     estimate,
-    lower_bound,
     makespan,
     matrix_json,
     pack,
     write_github_output,
 )
+from workspace.errors import SelectionError, WorkspaceError
 from workspace.model.config import Sibling
+from workspace.runs.results import lower_bound
+from workspace.runs.suites import count_test_files
 
 
 @pytest.mark.parametrize("seed", range(25))
@@ -38,7 +38,8 @@ def test_lpt_places_each_sibling_once_within_four_thirds(seed: int, k: int) -> N
     assert len(shards) == min(k, len(estimates))
     for s in shards:
         assert s.estimated_seconds == pytest.approx(sum(estimates[n] for n in s.names))
-    assert makespan(shards) <= 4 / 3 * lower_bound(estimates, k) + 1e-9
+    bound = lower_bound(((s, 1) for s in estimates.values()), k)
+    assert makespan(shards) <= 4 / 3 * bound + 1e-9
 
 
 def test_lpt_puts_longest_first_onto_lightest() -> None:

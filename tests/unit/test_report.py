@@ -10,21 +10,15 @@ from pathlib import Path
 import pytest
 
 from workspace.errors import WorkspaceError
-from workspace.report import (
+from workspace.runs.junit import junit_for_results
+from workspace.runs.progress import (
     GitHubReporter,
     LineReporter,
     LiveBoard,
+    SuiteBoard,
     choose_handler,
-    format_table,
-    junit_for_results,
-    point_latest,
-    read_summary,
-    result_from_data,
-    sibling_data,
-    summary_data,
-    write_run_files,
 )
-from workspace.runner import (
+from workspace.runs.results import (
     Counts,
     RunResult,
     Status,
@@ -32,6 +26,15 @@ from workspace.runner import (
     SuiteResult,
     SuiteStarted,
     Tick,
+)
+from workspace.runs.summary import (
+    format_table,
+    point_latest,
+    read_summary,
+    result_from_data,
+    sibling_data,
+    summary_data,
+    write_run_files,
 )
 
 PYTEST_JUNIT = """<?xml version="1.0" encoding="utf-8"?>
@@ -181,20 +184,36 @@ def test_github_reporter_groups_output_and_prints_failures_in_full(tmp_path: Pat
     assert "::group::" not in failed_part
 
 
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_live_board_redraws_in_place(tmp_path: Path) -> None:
     out = io.StringIO()
-    board = LiveBoard(out, max_rows=1)
+    clock = _Clock()
+    board = SuiteBoard(LiveBoard(out, 3, max_rows=1, clock=clock))
+    board(SuiteStarted("b", 1, 3, 1, ("pytest",), tmp_path / "b.log"))
+    clock.now = 1.0
+    board(SuiteStarted("a", 2, 3, 1, ("pytest",), tmp_path / "a.log"))
+    clock.now = 2.0
+    start = len(out.getvalue())
     board(Tick((("a", 1.0), ("b", 2.0)), 0, 0, 3, 2.0))
-    first = out.getvalue()
-    assert first.splitlines() == [
+    first = out.getvalue()[start:]
+    assert first.startswith("\x1b[3F\x1b[J")  # the board drawn at the second start, erased
+    assert first.removeprefix("\x1b[3F\x1b[J").splitlines() == [
         "running 2, done 0/3, failed 0, elapsed 2.0s",
         "  b  2.0s",
         "  ... and 1 more",
     ]
     board(SuiteFinished(SuiteResult("a", Status.PASSED, 0, 1.0), 1, 3))
-    second = out.getvalue()[len(first) :]
+    second = out.getvalue()[start + len(first) :]
     assert second.startswith("\x1b[3F\x1b[J[1/3] passed   a in 1.0s")
-    assert "running 1, done 0/3" in second
+    # One counter: the board counts what finished itself, so it never lags behind the lines.
+    assert "running 1, done 1/3" in second
     board.close()
     assert out.getvalue().endswith("\x1b[J")
 
@@ -208,7 +227,7 @@ class _Tty(io.StringIO):
     ("tty", "env", "kind"),
     [
         (False, {}, LineReporter),
-        (True, {}, LiveBoard),
+        (True, {}, SuiteBoard),
         (True, {"TERM": "dumb"}, LineReporter),
         (True, {"GITHUB_ACTIONS": "true"}, GitHubReporter),
         (False, {"GITHUB_ACTIONS": "true"}, GitHubReporter),
@@ -216,4 +235,4 @@ class _Tty(io.StringIO):
 )
 def test_choose_handler(tty: bool, env: dict[str, str], kind: type) -> None:
     out = _Tty() if tty else io.StringIO()
-    assert isinstance(choose_handler(out, env), kind)
+    assert isinstance(choose_handler(out, 3, env), kind)

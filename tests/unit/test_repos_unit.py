@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 import threading
 import time
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import write_config
-from workspace.commands.bootstrap import live_printer
+from workspace.commands._sync import live_printer
 from workspace.model import config
 from workspace.model.config import Sibling
 from workspace.repos import lock, pool, sync
@@ -144,8 +145,9 @@ def test_live_printer_shows_work_in_progress_only_on_a_terminal(terminal: bool) 
     assert len(finished) == 1
     assert "cloned" in finished[0]
     if terminal:
-        assert "... working on 2: a, b" in text
-        assert text.endswith("... working on 1: b")
+        # The live board of test-all: what is still at work, redrawn below the finished lines.
+        assert "running 2, done 0/2, failed 0" in text
+        assert re.search(r"running 1, done 1/2, failed 0, elapsed \S+\n  b  \S+\n\Z", text)
     else:
-        assert "working" not in text
+        assert "running" not in text
         assert "\x1b" not in text

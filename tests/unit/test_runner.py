@@ -9,22 +9,23 @@ import pytest
 
 from tests.builders import write_files
 from workspace.errors import EnvError, ExitCode
-from workspace.runner import (
+from workspace.runs.junit import read_counts
+from workspace.runs.results import (
     Counts,
     Event,
-    Runner,
-    RunOptions,
     Status,
-    Suite,
     SuiteFinished,
     SuiteResult,
     SuiteStarted,
-    build_suites,
     exit_code,
-    kill_group,
     lower_bound,
+    spans,
+)
+from workspace.runs.runner import Runner, RunOptions, kill_group
+from workspace.runs.suites import (
+    Suite,
+    build_suites,
     order_suites,
-    read_counts,
     require_venv,
     suite_command,
     suite_env,
@@ -86,11 +87,11 @@ def result(name: str, status: Status = Status.PASSED, duration: float = 1.0, wor
 )
 def test_lower_bound(durations: list[float], jobs: int, bound: float) -> None:
     results = [result(str(i), duration=d) for i, d in enumerate(durations)]
-    assert lower_bound(results, jobs) == pytest.approx(bound)
+    assert lower_bound(spans(results), jobs) == pytest.approx(bound)
 
 
 def test_lower_bound_counts_xdist_workers_as_cores() -> None:
-    assert lower_bound([result("a", duration=4.0, workers=4)], 2) == pytest.approx(8.0)
+    assert lower_bound(spans([result("a", duration=4.0, workers=4)]), 2) == pytest.approx(8.0)
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,15 @@
 """The verbs of ``python -m workspace`` (and of the nox sessions).
 
 Each module here defines ``COMMANDS``: a list of :class:`Command`. The CLI finds them by
-scanning this package, so a new verb is a new module and nothing else changes.
+scanning this package, so a new verb is a new module and nothing else changes. Modules whose
+name starts with ``_`` hold what several verbs share (arguments, output) and are no verbs.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,3 +20,17 @@ class Command:
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
+
+
+def find_commands(verb: str | None = None) -> dict[str, Command]:
+    """The verbs, found in workspace/commands. A verb lives in the module of its name
+    (``test-all`` in ``test_all.py``), so running one imports only that module."""
+    modules = [info.name for info in pkgutil.iter_modules(__path__) if info.name[0] != "_"]
+    if verb is not None and verb.replace("-", "_") in modules:
+        modules = [verb.replace("-", "_")]
+    found: dict[str, Command] = {}
+    for name in modules:
+        module = importlib.import_module(f"workspace.commands.{name}")
+        for command in getattr(module, "COMMANDS", ()):
+            found[command.name] = command
+    return dict(sorted(found.items()))

@@ -8,8 +8,7 @@ import time
 from pathlib import Path
 
 from workspace import demo
-from workspace.cli import commands, main
-from workspace.commands import Command
+from workspace.commands import Command, find_commands
 from workspace.demo import Layout, RemoteStatus, StepResult, StepStatus
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.text import display_path
@@ -93,7 +92,7 @@ def _run(args: argparse.Namespace) -> int:
         # Alone on the last line, so that a script can take it with `tail -n 1`.
         _say(str(layout.config_file))
         return ExitCode.OK
-    missing = demo.missing_verbs(list(commands()))
+    missing = demo.missing_verbs(list(find_commands()))
     if missing:
         raise WorkspaceError(
             f"the demo needs the verbs {', '.join(missing)}, which this checkout does not have",
@@ -109,7 +108,7 @@ def _run(args: argparse.Namespace) -> int:
         _say(f"\n== demo step {position[verb]}/{total}: python -m workspace {' '.join(shown)}")
 
     results: list[StepResult] = []
-    for result in demo.run_steps(demo.STEPS, layout, main, on_start=announce):
+    for result in demo.run_steps(demo.STEPS, layout, args.main, on_start=announce):
         results.append(result)
         sys.stdout.flush()
         _say(_step_line(result, position[result.name], total))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workspace.cli import add_workspace_arguments, load_selected
 from workspace.commands import Command
+from workspace.commands._options import add_workspace_arguments, load_selected
 from workspace.errors import ExitCode
 from workspace.fsutil import write_output
 from workspace.model.graph import format_text

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from workspace.cli import add_workspace_arguments, load_selected
 from workspace.commands import Command
-from workspace.commands.bootstrap import add_jobs_argument
+from workspace.commands._options import add_jobs_argument, add_workspace_arguments, load_selected
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.repos.lock import check_lock, collect_lock, merge_lock, read_lock, write_lock
 from workspace.text import display_path

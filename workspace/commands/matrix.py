@@ -7,13 +7,18 @@ import os
 import sys
 from pathlib import Path
 
-from workspace import history, matrix
-from workspace.cli import add_workspace_arguments, load_selected, positive_int
+from workspace.ci import matrix
 from workspace.commands import Command
-from workspace.commands.test_all import add_changed_since
+from workspace.commands._options import (
+    add_changed_since,
+    add_workspace_arguments,
+    load_selected,
+    positive_int,
+)
 from workspace.errors import ExitCode
 from workspace.fsutil import write_output
 from workspace.repos.changes import changed_since
+from workspace.runs import history
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workspace.cli import add_workspace_arguments, load_selected
 from workspace.commands import Command
+from workspace.commands._options import add_workspace_arguments, load_selected
 from workspace.env.plan import bootstrap_command, make_plan
 from workspace.env.setup import Options, setup
 from workspace.env.uv import ResolutionError

@@ -7,9 +7,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from workspace.cli import add_workspace_arguments, load_selected
 from workspace.commands import Command
-from workspace.commands.bootstrap import add_jobs_argument
+from workspace.commands._options import add_jobs_argument, add_workspace_arguments, load_selected
 from workspace.errors import ExitCode
 from workspace.fsutil import write_output
 from workspace.repos import status

@@ -11,11 +11,12 @@ import argparse
 import subprocess
 import sys
 
-from workspace.cli import add_config_argument
 from workspace.commands import Command
+from workspace.commands._options import add_config_argument
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.model import config
-from workspace.runner import PYTEST_NO_TESTS, require_venv
+from workspace.runs.results import PYTEST_NO_TESTS
+from workspace.runs.suites import require_venv
 from workspace.text import display_path
 
 

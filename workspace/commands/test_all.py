@@ -7,35 +7,32 @@ import secrets
 import sys
 import time
 
-from workspace import history
-from workspace.cli import add_workspace_arguments, load_selected, positive_float, positive_int
 from workspace.commands import Command
+from workspace.commands._options import (
+    add_changed_since,
+    add_workspace_arguments,
+    load_selected,
+    positive_float,
+    positive_int,
+)
 from workspace.errors import ExitCode
-from workspace.matrix import count_test_files
 from workspace.model.config import Sibling
 from workspace.model.graph import Graph
-from workspace.report import choose_handler, format_table, point_latest, write_run_files
 from workspace.repos.changes import changed_since
-from workspace.runner import (
+from workspace.runs import history
+from workspace.runs.progress import choose_handler
+from workspace.runs.runner import Runner, RunOptions
+from workspace.runs.suites import (
     DEFAULT_GRACE,
-    Runner,
-    RunOptions,
     build_suites,
+    count_test_files,
     order_suites,
     require_venv,
     usable_cores,
     xdist_available,
 )
+from workspace.runs.summary import format_table, point_latest, write_run_files
 from workspace.text import display_path
-
-
-def add_changed_since(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--changed-since",
-        metavar="REF",
-        help="only siblings whose repository changed since REF (commits, uncommitted or "
-        "untracked files), plus every sibling that depends on one of them",
-    )
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -138,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
         grace=args.kill_grace,
         xdist=bool(present) and jobs > 1 and xdist_available(python),
     )
-    handler = choose_handler(sys.stdout)
+    handler = choose_handler(sys.stdout, len(suites))
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     print(
         f"test-all: {len(suites)} suites, {jobs} jobs, logs in {display_path(options.run_dir)}",

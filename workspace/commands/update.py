@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from workspace.cli import add_workspace_arguments, load_selected
 from workspace.commands import Command
-from workspace.commands.bootstrap import add_jobs_argument, live_printer, summarize
+from workspace.commands._options import add_jobs_argument, add_workspace_arguments, load_selected
+from workspace.commands._sync import live_printer, summarize
 from workspace.repos import sync
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from workspace.cli import add_workspace_arguments
 from workspace.commands import Command
+from workspace.commands._options import add_workspace_arguments
 from workspace.env.check_results import CheckResult, Status, error
 from workspace.env.validate import Context, config_result, failed, lenient, run_checks, summarize
 from workspace.errors import ConfigError, ExitCode

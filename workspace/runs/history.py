@@ -14,7 +14,7 @@ from typing import Any
 
 from workspace.errors import WorkspaceError
 from workspace.fsutil import atomic_write_text
-from workspace.runner import Status, SuiteResult
+from workspace.runs.results import Status, SuiteResult
 from workspace.text import display_path
 
 DURATIONS = "durations.json"

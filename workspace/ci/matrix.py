@@ -8,7 +8,6 @@ a sibling without history is estimated from its number of test files.
 from __future__ import annotations
 
 import json
-import os
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,13 +21,12 @@ from workspace.errors import SelectionError, WorkspaceError
 from workspace.model.config import Sibling, Workspace
 from workspace.model.graph import Graph
 from workspace.model.project import ProjectInfo
+from workspace.runs.results import lower_bound
+from workspace.runs.suites import count_test_files
 
 KNOWN_PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 GITHUB_MAX_JOBS = 256  # GitHub Actions' limit on jobs from one matrix
 DEFAULT_SECONDS_PER_FILE = 2.0
-_SKIP_DIRS = frozenset(
-    {".git", ".venv", "venv", ".tox", ".nox", "node_modules", "build", "dist", "__pycache__"}
-)
 
 
 @dataclass(frozen=True)
@@ -39,19 +37,6 @@ class Shard:
 
 
 # --------------------------------------------------------------------------- estimates
-
-
-def count_test_files(path: Path) -> int:
-    """``test_*.py`` and ``*_test.py`` files below ``path`` (virtualenvs and VCS dirs skipped)."""
-    count = 0
-    for _dirpath, dirnames, filenames in os.walk(path):
-        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS and not d.endswith(".egg-info")]
-        count += sum(
-            1
-            for f in filenames
-            if f.endswith(".py") and (f.startswith("test_") or f.endswith("_test.py"))
-        )
-    return count
 
 
 def estimate(
@@ -96,13 +81,6 @@ def pack(estimates: Mapping[str, float], k: int) -> list[Shard]:
 
 def makespan(shards: Iterable[Shard]) -> float:
     return max((s.estimated_seconds for s in shards), default=0.0)
-
-
-def lower_bound(estimates: Mapping[str, float], k: int) -> float:
-    """No packing into ``k`` shards can finish before this."""
-    if not estimates:
-        return 0.0
-    return max(*estimates.values(), sum(estimates.values()) / max(1, min(k, len(estimates))))
 
 
 # --------------------------------------------------------------------------- Python versions
@@ -212,7 +190,7 @@ def format_plan(
     guessed = sorted(n for n, s in source.items() if s != "history")
     if guessed:
         lines.append(f"estimated from test files (no history): {', '.join(guessed)}")
-    bound = lower_bound(estimates, len(shards))
+    bound = lower_bound(((s, 1) for s in estimates.values()), len(shards))
     span = makespan(shards)
     ratio = f" ({span / bound:.2f}x)" if bound else ""
     lines.append(f"estimated makespan {span:.1f}s; lower bound {bound:.1f}s{ratio}")

@@ -1,0 +1,78 @@
+"""What several verbs share: the argument types and flags, and loading the selected siblings."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from workspace.model import config
+from workspace.model.config import Sibling
+from workspace.model.graph import Graph, build
+from workspace.model.selection import Selection, add_selection_arguments
+from workspace.repos.pool import DEFAULT_JOBS
+
+
+def positive_int(text: str) -> int:
+    """An argparse type for counts such as --jobs and --shards."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """An argparse type for durations in seconds, such as --timeout."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected more than 0 seconds, got {text}")
+    return value
+
+
+def add_config_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help=f"the workspace config (default: ${config.ENV_VAR}, else the nearest "
+        f"{config.CONFIG_NAME})",
+    )
+
+
+def add_workspace_arguments(parser: argparse.ArgumentParser) -> None:
+    """--config and the selection flags: what almost every verb takes."""
+    add_config_argument(parser)
+    add_selection_arguments(parser)
+
+
+def load_selected(args: argparse.Namespace) -> tuple[Graph, list[Sibling]]:
+    """Load the config, build and check the graph, and apply the selection flags."""
+    ws = config.load(args.config)
+    graph = build(ws)
+    graph.check()
+    return graph, Selection.from_args(args).apply(graph)
+
+
+def add_jobs_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=positive_int,
+        default=DEFAULT_JOBS,
+        metavar="N",
+        help=f"git operations at once (default: {DEFAULT_JOBS}; 1 to debug)",
+    )
+
+
+def add_changed_since(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="only siblings whose repository changed since REF (commits, uncommitted or "
+        "untracked files), plus every sibling that depends on one of them",
+    )

@@ -1,0 +1,102 @@
+"""JUnit XML, read and merged: the counts of one suite's file, each sibling's suites under
+its own name, a run directory's suites, and one merged file for CI."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from pathlib import Path
+
+from workspace.runs.results import (
+    Counts,
+    Status,
+    SuiteResult,
+)
+
+JUNIT = "junit.xml"
+
+
+def read_suites(path: Path) -> list[ET.Element] | None:
+    """The <testsuite> elements of a JUnit XML file; None when missing or unreadable.
+
+    The one reader of JUnit files: pytest writes one <testsuite> (or <testsuites> around it),
+    a merged file holds many.
+    """
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        return None
+    return [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+
+
+def read_counts(junit: Path) -> Counts | None:
+    """Outcome counts from a pytest JUnit XML file; None when missing or unreadable."""
+    suites = read_suites(junit)
+    if suites is None:
+        return None
+    passed = failed = skipped = errors = 0
+    for case in (c for suite in suites for c in suite.iter("testcase")):
+        tags = {child.tag for child in case}
+        if "failure" in tags:
+            failed += 1
+        elif "error" in tags:
+            errors += 1
+        elif "skipped" in tags:
+            skipped += 1
+        else:
+            passed += 1
+    return Counts(passed, failed, skipped, errors)
+
+
+def _synthetic_suite(r: SuiteResult) -> ET.Element:
+    """A suite that left no JUnit file (timeout, crash, not run) still shows up in CI."""
+    suite = ET.Element("testsuite", name=r.name, tests="1", failures="0", skipped="0")
+    case = ET.SubElement(suite, "testcase", classname=r.name, name=r.status.value)
+    text = r.reason or r.status.value
+    if r.status is Status.NOT_RUN or r.status is Status.NO_TESTS:
+        ET.SubElement(case, "skipped", message=text)
+        suite.set("skipped", "1")
+        suite.set("errors", "0")
+    else:
+        ET.SubElement(case, "error", message=text)
+        suite.set("errors", "1")
+    return suite
+
+
+def sibling_suites(r: SuiteResult) -> list[ET.Element]:
+    """The <testsuite> elements of one sibling, test names prefixed with the sibling."""
+    suites = None if r.junit is None else read_suites(r.junit)
+    if suites is None:
+        return [_synthetic_suite(r)]
+    for suite in suites:
+        suite.set("name", r.name)
+        for case in suite.iter("testcase"):
+            classname = case.get("classname", "")
+            case.set("classname", f"{r.name}.{classname}" if classname else r.name)
+    return suites
+
+
+def merged_junit(suites: Iterable[ET.Element]) -> str:
+    root = ET.Element("testsuites", name="test-all")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for suite in suites:
+        root.append(suite)
+        for key in totals:
+            totals[key] += int(suite.get(key, "0") or 0)
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def junit_for_results(results: Iterable[SuiteResult]) -> str:
+    return merged_junit(s for r in results for s in sibling_suites(r))
+
+
+def run_suites(run_dir: Path, results: Iterable[SuiteResult]) -> list[ET.Element]:
+    """The <testsuite> elements of a run directory: its merged junit.xml when it has one, else
+    each sibling's own file."""
+    suites = read_suites(run_dir / JUNIT)
+    if suites is None:
+        return [s for r in results for s in sibling_suites(r)]
+    return suites

@@ -1,0 +1,133 @@
+"""What a test run produces, as data: each suite's status and counts, the run, its exit code,
+the lower bound on its wall time, and the events the runner posts while it runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Union
+
+from workspace.errors import ExitCode
+
+PYTEST_NO_TESTS = 5  # pytest's exit code when it collected nothing
+
+
+class Status(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    NO_TESTS = "no-tests"
+    NOT_RUN = "not-run"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Test outcomes read from a suite's JUnit XML."""
+
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    errors: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.passed + other.passed,
+            self.failed + other.failed,
+            self.skipped + other.skipped,
+            self.errors + other.errors,
+        )
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    name: str
+    status: Status
+    returncode: int | None = None
+    duration: float = 0.0
+    counts: Counts = field(default_factory=Counts)
+    selected_because: str = "selected"
+    log: Path | None = None
+    junit: Path | None = None
+    workers: int = 1
+    command: tuple[str, ...] = ()
+    reason: str | None = None  # why not-run, error or timeout
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.PASSED
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: str
+    run_dir: Path
+    jobs: int
+    wall_seconds: float
+    results: tuple[SuiteResult, ...]
+    interrupted: bool = False
+
+    @property
+    def lower_bound(self) -> float:
+        return lower_bound(spans(self.results), self.jobs)
+
+    def exit_code(self, *, allow_no_tests: bool = False) -> ExitCode:
+        """Computed once from the results: interrupted, else any suite that did not pass."""
+        if self.interrupted:
+            return ExitCode.INTERRUPTED
+        return exit_code(self.results, allow_no_tests=allow_no_tests)
+
+
+def exit_code(results: Iterable[SuiteResult], *, allow_no_tests: bool = False) -> ExitCode:
+    good = {Status.PASSED, Status.NO_TESTS} if allow_no_tests else {Status.PASSED}
+    return ExitCode.OK if all(r.status in good for r in results) else ExitCode.FAILED
+
+
+def lower_bound(pieces: Iterable[tuple[float, int]], slots: int) -> float:
+    """No schedule on ``slots`` cores ends before this: the longest piece, or all the
+    work (each piece's seconds times the cores it holds) spread over every slot. ``pieces`` are
+    (seconds, cores) pairs; those of no length are left out."""
+    ran = [(length, cores) for length, cores in pieces if length > 0]
+    if not ran:
+        return 0.0
+    total = sum(length * cores for length, cores in ran)
+    return max(*(length for length, _ in ran), total / max(slots, 1))
+
+
+def spans(results: Iterable[SuiteResult]) -> list[tuple[float, int]]:
+    """Each suite's (duration, xdist workers), for :func:`lower_bound`."""
+    return [(r.duration, r.workers) for r in results]
+
+
+@dataclass(frozen=True)
+class SuiteStarted:
+    name: str
+    index: int  # 1-based start order
+    total: int
+    workers: int
+    command: tuple[str, ...]
+    log: Path
+
+
+@dataclass(frozen=True)
+class SuiteFinished:
+    result: SuiteResult
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Tick:
+    """Posted a few times a second while suites run: what a live board redraws."""
+
+    running: tuple[tuple[str, float], ...]  # (name, elapsed seconds)
+    done: int
+    failed: int
+    total: int
+    elapsed: float
+
+
+Event = Union[SuiteStarted, SuiteFinished, Tick]
+Handler = Callable[[Event], None]
