@@ -12,7 +12,7 @@ from packaging.requirements import Requirement
 from packaging.version import InvalidVersion, Version
 
 from workspace.model.config import Sibling, Workspace
-from workspace.model.graph import Graph
+from workspace.model.graph import Graph, requested_extras
 from workspace.model.project import ProjectInfo, groups_to_install
 
 
@@ -83,36 +83,12 @@ class Plan:
 def _extras(
     graph: Graph, install: Sequence[str], groups: Mapping[str, tuple[str, ...]]
 ) -> dict[str, set[str]]:
-    """Extras asked of each sibling by anything that is installed, to a fixed point."""
-    sibling_of = graph.sibling_for
-    extras = {name: set(graph.extras.get(name, ())) for name in graph.projects}
+    """Extras asked of each present sibling by anything that is installed."""
+    seed = {name: set(graph.extras.get(name, ())) for name in graph.projects}
     for name in install:
-        extras.setdefault(name, set()).update(graph.workspace.sibling(name).extras)
-    active = set(install)
-    changed = True
-    while changed:
-        changed = False
-        for name in sorted(active):
-            info = graph.projects.get(name)
-            if info is None:
-                continue
-            reqs = list(info.dependencies)
-            for extra in sorted(extras.get(name, ())):
-                reqs += info.optional.get(extra, ())
-            if name in install:
-                for group in groups.get(name, ()):
-                    reqs += info.groups.get(group, ())
-            for req in reqs:
-                target = sibling_of(req)
-                if target is None or target == name or target not in graph.projects:
-                    continue
-                if target not in active:
-                    active.add(target)
-                    changed = True
-                if not set(req.extras) <= extras[target]:
-                    extras[target] |= set(req.extras)
-                    changed = True
-    return extras
+        seed.setdefault(name, set()).update(graph.workspace.sibling(name).extras)
+    found = requested_extras(graph.projects, graph.sibling_for, seed, install, groups)
+    return {name: found[name] for name in seed}
 
 
 def local_version(info: ProjectInfo) -> Version | None:

@@ -8,7 +8,7 @@ cycles, as a foundation and the test kit that tests it do, and never change the 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
@@ -237,18 +237,13 @@ def build(workspace: Workspace) -> Graph:
         name = by_dist.get(normalize_name(req.name))
         return name if name != source else None
 
-    # Extras are installed when configured or requested by another sibling's requirement;
-    # requesting one can activate more, so iterate until nothing changes.
-    extras = {s.name: set(s.extras) for s in workspace.siblings}
-    changed = True
-    while changed:
-        changed = False
-        for source, info in projects.items():
-            for req in _runtime_requirements(info, extras[source]):
-                dst = target(req, source)
-                if dst and not set(req.extras) <= extras[dst]:
-                    extras[dst] |= set(req.extras)
-                    changed = True
+    # Extras are installed when configured or requested by another sibling's requirement.
+    extras = requested_extras(
+        projects,
+        lambda req: by_dist.get(normalize_name(req.name)),
+        {s.name: set(s.extras) for s in workspace.siblings},
+        active=projects,
+    )
 
     edges: list[Edge] = []
     for sib in workspace.siblings:
@@ -288,11 +283,42 @@ def _distributions(workspace: Workspace, projects: Mapping[str, ProjectInfo]) ->
     return index
 
 
-def _runtime_requirements(info: ProjectInfo, extras: set[str]) -> list[Requirement]:
-    reqs = list(info.dependencies)
-    for extra in sorted(extras):
-        reqs.extend(info.optional.get(extra, ()))
-    return reqs
+def requested_extras(
+    projects: Mapping[str, ProjectInfo],
+    sibling_for: Callable[[Requirement], str | None],
+    extras: Mapping[str, set[str]],
+    active: Iterable[str],
+    groups: Mapping[str, Iterable[str]] | None = None,
+) -> dict[str, set[str]]:
+    """The extras asked of each sibling, to a fixed point: starting from ``extras``, every
+    requirement of an ``active`` sibling (its dependencies, the optional dependencies of its
+    extras, and the requirements of its ``groups``) asks its target for its extras and makes
+    the target active, which can ask for more."""
+    found = {name: set(x) for name, x in extras.items()}
+    active = set(active)
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(active):
+            info = projects.get(name)
+            if info is None:
+                continue
+            reqs = list(info.dependencies)
+            for extra in sorted(found.get(name, ())):
+                reqs += info.optional.get(extra, ())
+            for group in (groups or {}).get(name, ()):
+                reqs += info.groups.get(group, ())
+            for req in reqs:
+                target = sibling_for(req)
+                if target is None or target == name:
+                    continue
+                if target not in active:
+                    active.add(target)
+                    changed = True
+                if not set(req.extras) <= found.setdefault(target, set()):
+                    found[target] |= set(req.extras)
+                    changed = True
+    return found
 
 
 def format_text(graph: Graph, selected: list[str] | None = None) -> str:
