@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from workspace import ExitCode, WorkspaceError, load  # noqa: E402
 from workspace.cli import main  # noqa: E402
+from workspace.env.interpreters import available_versions, pyenv_pythons  # noqa: E402
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["lint", "tests"]
@@ -32,20 +33,12 @@ CURRENT = f"{sys.version_info[0]}.{sys.version_info[1]}"
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
 
 
-def _interpreters() -> list[str]:
-    """The supported Pythons this machine has, the current one always among them.
-
-    pyenv's shims answer only for the active versions, so its other installed versions are
-    put on PATH (after everything else) where uv and nox can find them.
-    """
-    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
-    extra = [str(p / "bin") for p in sorted(pyenv.glob("3.*")) if (p / "bin").is_dir()]
-    os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", ""), *extra])
-    dirs = [Path(d) for d in os.environ["PATH"].split(os.pathsep) if d and "shims" not in d]
-    return [v for v in PYTHONS if v == CURRENT or any((d / f"python{v}").exists() for d in dirs)]
-
-
-TEST_PYTHONS = _interpreters()
+# pyenv's versions that are not active are put on PATH (after everything else), where uv and
+# nox can find them; the suite runs on each supported Python the machine has.
+os.environ["PATH"] = os.pathsep.join(
+    [os.environ.get("PATH", ""), *(str(p.path.parent) for p in pyenv_pythons())]
+)
+TEST_PYTHONS = available_versions(PYTHONS, os.environ["PATH"])
 
 # The workspace is read once, at import, for the per-sibling test sessions. A broken config
 # must not break `nox -l`: the error is reported by whichever session needs the config.

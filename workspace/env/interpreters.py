@@ -6,7 +6,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,16 +98,32 @@ def _candidates(uv: str, spec: SpecifierSet) -> Iterator[Interpreter]:
         if version is not None:
             yield Interpreter(Path(found), version)
     yield Interpreter(Path(sys.executable), Version(".".join(map(str, sys.version_info[:3]))))
-    # uv cannot see through pyenv shims of versions that are not active; look behind them.
-    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
-    versions = []
-    if pyenv_root.is_dir():
-        for entry in pyenv_root.iterdir():
-            match = _PYENV_VERSION_RE.match(entry.name)
-            if match and (entry / "bin" / "python").exists():
-                versions.append((Version(entry.name), entry / "bin" / "python"))
-    for version, path in sorted(versions, reverse=True):
-        yield Interpreter(path, version)
+    yield from pyenv_pythons()
+
+
+def pyenv_pythons() -> list[Interpreter]:
+    """The Pythons installed under pyenv, newest first.
+
+    pyenv's shims answer only for the active versions, so neither uv nor nox sees the others;
+    this looks behind the shims, in ``$PYENV_ROOT/versions``.
+    """
+    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    found = []
+    if root.is_dir():
+        for entry in root.iterdir():
+            python = entry / "bin" / "python"
+            if _PYENV_VERSION_RE.match(entry.name) and python.exists():
+                found.append(Interpreter(python, Version(entry.name)))
+    return sorted(found, key=lambda i: i.version, reverse=True)
+
+
+def available_versions(wanted: Sequence[str], search_path: str) -> list[str]:
+    """Which of the ``wanted`` minor versions (``"3.12"``) this machine has: the running one,
+    or a ``pythonX.Y`` on ``search_path`` (shims left out: they answer for active versions
+    only, so put :func:`pyenv_pythons` on the path first)."""
+    current = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    dirs = [Path(d) for d in search_path.split(os.pathsep) if d and "shims" not in d]
+    return [v for v in wanted if v == current or any((d / f"python{v}").exists() for d in dirs)]
 
 
 def find_python(uv: str, spec: SpecifierSet, explicit: str | None = None) -> Interpreter:
