@@ -294,32 +294,30 @@ def _rows(results: dict[str, Any], delay_label: str, vcs_note: str) -> list[dict
                 "bootstrap: the most any tool could gain here at this job count",
             }
         )
-    for where, entry in networks:
-        measure = f"bootstrap vs vcs import --workers {DEFAULT_JOBS}, {COUNT} siblings, {where}"
-        if "ratio_vs_vcs" not in entry:
-            rows.append(
-                {
-                    "measure": measure,
-                    "value": "not run",
-                    "target": None,
-                    "met": None,
-                    "meaning": vcs_note,
-                }
-            )
-            continue
-        vcs_s = entry[f"vcs_import_w{DEFAULT_JOBS}_s"]
-        rows.append(
-            {
-                "measure": measure,
-                "value": _faster(entry["ratio_vs_vcs"]),
-                "target": None,
-                "met": None,
-                "meaning": f"{vcs_s:.2f} s vcstool, {entry[boot]:.2f} s bootstrap, same "
-                f"{DEFAULT_JOBS} workers, start-up counted on both sides (vcstool runs ls-remote "
-                f"for the version, then clone -b); ran {vcs_note}",
-            }
-        )
+    rows += [_vcs_row(where, entry, boot, vcs_note) for where, entry in networks]
     return rows
+
+
+def _vcs_row(where: str, entry: dict[str, Any], boot: str, vcs_note: str) -> dict[str, Any]:
+    measure = f"bootstrap vs vcs import --workers {DEFAULT_JOBS}, {COUNT} siblings, {where}"
+    if "ratio_vs_vcs" not in entry:
+        return {
+            "measure": measure,
+            "value": "not run",
+            "target": None,
+            "met": None,
+            "meaning": vcs_note,
+        }
+    vcs_s = entry[f"vcs_import_w{DEFAULT_JOBS}_s"]
+    return {
+        "measure": measure,
+        "value": _faster(entry["ratio_vs_vcs"]),
+        "target": None,
+        "met": None,
+        "meaning": f"{vcs_s:.2f} s vcstool, {entry[boot]:.2f} s bootstrap, same "
+        f"{DEFAULT_JOBS} workers, start-up counted on both sides (vcstool runs ls-remote "
+        f"for the version, then clone -b); ran {vcs_note}",
+    }
 
 
 def run(quick: bool) -> dict[str, Any]:

@@ -82,11 +82,8 @@ def _pip_one_by_one(config: Path) -> None:
         )  # fmt: skip
 
 
-def run(quick: bool) -> dict[str, object]:
-    reps = 1 if quick else 5  # installs of editables vary by +-0.5 s from run to run
-    for role in ("AUTHOR", "COMMITTER"):
-        os.environ.setdefault(f"GIT_{role}_NAME", "bench")
-        os.environ.setdefault(f"GIT_{role}_EMAIL", "bench@example.invalid")
+def _measure(quick: bool, reps: int) -> dict[str, list[float]]:
+    """Seconds per variant: cold setup, its no-op rerun, bare uv, and the old way once."""
     old_way = _uv_one_by_one if quick else _pip_one_by_one
     times: dict[str, list[float]] = {"setup": [], "bare_uv": [], "one_by_one": [], "noop": []}
     with tempfile.TemporaryDirectory(prefix="bench-setup-") as raw:
@@ -108,16 +105,15 @@ def run(quick: bool) -> dict[str, object]:
                 else:
                     times[label].append(_timed(fn, cfg))
             if i == 0:
-                cfg = _fresh(tmp, "old")
-                times["one_by_one"].append(_timed(old_way, cfg))
-    med = {k: statistics.median(v) for k, v in times.items() if v}
+                times["one_by_one"].append(_timed(old_way, _fresh(tmp, "old")))
+    return times
+
+
+def _rows(med: dict[str, float], old_label: str) -> list[dict[str, object]]:
     vs_bare = med["setup"] / med["bare_uv"]
     vs_old = med["setup"] / med["one_by_one"]
     noop_ratio = med["noop"] / med["setup"]
-    old_label = (
-        "one `uv pip install -e` per sibling" if quick else "one `pip install -e` per sibling"
-    )
-    rows = [
+    return [
         {
             "measure": "cold setup / bare uv venv + uv pip install -e ...",
             "value": f"{vs_bare:.2f}x ({med['setup']:.1f} s vs {med['bare_uv']:.1f} s)",
@@ -140,6 +136,18 @@ def run(quick: bool) -> dict[str, object]:
             "meaning": "a second setup with nothing changed",
         },
     ]
+
+
+def run(quick: bool) -> dict[str, object]:
+    reps = 1 if quick else 5  # installs of editables vary by +-0.5 s from run to run
+    for role in ("AUTHOR", "COMMITTER"):
+        os.environ.setdefault(f"GIT_{role}_NAME", "bench")
+        os.environ.setdefault(f"GIT_{role}_EMAIL", "bench@example.invalid")
+    times = _measure(quick, reps)
+    med = {k: statistics.median(v) for k, v in times.items() if v}
+    old_label = (
+        "one `uv pip install -e` per sibling" if quick else "one `pip install -e` per sibling"
+    )
     return {
         "about": (
             f"A workspace of {len(ORDER)} siblings in three layers, copied afresh for every "
@@ -151,7 +159,7 @@ def run(quick: bool) -> dict[str, object]:
         "old_way": old_label,
         "median_seconds": {k: round(v, 3) for k, v in med.items()},
         "samples": {k: [round(x, 3) for x in v] for k, v in times.items()},
-        "rows": rows,
+        "rows": _rows(med, old_label),
     }
 
 

@@ -109,12 +109,6 @@ def run(quick: bool) -> dict[str, Any]:
             warm.append(test_all(config, jobs))  # durations stored by the run before
             seq.append(sequential(config, venv, len(durations)))
 
-    def med(values: list[float]) -> float:
-        return round(statistics.median(values), 3)
-
-    cold_ratio = med([r["wall"] / r["bound"] for r in cold])
-    warm_ratio = med([r["wall"] / r["bound"] for r in warm])
-    warm_wall, seq_wall = med([r["wall"] for r in warm]), med(seq)
     return {
         "about": (
             f"{len(durations)} siblings whose suites sleep {min(durations) * scale:g}-"
@@ -128,31 +122,43 @@ def run(quick: bool) -> dict[str, Any]:
         "cold": cold,
         "warm": warm,
         "sequential_seconds": seq,
-        "rows": [
-            {
-                "measure": "test-all wall / lower bound, with stored durations",
-                "value": f"{warm_ratio:.2f}x",
-                "target": f"<= {TARGET}x",
-                "met": warm_ratio <= TARGET,
-                "meaning": "longest-first scheduling from the last run's durations",
-            },
-            {
-                "measure": "test-all wall / lower bound, no history",
-                "value": f"{cold_ratio:.2f}x",
-                "target": "",
-                "met": None,
-                "meaning": "first run: unknown suites in name order (here the worst order)",
-            },
-            {
-                "measure": "sequential pytest / test-all wall",
-                "value": f"{seq_wall / warm_wall:.2f}x faster "
-                f"({seq_wall:.1f}s vs {warm_wall:.1f}s)",
-                "target": "",
-                "met": None,
-                "meaning": "against running each suite one after another, the old way",
-            },
-        ],
+        "rows": _rows(cold, warm, seq),
     }
+
+
+def _med(values: list[float]) -> float:
+    return round(statistics.median(values), 3)
+
+
+def _rows(
+    cold: list[dict[str, float]], warm: list[dict[str, float]], seq: list[float]
+) -> list[dict[str, Any]]:
+    cold_ratio = _med([r["wall"] / r["bound"] for r in cold])
+    warm_ratio = _med([r["wall"] / r["bound"] for r in warm])
+    warm_wall, seq_wall = _med([r["wall"] for r in warm]), _med(seq)
+    return [
+        {
+            "measure": "test-all wall / lower bound, with stored durations",
+            "value": f"{warm_ratio:.2f}x",
+            "target": f"<= {TARGET}x",
+            "met": warm_ratio <= TARGET,
+            "meaning": "longest-first scheduling from the last run's durations",
+        },
+        {
+            "measure": "test-all wall / lower bound, no history",
+            "value": f"{cold_ratio:.2f}x",
+            "target": "",
+            "met": None,
+            "meaning": "first run: unknown suites in name order (here the worst order)",
+        },
+        {
+            "measure": "sequential pytest / test-all wall",
+            "value": f"{seq_wall / warm_wall:.2f}x faster ({seq_wall:.1f}s vs {warm_wall:.1f}s)",
+            "target": "",
+            "met": None,
+            "meaning": "against running each suite one after another, the old way",
+        },
+    ]
 
 
 if __name__ == "__main__":

@@ -114,6 +114,26 @@ def write_config(root: Path, text: str, name: str = "wrknv.toml") -> Path:
     return path
 
 
+_ENV_CONFIG = """
+[workspace]
+name = "envtest"
+url_base = "{remotes}"
+layers = ["base", "kit", "apps"]
+
+[workspace.test]
+xdist = false
+{siblings}
+"""
+# name, layer, extra lines of its [[siblings]] entry
+_ENV_SIBLINGS = (
+    ("core", "base", ""),
+    ("kit", "kit", ""),
+    ("acme-cty", "kit", ""),
+    ("app", "apps", ""),
+    ("notes", "apps", "python_package = false\n"),
+)
+
+
 def env_workspace(base: Path) -> Path:
     """A workspace of four sibling packages for real uv installs; returns its wrknv.toml.
 
@@ -152,39 +172,12 @@ def env_workspace(base: Path) -> Path:
     for name in ("core", "kit", "acme-cty", "app"):
         init_repo(base / name)
     init_repo(base / "notes", {"README.md": "notes\n"})
-    remotes = (base / "remotes").as_uri()
     root = base / "ws"
     root.mkdir()
+    siblings = "".join(
+        f'\n[[siblings]]\nname = "{name}"\nlayer = "{layer}"\n{extra}'
+        for name, layer, extra in _ENV_SIBLINGS
+    )
     return write_config(
-        root,
-        f"""
-        [workspace]
-        name = "envtest"
-        url_base = "{remotes}"
-        layers = ["base", "kit", "apps"]
-
-        [workspace.test]
-        xdist = false
-
-        [[siblings]]
-        name = "core"
-        layer = "base"
-
-        [[siblings]]
-        name = "kit"
-        layer = "kit"
-
-        [[siblings]]
-        name = "acme-cty"
-        layer = "kit"
-
-        [[siblings]]
-        name = "app"
-        layer = "apps"
-
-        [[siblings]]
-        name = "notes"
-        layer = "apps"
-        python_package = false
-        """,
+        root, _ENV_CONFIG.format(remotes=(base / "remotes").as_uri(), siblings=siblings)
     )

@@ -7,7 +7,7 @@ import sys
 
 from workspace.commands import Command
 from workspace.commands._options import add_workspace_arguments, load_selected
-from workspace.env.plan import bootstrap_command, make_plan
+from workspace.env.plan import Plan, bootstrap_command, make_plan
 from workspace.env.setup import Options, setup
 from workspace.env.uv import ResolutionError
 from workspace.errors import ExitCode
@@ -44,10 +44,8 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def _run(args: argparse.Namespace) -> int:
-    graph, selected = load_selected(args)
-    plan = make_plan(graph, selected)
-
+def _plan_ok(plan: Plan, allow_mismatch: bool) -> bool:
+    """Print what the plan leaves out or cannot check; False when setup must not go on."""
     for sib in plan.skipped:
         print(f"skipping {sib.name}: not a Python package")
     if plan.missing:
@@ -61,24 +59,31 @@ def _run(args: argparse.Namespace) -> int:
             "error: a needed sibling is missing and would come from the package index "
             f"(hint: {bootstrap_command(t for _, t in plan.needed_missing)})"
         )
-        return ExitCode.FAILED
+        return False
     for note in plan.unchecked:
         _err(f"warning: not checked: {note}")
     if plan.mismatches:
         for mismatch in plan.mismatches:
             _err(f"version mismatch: {mismatch}")
-        if not args.allow_mismatch:
+        if not allow_mismatch:
             _err(
                 f"error: {len(plan.mismatches)} sibling version constraint(s) not met by the "
                 "local checkouts (hint: update the checkouts or the requirements, or pass "
                 "--allow-mismatch to install the local checkouts anyway)"
             )
-            return ExitCode.FAILED
+            return False
         _err("going on (--allow-mismatch): the local checkouts are installed as they are")
     if not plan.install:
         _err("error: no present Python sibling is selected; nothing to install")
-        return ExitCode.FAILED
+        return False
+    return True
 
+
+def _run(args: argparse.Namespace) -> int:
+    graph, selected = load_selected(args)
+    plan = make_plan(graph, selected)
+    if not _plan_ok(plan, args.allow_mismatch):
+        return ExitCode.FAILED
     if args.dry_run:
         print("# requirements (one resolution)")
         print(plan.requirements_text(), end="")

@@ -42,28 +42,58 @@ def read_project(sibling: Sibling) -> ProjectInfo | None:
     return parse_project(file, read_toml(file), sibling.name)
 
 
-def parse_project(file: Path, data: Mapping[str, Any], fallback_name: str) -> ProjectInfo:
-    # Imported here, not at the top: a command that finds no project to read (bootstrap in
-    # a fresh workspace) then starts without loading packaging.
-    import dependency_groups
-    from packaging.requirements import InvalidRequirement
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+class _Reader:
+    """Collects every problem of one pyproject.toml, so that all are reported together."""
 
-    problems: list[Problem] = []
-    shown = display_path(file)
+    def __init__(self, file: Path) -> None:
+        self.shown = display_path(file)
+        self.problems: list[Problem] = []
 
-    def reqs(values: Any, key: str) -> tuple[Requirement, ...]:
+    def add(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.shown, key, message))
+
+    def requirements(self, values: Any, key: str) -> tuple[Requirement, ...]:
+        from packaging.requirements import InvalidRequirement
+
         if not isinstance(values, list):
-            problems.append(Problem(shown, key, "expected a list of requirement strings"))
+            self.add(key, "expected a list of requirement strings")
             return ()
         out = []
         for i, text in enumerate(values):
             try:
                 out.append(_requirement(text))
             except (InvalidRequirement, TypeError) as exc:
-                problems.append(Problem(shown, f"{key}[{i}]", f"invalid requirement: {exc}"))
+                self.add(f"{key}[{i}]", f"invalid requirement: {exc}")
         return tuple(out)
 
+    def groups(self, raw: Any) -> dict[str, tuple[Requirement, ...]]:
+        """[dependency-groups], with ``{include-group = ...}`` entries resolved."""
+        import dependency_groups
+
+        groups: dict[str, tuple[Requirement, ...]] = {}
+        if not isinstance(raw, dict):
+            return groups
+        for group, entries in raw.items():
+            key = f"dependency-groups.{group}"
+            if isinstance(entries, list) and all(isinstance(e, str) for e in entries):
+                groups[group] = self.requirements(entries, key)
+                continue
+            try:
+                resolved = dependency_groups.resolve(raw, group)
+            except (ValueError, TypeError, LookupError) as exc:
+                self.add(key, str(exc))
+                continue
+            groups[group] = self.requirements(list(resolved), key)
+        return groups
+
+
+def parse_project(file: Path, data: Mapping[str, Any], fallback_name: str) -> ProjectInfo:
+    # packaging and dependency_groups are imported where they are used, not at the top: a
+    # command that finds no project to read (bootstrap in a fresh workspace) then starts
+    # without loading them.
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    read = _Reader(file)
     project = data.get("project", {})
     if not isinstance(project, dict):
         project = {}
@@ -74,30 +104,18 @@ def parse_project(file: Path, data: Mapping[str, Any], fallback_name: str) -> Pr
         try:
             requires_python = SpecifierSet(project["requires-python"])
         except InvalidSpecifier:
-            problems.append(Problem(shown, "project.requires-python", "invalid version specifier"))
-    dependencies = reqs(project.get("dependencies", []), "project.dependencies")
+            read.add("project.requires-python", "invalid version specifier")
+    dependencies = read.requirements(project.get("dependencies", []), "project.dependencies")
     raw_optional = project.get("optional-dependencies", {})
     optional = {
-        extra: reqs(values, f"project.optional-dependencies.{extra}")
+        extra: read.requirements(values, f"project.optional-dependencies.{extra}")
         for extra, values in (raw_optional.items() if isinstance(raw_optional, dict) else ())
     }
-    raw_groups = data.get("dependency-groups", {})
-    groups: dict[str, tuple[Requirement, ...]] = {}
-    if isinstance(raw_groups, dict):
-        for group, entries in raw_groups.items():
-            if isinstance(entries, list) and all(isinstance(e, str) for e in entries):
-                groups[group] = reqs(entries, f"dependency-groups.{group}")
-                continue
-            try:
-                resolved = dependency_groups.resolve(raw_groups, group)
-            except (ValueError, TypeError, LookupError) as exc:
-                problems.append(Problem(shown, f"dependency-groups.{group}", str(exc)))
-                continue
-            groups[group] = reqs(list(resolved), f"dependency-groups.{group}")
+    groups = read.groups(data.get("dependency-groups", {}))
     build = data.get("build-system", {})
     backend = build.get("build-backend") if isinstance(build, dict) else None
-    if problems:
-        raise ConfigError(problems)
+    if read.problems:
+        raise ConfigError(read.problems)
     return ProjectInfo(
         file=file,
         name=normalize_name(str(name)),
