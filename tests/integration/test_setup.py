@@ -13,9 +13,9 @@ import pytest
 
 from tests.builders import env_workspace
 from workspace.cli import main
-from workspace.env.installed import installed_dists
+from workspace.env.installed import read_venv
 from workspace.env.uv import find_uv, run_uv
-from workspace.env.venv import read_fingerprint, site_packages, venv_python
+from workspace.env.venv import read_fingerprint, venv_python
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,10 +63,10 @@ def setup_cli(config: Path, *args: str) -> int:
 
 
 def test_every_python_sibling_is_editable_from_its_checkout(built: Path) -> None:
-    dists = installed_dists(site_packages(venv_of(built)))
+    dists = read_venv(venv_python(venv_of(built))).dists
     base = built.parent.parent
     for name in ("core", "kit", "acme-cty", "app"):
-        dist = dists[name]  # type: ignore[index]
+        dist = dists[name]
         assert dist.editable, name
         assert dist.url_path == base / name
     assert "notes" not in dists

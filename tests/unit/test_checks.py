@@ -1,144 +1,19 @@
-"""checks: import names from installed files, dist-info reading, the runner and the verdict."""
+"""checks: path containment, the runner and the verdict, the test settings."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from tests.builders import write_files
 from workspace.env import validate
 from workspace.env.check_results import CheckResult, Status, ok
 from workspace.env.checks_venv import check_tests
-from workspace.env.installed import InstalledDist, import_names, installed_dists, read_dist
 from workspace.env.validate import run_checks, summarize
 from workspace.errors import WorkspaceError
 from workspace.fsutil import inside
 from workspace.model.config import TestSettings
-
-
-def make_dist(
-    site: Path,
-    name: str,
-    files: list[str],
-    *,
-    top_level: str | None = None,
-    direct_url: dict[str, object] | None = None,
-    extra: dict[str, str] | None = None,
-) -> InstalledDist:
-    info = f"{name.replace('-', '_')}-1.0.dist-info"
-    contents = {
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n\nbody\n",
-        f"{info}/RECORD": "".join(f"{f},,\n" for f in [*files, f"{info}/RECORD"]),
-    }
-    if top_level is not None:
-        contents[f"{info}/top_level.txt"] = top_level
-    if direct_url is not None:
-        contents[f"{info}/direct_url.json"] = json.dumps(direct_url)
-    contents.update(extra or {})
-    write_files(site, contents)
-    dist = read_dist(site / info)
-    assert dist is not None
-    return dist
-
-
-@pytest.mark.parametrize(
-    ("files", "top_level", "expected"),
-    [
-        (["flavor/__init__.py", "flavor/x.py"], None, ["flavor"]),
-        (["pyvider/cty/__init__.py", "pyvider/cty/types.py"], "pyvider", ["pyvider.cty"]),
-        (["single.py", "../../bin/tool"], None, ["single"]),
-        (["_speedups.cpython-311-x86_64-linux-gnu.so", "fast/__init__.py"], None,
-         ["_speedups", "fast"]),
-        (["ns/only_module.py"], None, ["ns.only_module"]),
-    ],
-)  # fmt: skip
-def test_import_names_of_a_regular_install(
-    tmp_path: Path, files: list[str], top_level: str | None, expected: list[str]
-) -> None:
-    dist = make_dist(tmp_path, "pkg", files, top_level=top_level)
-    assert import_names(dist, tmp_path) == expected
-
-
-def test_import_names_through_an_editable_pth(tmp_path: Path) -> None:
-    project = tmp_path / "pyvider-cty"
-    write_files(
-        project,
-        {
-            "src/pyvider/cty/__init__.py": "",
-            "src/pyvider/cty/more.py": "",
-            "src/README.md": "",
-        },
-    )
-    site = tmp_path / "site"
-    dist = make_dist(
-        site,
-        "pyvider-cty",
-        ["_pyvider_cty.pth"],
-        extra={"_pyvider_cty.pth": f"{project / 'src'}\n"},
-    )
-    assert import_names(dist, site, project) == ["pyvider.cty"]
-
-
-def test_flat_layout_skips_tests_and_setup(tmp_path: Path) -> None:
-    project = tmp_path / "flavorpack"
-    write_files(
-        project,
-        {
-            "flavor/__init__.py": "",
-            "tests/__init__.py": "",
-            "setup.py": "",
-            "conftest.py": "",
-            "helpers.py": "",
-        },
-    )
-    site = tmp_path / "site"
-    dist = make_dist(
-        site, "flavorpack", ["flavorpack.pth"], extra={"flavorpack.pth": f"{project}\n"}
-    )
-    assert import_names(dist, site, project) == ["flavor", "helpers"]
-
-
-def test_import_names_from_a_setuptools_finder(tmp_path: Path) -> None:
-    finder = "__editable___flavorpack_1_0_finder.py"
-    site = tmp_path / "site"
-    dist = make_dist(
-        site,
-        "flavorpack",
-        ["__editable__.flavorpack-1.0.pth", finder],
-        extra={
-            "__editable__.flavorpack-1.0.pth": "import __editable___flavorpack_1_0_finder\n",
-            finder: "MAPPING: dict[str, str] = {'flavor': '/src/flavor'}\nNAMESPACES = {}\n",
-        },
-    )
-    assert import_names(dist, site) == ["flavor"]
-
-
-@pytest.mark.parametrize(
-    ("direct_url", "editable", "path"),
-    [
-        ({"url": "file:///w/core", "dir_info": {"editable": True}}, True, Path("/w/core")),
-        ({"url": "file:///w/core", "dir_info": {}}, False, Path("/w/core")),
-        ({"url": "file:///w/my%20core", "dir_info": {"editable": True}}, True, Path("/w/my core")),
-        ({"url": "https://example.invalid/core.whl", "archive_info": {}}, False, None),
-        (None, False, None),
-    ],
-)
-def test_direct_url_says_editable_and_where(
-    tmp_path: Path, direct_url: dict[str, object] | None, editable: bool, path: Path | None
-) -> None:
-    dist = make_dist(tmp_path, "core", [], direct_url=direct_url)
-    assert dist.editable is editable
-    assert dist.url_path == path
-
-
-def test_installed_dists_by_normalized_name(tmp_path: Path) -> None:
-    make_dist(tmp_path, "Acme_Cty", ["acme/cty/__init__.py"])
-    (tmp_path / "broken-1.0.dist-info").mkdir()  # no METADATA: ignored
-    assert list(installed_dists(tmp_path)) == ["acme-cty"]
-    assert installed_dists(None) == {}
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
-"""What the venv holds: its distributions and the import names each one provides."""
+"""What the venv holds: its distributions, the import names each one provides, and where those
+names resolve, all asked of the venv's own Python (``importlib.metadata``) in one subprocess."""
 
 from __future__ import annotations
 
-import ast
 import json
 import subprocess
 from collections.abc import Iterable, Mapping
@@ -11,19 +11,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from workspace.errors import WorkspaceError
-from workspace.fsutil import same_path
 from workspace.text import normalize_name
 
 
 @dataclass(frozen=True)
 class InstalledDist:
-    """A distribution installed in the venv, read from its .dist-info directory."""
+    """A distribution installed in the venv, as ``importlib.metadata`` sees it there."""
 
-    name: str
+    name: str  # normalized (PEP 503)
     version: str
-    dist_info: Path
-    files: tuple[str, ...]  # RECORD paths, relative to site-packages
-    top_level: tuple[str, ...]
+    files: tuple[str, ...] = ()  # as listed in RECORD, relative to the site directory
     direct_url: Mapping[str, object] | None = field(default=None, compare=False)
 
     @property
@@ -40,189 +37,304 @@ class InstalledDist:
         return Path(unquote(urlparse(url).path))
 
 
-def _metadata(path: Path) -> dict[str, str]:
-    out: dict[str, str] = {}
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return out
-    for line in text.splitlines():
-        if not line.strip():
-            break  # the headers end at the first blank line
-        key, sep, value = line.partition(":")
-        if sep and key in ("Name", "Version") and key not in out:
-            out[key] = value.strip()
-    return out
+@dataclass(frozen=True)
+class VenvContents:
+    """What the venv's Python reported: every distribution, and for the ones asked about their
+    import names and where each of those names resolves."""
+
+    dists: Mapping[str, InstalledDist] = field(default_factory=dict)
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # by distribution name
+    resolved: Mapping[str, Mapping[str, object]] = field(default_factory=dict)  # by import name
+
+    def import_names(self, dist: str) -> tuple[str, ...]:
+        """The import names of a distribution asked about; empty for any other."""
+        return self.names.get(normalize_name(dist), ())
 
 
-def read_dist(dist_info: Path) -> InstalledDist | None:
-    meta = _metadata(dist_info / "METADATA")
-    if "Name" not in meta:
-        return None
-    try:
-        record = (dist_info / "RECORD").read_text(encoding="utf-8")
-    except OSError:
-        record = ""
-    files = tuple(line.split(",")[0] for line in record.splitlines() if line.strip())
-    try:
-        top_level = tuple(
-            t.strip()
-            for t in (dist_info / "top_level.txt").read_text(encoding="utf-8").splitlines()
-            if t.strip()
-        )
-    except OSError:
-        top_level = ()
-    direct: Mapping[str, object] | None = None
-    try:
-        raw = json.loads((dist_info / "direct_url.json").read_text(encoding="utf-8"))
-        direct = raw if isinstance(raw, dict) else None
-    except (OSError, ValueError):
-        pass
-    return InstalledDist(
-        normalize_name(meta["Name"]),
-        meta.get("Version", ""),
-        dist_info,
-        files,
-        top_level,
-        direct,
-    )
-
-
-def installed_dists(site: Path | None) -> dict[str, InstalledDist]:
-    if site is None:
-        return {}
-    out = {}
-    for dist_info in sorted(site.glob("*.dist-info")):
-        dist = read_dist(dist_info)
-        if dist is not None:
-            out[dist.name] = dist
-    return out
-
-
-_SKIP_FLAT = frozenset(
+# In a flat layout the project root is on sys.path; these beside the package are not its names.
+SKIP_FLAT = frozenset(
     {"tests", "test", "testing", "docs", "doc", "examples", "scripts", "build", "dist", "venv"}
 )
-_SKIP_MODULES = frozenset({"setup", "conftest", "noxfile", "fabfile", "tasks"})
+SKIP_MODULES = frozenset({"setup", "conftest", "noxfile", "fabfile", "tasks"})
+
+# Run by the venv's Python (3.9 to 3.13), so plain code without this package's imports.
+# argv[1] is JSON: the distributions to find import names for, and the flat-layout skips.
+SCRIPT = r'''
+import importlib.metadata as md
+import importlib.util, inspect, json, os, pkgutil, re, sys, warnings
+from urllib.parse import unquote, urlparse
+
+warnings.simplefilter("ignore")
+ARGS = json.loads(sys.argv[1])
+WANTED, SKIP_FLAT, SKIP_MODULES = (set(ARGS[k]) for k in ("wanted", "skip_flat", "skip_modules"))
+SPECS = {}
 
 
-def _scan(root: Path, flat: bool, prefix: str = "", depth: int = 0) -> set[str]:
-    """Import names below a directory put on sys.path by an editable install's .pth file."""
-    names: set[str] = set()
+def norm(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def inside(path, top):
+    real = os.path.realpath(path)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def find(name):
+    """importlib.util.find_spec, once per name; an exception is kept as the answer."""
+    if name not in SPECS:
+        try:
+            SPECS[name] = importlib.util.find_spec(name)
+        except Exception as exc:
+            SPECS[name] = exc
+    return SPECS[name]
+
+
+def places(spec):
+    """Where a spec's code lives: its file, or the directories of a namespace package."""
+    if isinstance(spec, Exception) or spec is None:
+        return []
+    if spec.origin is not None:
+        return [spec.origin] if spec.has_location else []
+    return list(spec.submodule_search_locations or ())
+
+
+def listed(dist):
+    """The distribution's files (RECORD); none when it has no readable RECORD."""
     try:
-        entries = sorted(root.iterdir())
+        return list(dist.files or ())
+    except Exception:
+        return []
+
+
+def where(name):
+    spec = find(name)
+    if isinstance(spec, Exception):
+        return {"error": f"{type(spec).__name__}: {spec}"}
+    if spec is None:
+        return {"error": "not importable"}
+    locations = list(spec.submodule_search_locations or [])
+    return {"origin": spec.origin if spec.has_location else None, "locations": locations}
+
+
+def top_level():
+    """packages_distributions(); Python 3.9 lacks it, so it is written out as 3.13 has it."""
+    if hasattr(md, "packages_distributions"):
+        try:
+            return md.packages_distributions()
+        except Exception:
+            pass
+    out = {}
+    for dist in md.distributions():
+        declared = (dist.read_text("top_level.txt") or "").split()
+        inferred = set()
+        for path in listed(dist):
+            parts = path.parts
+            name = parts[0] if len(parts) > 1 else inspect.getmodulename(str(path)) or str(path)
+            if "." not in name:
+                inferred.add(name)
+        for pkg in declared or sorted(inferred):
+            out.setdefault(pkg, []).append(dist.metadata["Name"])
+    return out
+
+
+def has_init(path):
+    try:
+        return any(inspect.getmodulename(f) == "__init__" for f in os.listdir(path))
     except OSError:
-        return names
-    for entry in entries:
-        stem = entry.name.split(".")[0]
-        if not stem.isidentifier() or (entry.name.startswith(("_", ".")) and not prefix):
+        return True  # unreadable: nothing to descend into
+
+
+def below(locations, owns, flat):
+    """What the distribution owns in these directories: name -> the directories of a
+    namespace package there (empty for a module or a regular package)."""
+    found = {}
+    for info in pkgutil.iter_modules(locations):
+        if flat and info.name in (SKIP_FLAT if info.ispkg else SKIP_MODULES):
             continue
-        if entry.is_dir():
-            if flat and not prefix and entry.name in _SKIP_FLAT:
+        finder = getattr(info.module_finder, "find_spec", None)
+        spec = finder(info.name) if finder else None
+        if spec is not None and spec.origin and owns(spec.origin):
+            found.setdefault(info.name, [])
+    for location in locations:  # iter_modules does not list namespace packages
+        try:
+            entries = sorted(os.scandir(location), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if not name.isidentifier() or name == "__pycache__" or found.get(name) == []:
                 continue
-            if (entry / "__init__.py").exists():
-                names.add(prefix + entry.name)
-            elif depth < 3 and any(entry.rglob("*.py")):
-                names |= _scan(entry, flat, f"{prefix}{entry.name}.", depth + 1)
-        elif entry.suffix in (".py", ".so", ".pyd") and not (flat and stem in _SKIP_MODULES):
-            names.add(prefix + stem)
+            if (flat and name in SKIP_FLAT) or not entry.is_dir() or not owns(entry.path):
+                continue
+            if not has_init(entry.path):
+                found.setdefault(name, []).append(entry.path)
+    return found
+
+
+def deepest(prefix, locations, owns, depth):
+    """Names below a namespace package, descending through namespaces (pyvider.cty)."""
+    names = []
+    for name, portions in sorted(below(locations, owns, False).items()):
+        if not portions:
+            names.append(prefix + name)
+        elif depth < 3:
+            names += deepest(f"{prefix}{name}.", portions, owns, depth + 1)
     return names
 
 
-def _finder_mapping(path: Path) -> dict[str, str]:
-    """The MAPPING of a setuptools editable finder module, read without importing it."""
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, ValueError):
-        return {}
-    for node in tree.body:
-        target = value = None
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        elif isinstance(node, ast.AnnAssign):
-            target, value = node.target, node.value
-        if isinstance(target, ast.Name) and target.id == "MAPPING" and value is not None:
-            try:
-                mapping = ast.literal_eval(value)
-            except ValueError:
-                return {}
-            return {str(k): str(v) for k, v in mapping.items()} if isinstance(mapping, dict) else {}
-    return {}
+def expand(name, owns):
+    spec = find(name)
+    if isinstance(spec, Exception) or spec is None or spec.origin is not None:
+        return [name]
+    portions = [p for p in spec.submodule_search_locations or () if owns(p)]
+    return deepest(name + ".", portions, owns, 1) or [name]
 
 
-def import_names(dist: InstalledDist, site: Path, project_root: Path | None = None) -> list[str]:
-    """The import names a distribution provides, found from its installed files.
+def editable_names(top, declared):
+    """An editable install's files hold no package: ask the import system what comes from
+    the source directory (.pth roots inside it, and what its metadata declares)."""
+    def owns(path):
+        return inside(path, top)
 
-    Editable installs are read through their ``.pth`` path entries and setuptools finder
-    mappings; regular installs through RECORD, descending through namespace packages
-    (``pyvider/cty/__init__.py`` gives ``pyvider.cty``).
-    """
-    names: set[str] = set()
-    files = set(dist.files)
-    for rel in dist.files:
-        if rel.startswith(("..", "/")) or ".dist-info/" in rel or "__pycache__" in rel:
+    names = set()
+    for name in declared:
+        if name.startswith("__editable__"):
             continue
-        parts = rel.split("/")
-        if len(parts) == 1:
-            if rel.endswith(".pth"):
-                for raw in (site / rel).read_text(encoding="utf-8").splitlines():
-                    line = raw.strip()
-                    if not line or line.startswith(("#", "import ", "import\t")):
-                        continue
-                    root = Path(line)
-                    flat = project_root is not None and same_path(root, project_root)
-                    names |= _scan(root, flat)
-            elif rel.startswith("__editable__") and rel.endswith("_finder.py"):
-                names |= set(_finder_mapping(site / rel))
-            elif rel.endswith((".py", ".so", ".pyd")) and not rel.startswith("__editable__"):
-                names.add(rel.split(".")[0])
-            continue
-        # A package: the shortest directory prefix with an __init__.py; none means namespace.
-        for depth in range(1, len(parts)):
-            if "/".join([*parts[:depth], "__init__.py"]) in files:
-                names.add(".".join(parts[:depth]))
-                break
-        else:
-            if parts[-1].endswith(".py"):
-                names.add(".".join([*parts[:-1], parts[-1][:-3]]))
-    if dist.top_level:
-        names = {n for n in names if n.split(".")[0] in dist.top_level} or names
-    return sorted(names)
+        if name.startswith("_") and not any(owns(p) for p in places(find(name))):
+            continue  # a helper the installer put in site-packages
+        names.update(expand(name, owns))
+    roots = dict.fromkeys(p for p in sys.path if p and os.path.isdir(p) and owns(p))
+    for root in roots:
+        flat = os.path.realpath(root) == top
+        for name, portions in below([root], owns, flat).items():
+            if name.startswith("_"):
+                continue
+            names.update(deepest(name + ".", portions, owns, 1) if portions else [name])
+    return names
 
 
-_RESOLVE_SCRIPT = """
-import importlib.util, json, sys
-out = {}
-for name in json.loads(sys.argv[1]):
-    try:
-        spec = importlib.util.find_spec(name)
-    except Exception as exc:
-        out[name] = {"error": f"{type(exc).__name__}: {exc}"}
-        continue
-    if spec is None:
-        out[name] = {"error": "not importable"}
-        continue
-    locations = list(spec.submodule_search_locations or [])
-    out[name] = {"origin": spec.origin if spec.has_location else None, "locations": locations}
-print(json.dumps(out))
-"""
+def regular_names(dist, declared):
+    """A regular install: its declared names, namespaces descended through its own files."""
+    files, dirs = set(), set()
+    base = os.path.realpath(dist.locate_file(""))
+    for path in listed(dist):
+        real = os.path.realpath(dist.locate_file(path))
+        files.add(real)
+        parent = os.path.dirname(real)
+        while parent.startswith(base + os.sep) and parent not in dirs:
+            dirs.add(parent)
+            parent = os.path.dirname(parent)
+
+    def owns(path):
+        real = os.path.realpath(path)
+        return real in files or real in dirs
+
+    return {n for name in declared for n in expand(name, owns)}
 
 
-def resolve_imports(python: Path, names: Iterable[str]) -> dict[str, dict[str, object]]:
-    """Where each import name resolves inside the venv (run by the venv's own Python)."""
-    wanted = sorted(set(names))
-    if not wanted:
-        return {}
-    proc = subprocess.run(
-        [str(python), "-I", "-c", _RESOLVE_SCRIPT, json.dumps(wanted)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    if proc.returncode:
-        raise WorkspaceError(
-            f"{python} could not look up the import names: {proc.stderr.strip()[-300:]}",
-            hint="run: nox -s setup -- --force",
+def source_dir(direct):
+    url = direct.get("url") if direct else None
+    if not isinstance(url, str) or not url.startswith("file://"):
+        return None
+    return os.path.realpath(unquote(urlparse(url).path))
+
+
+def main():
+    dists, chosen = {}, {}
+    for dist in md.distributions():
+        meta = dist.metadata
+        name = meta.get("Name") if meta is not None else None
+        if not name or norm(name) in dists:
+            continue  # no metadata; or shadowed by the same name earlier on sys.path
+        try:
+            direct = json.loads(dist.read_text("direct_url.json") or "null")
+        except ValueError:
+            direct = None
+        direct = direct if isinstance(direct, dict) else None
+        files = [str(f) for f in listed(dist)]
+        key = norm(name)
+        dists[key] = {"name": name, "version": meta.get("Version") or "", "files": files,
+                      "direct_url": direct}
+        if key in WANTED:
+            chosen[key] = (dist, direct)
+    declared = {}
+    for pkg, owners in top_level().items():
+        for owner in owners:
+            if owner:
+                declared.setdefault(norm(owner), set()).add(pkg)
+    names = {}
+    for key, (dist, direct) in chosen.items():
+        top = source_dir(direct)
+        info = (direct or {}).get("dir_info")
+        editable = isinstance(info, dict) and info.get("editable")
+        found = (
+            editable_names(top, declared.get(key, ()))
+            if editable and top
+            else regular_names(dist, declared.get(key, ()))
         )
-    data = json.loads(proc.stdout)
-    return data if isinstance(data, dict) else {}
+        names[key] = sorted(found)
+    resolved = {n: where(n) for found in names.values() for n in found}
+    print(json.dumps({"dists": dists, "names": names, "resolved": resolved}))
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+_TIMEOUT = 120  # seconds
+
+
+def _failure(python: Path, detail: str) -> WorkspaceError:
+    return WorkspaceError(
+        f"{python} could not look up the import names: {detail}",
+        hint="run: nox -s setup -- --force",
+    )
+
+
+def _dist(raw: Mapping[str, object]) -> InstalledDist:
+    files = raw.get("files")
+    direct = raw.get("direct_url")
+    return InstalledDist(
+        normalize_name(str(raw.get("name", ""))),
+        str(raw.get("version", "")),
+        tuple(str(f) for f in files) if isinstance(files, list) else (),
+        direct if isinstance(direct, dict) else None,
+    )
+
+
+def read_venv(python: Path, wanted: Iterable[str] = ()) -> VenvContents:
+    """Every distribution the venv's Python sees; for the ``wanted`` ones (by distribution
+    name), their import names and where each resolves. One subprocess for all of it."""
+    args = {
+        "wanted": sorted({normalize_name(w) for w in wanted}),
+        "skip_flat": sorted(SKIP_FLAT),
+        "skip_modules": sorted(SKIP_MODULES),
+    }
+    try:
+        proc = subprocess.run(
+            [str(python), "-I", "-c", SCRIPT, json.dumps(args)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=_TIMEOUT,
+        )
+    except OSError as exc:
+        raise _failure(python, exc.strerror or str(exc)) from None
+    except subprocess.TimeoutExpired:
+        raise _failure(python, f"no answer in {_TIMEOUT} s") from None
+    if proc.returncode:  # a traceback's last line says what went wrong
+        last = proc.stderr.strip().splitlines()[-1:] or [f"exit status {proc.returncode}"]
+        raise _failure(python, last[0][-300:])
+    lines = proc.stdout.strip().splitlines()  # a .pth file may print before the script runs
+    try:
+        data = json.loads(lines[-1]) if lines else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise _failure(python, f"unexpected output: {proc.stdout.strip()[-300:]!r}")
+    raw_dists, raw_names, raw_resolved = (data.get(k) or {} for k in ("dists", "names", "resolved"))
+    dists = {d.name: d for d in (_dist(v) for v in raw_dists.values() if isinstance(v, dict))}
+    names = {str(k): tuple(str(n) for n in v) for k, v in raw_names.items() if isinstance(v, list)}
+    resolved = {str(k): v for k, v in raw_resolved.items() if isinstance(v, dict)}
+    return VenvContents(dists, names, resolved)

@@ -8,7 +8,7 @@ names resolve) is read once, lazily, by :class:`Context`.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from workspace.env.checks_venv import (
     check_tests,
     check_venv,
 )
-from workspace.env.installed import InstalledDist, import_names, installed_dists, resolve_imports
+from workspace.env.installed import InstalledDist, VenvContents, read_venv
 from workspace.env.interpreters import python_spec
 from workspace.env.venv import (
     site_packages,
@@ -75,8 +75,27 @@ class Context:
         return site_packages(self.workspace.venv)
 
     @cached_property
-    def dists(self) -> dict[str, InstalledDist]:
-        return installed_dists(self.site)
+    def _contents(self) -> VenvContents | WorkspaceError:
+        if self.site is None:
+            return VenvContents()
+        wanted = [self.graph.projects[s.name].name for s in self.python_siblings]
+        try:
+            return read_venv(venv_python(self.workspace.venv), wanted)
+        except WorkspaceError as exc:
+            return exc  # kept, so that every check that asks reports it without a rerun
+
+    @property
+    def contents(self) -> VenvContents:
+        """One run of the venv's Python: its distributions, and the Python siblings' import
+        names with where each resolves. Raises when that Python cannot run."""
+        found = self._contents
+        if isinstance(found, WorkspaceError):
+            raise found
+        return found
+
+    @property
+    def dists(self) -> Mapping[str, InstalledDist]:
+        return self.contents.dists
 
     def dist_of(self, sib: Sibling) -> InstalledDist | None:
         return self.dists.get(self.graph.projects[sib.name].name)
@@ -84,19 +103,16 @@ class Context:
     @cached_property
     def names(self) -> dict[str, list[str]]:
         """Import names per Python sibling installed in the venv."""
-        out = {}
-        for sib in self.python_siblings:
-            dist = self.dist_of(sib)
-            if dist is not None and self.site is not None:
-                out[sib.name] = import_names(dist, self.site, sib.path)
-        return out
+        return {
+            sib.name: list(self.contents.import_names(self.graph.projects[sib.name].name))
+            for sib in self.python_siblings
+            if self.dist_of(sib) is not None
+        }
 
-    @cached_property
-    def resolved(self) -> dict[str, dict[str, object]]:
-        python = venv_python(self.workspace.venv)
-        if not python.exists():
-            return {}
-        return resolve_imports(python, (n for names in self.names.values() for n in names))
+    @property
+    def resolved(self) -> Mapping[str, Mapping[str, object]]:
+        """Where each of those import names resolves in the venv."""
+        return self.contents.resolved
 
     @cached_property
     def spec(self) -> SpecifierSet:

@@ -1,0 +1,170 @@
+"""installed: what a real venv holds, asked of its own Python (one subprocess)."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.builders import make_package, pyproject, write_files
+from workspace.env import installed
+from workspace.env.installed import InstalledDist, VenvContents, read_venv
+from workspace.env.uv import find_uv, run_uv
+from workspace.env.venv import site_packages, venv_python
+from workspace.errors import WorkspaceError
+from workspace.fsutil import inside
+
+needs_uv = pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not installed")
+WANTED = ("pyvider-wire", "pyvider-cty", "flavorpack", "flatcompat")
+
+
+def flat_package(path: Path, name: str, package: str) -> Path:
+    """A setuptools flat layout: the package beside tests, docs and the usual root files."""
+    write_files(
+        path,
+        {
+            "pyproject.toml": pyproject(name, "0.1.0", backend="setuptools"),
+            f"{package}/__init__.py": "",
+            "helpers.py": "",
+            "tests/__init__.py": "",
+            "tests/test_it.py": "def test_it():\n    pass\n",
+            "docs/conf.py": "",
+            "setup.py": "from setuptools import setup\n\nsetup()\n",
+            "conftest.py": "",
+            "noxfile.py": "",
+        },
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One venv for the module: a regular install, a hatchling editable namespace package,
+    and two setuptools flat-layout editables (its finder, and the project root on sys.path)."""
+    base = tmp_path_factory.mktemp("installed")
+    wire = make_package(base / "pyvider-wire", "Pyvider_Wire", "2.0.0", module="pyvider.wire")
+    write_files(wire, {"src/_pyvider_speedups.py": ""})
+    cty = make_package(
+        base / "pyvider-cty", "pyvider-cty", "1.0.0", module="pyvider.cty", backend="hatchling"
+    )
+    write_files(cty, {"src/pyvider/cty/types.py": ""})
+    with (cty / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[tool.hatch.build.targets.wheel]\npackages = ["src/pyvider"]\n')
+    flavor = flat_package(base / "flavorpack", "flavorpack", "flavor")
+    compat = flat_package(base / "flatcompat", "flatcompat", "flatkit")
+
+    uv, venv = find_uv(), base / "venv"
+    run_uv(uv, "venv", "--quiet", "--python", sys.executable, str(venv))
+    python = str(venv_python(venv))
+    run_uv(uv, "pip", "install", "--python", python, "--no-deps", str(wire), "-e", str(cty))
+    run_uv(uv, "pip", "install", "--python", python, "--no-deps", "-e", str(flavor))
+    run_uv(
+        uv, "pip", "install", "--python", python, "--no-deps",
+        "--config-setting", "editable_mode=compat", "-e", str(compat),
+    )  # fmt: skip
+    site = site_packages(venv)
+    assert site is not None
+    (site / "broken-1.0.dist-info").mkdir()  # no METADATA: not a distribution
+    return venv
+
+
+@pytest.fixture(scope="module")
+def contents(venv: Path) -> VenvContents:
+    return read_venv(venv_python(venv), WANTED)
+
+
+@pytest.mark.slow
+@needs_uv
+def test_distributions_by_normalized_name(contents: VenvContents) -> None:
+    assert set(WANTED) <= set(contents.dists)
+    assert "broken" not in contents.dists
+    wire = contents.dists["pyvider-wire"]
+    assert wire.version == "2.0.0"
+    assert "pyvider/wire/__init__.py" in wire.files
+
+
+@pytest.mark.slow
+@needs_uv
+@pytest.mark.parametrize(
+    ("dist", "editable", "names"),
+    [
+        ("pyvider-wire", False, ["_pyvider_speedups", "pyvider.wire"]),  # regular, src layout
+        ("pyvider-cty", True, ["pyvider.cty"]),  # namespace: the deepest name it owns
+        ("flavorpack", True, ["flavor"]),  # setuptools' finder: its top_level.txt
+        ("flatcompat", True, ["flatkit", "helpers"]),  # root on sys.path: not tests, setup
+    ],
+)
+def test_import_names(
+    venv: Path, contents: VenvContents, dist: str, editable: bool, names: list[str]
+) -> None:
+    source = venv.parent / dist
+    installed_dist = contents.dists[dist]
+    assert installed_dist.editable is editable
+    assert installed_dist.url_path == source
+    assert list(contents.import_names(dist)) == names
+    home = source if editable else venv
+    for name in names:
+        where = contents.resolved[name]
+        assert isinstance(where["origin"], str), where
+        assert inside(where["origin"], home), where
+
+
+@pytest.mark.slow
+@needs_uv
+def test_names_only_for_the_distributions_asked_about(venv: Path) -> None:
+    contents = read_venv(venv_python(venv), ["Pyvider.CTY"])
+    assert dict(contents.names) == {"pyvider-cty": ("pyvider.cty",)}
+    assert set(contents.resolved) == {"pyvider.cty"}
+    assert set(WANTED) <= set(contents.dists)
+
+
+@pytest.mark.slow
+@needs_uv
+def test_top_level_names_without_packages_distributions(
+    venv: Path, contents: VenvContents, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Python 3.9 has no packages_distributions(): the script works it out the same way.
+    drop = "import importlib.metadata\ndel importlib.metadata.packages_distributions\n"
+    monkeypatch.setattr(installed, "SCRIPT", drop + installed.SCRIPT)
+    assert read_venv(venv_python(venv), WANTED).names == contents.names
+
+
+def test_the_script_is_python_3_9() -> None:
+    ast.parse(installed.SCRIPT, feature_version=(3, 9))
+
+
+def test_a_missing_python_is_one_error_with_the_hint(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError) as info:
+        read_venv(tmp_path / "no-venv" / "bin" / "python", ["core"])
+    assert "could not look up the import names" in info.value.message
+    assert "\n" not in info.value.message
+    assert info.value.hint == "run: nox -s setup -- --force"
+
+
+def test_a_failing_script_is_one_error_with_its_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(installed, "SCRIPT", "raise SystemExit('cannot import json')")
+    with pytest.raises(WorkspaceError) as info:
+        read_venv(Path(sys.executable))
+    assert info.value.message.endswith("could not look up the import names: cannot import json")
+    assert info.value.hint == "run: nox -s setup -- --force"
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "editable", "path"),
+    [
+        ({"url": "file:///w/core", "dir_info": {"editable": True}}, True, Path("/w/core")),
+        ({"url": "file:///w/core", "dir_info": {}}, False, Path("/w/core")),
+        ({"url": "file:///w/my%20core", "dir_info": {"editable": True}}, True, Path("/w/my core")),
+        ({"url": "https://example.invalid/core.whl", "archive_info": {}}, False, None),
+        (None, False, None),
+    ],
+)
+def test_direct_url_says_editable_and_where(
+    direct_url: dict[str, object] | None, editable: bool, path: Path | None
+) -> None:
+    dist = InstalledDist("core", "1.0", (), direct_url)
+    assert dist.editable is editable
+    assert dist.url_path == path
