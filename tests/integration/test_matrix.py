@@ -12,16 +12,17 @@ from typing import Any
 import pytest
 
 from tests.builders import commit_all
-from tests.integration.test_test_all import FAILING, make_venv, make_workspace
+from tests.integration.suites import FAILING, make_workspace
 from workspace.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / ".github" / "workflows" / "ci.yml"
 
 
-@pytest.fixture(scope="module")
-def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_venv(tmp_path_factory.mktemp("venv") / "venv")
+@pytest.fixture
+def venv(test_venv: Path) -> Path:
+    """The suites' venv that every integration test shares (conftest.py)."""
+    return test_venv
 
 
 def plan(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> dict[str, Any]:

@@ -16,74 +16,11 @@ from typing import Any
 
 import pytest
 
-from tests.builders import commit_all, git, init_repo, make_package, write_config
+from tests.builders import commit_all
+from tests.integration.suites import FAILING, make_workspace
 from workspace.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
-
-PASSING = {"tests/test_ok.py": "def test_one():\n    assert True\n\ndef test_two():\n    pass\n"}
-FAILING = {
-    "tests/test_bad.py": (
-        "def test_fine():\n    pass\n\n"
-        "def test_broken():\n    assert 1 + 1 == 3, 'arithmetic is off'\n"
-    )
-}
-
-
-def make_venv(path: Path) -> Path:
-    """A venv with pytest and pytest-xdist, made with uv (the setup verb is not needed)."""
-    subprocess.run(["uv", "venv", "-q", str(path)], check=True)
-    python = path / "bin" / "python"
-    subprocess.run(
-        ["uv", "pip", "install", "-q", "--python", str(python), "pytest", "pytest-xdist"],
-        check=True,
-    )
-    return path
-
-
-@pytest.fixture(scope="session")
-def test_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_venv(tmp_path_factory.mktemp("venv") / "venv")
-
-
-def make_workspace(
-    tmp_path: Path,
-    venv: Path,
-    siblings: Mapping[str, Mapping[str, Any]],
-    *,
-    test: str = "",
-) -> Path:
-    """A workspace at tmp_path/ws whose siblings live beside it, each a package with tests.
-
-    ``siblings`` maps a name to: tests (files), depends_on, timeout, xdist, present, git.
-    """
-    root = tmp_path / "ws"
-    root.mkdir(exist_ok=True)
-    lines = ["[workspace]", 'name = "demo"', f'venv = "{venv}"', ""]
-    if test:
-        lines += ["[workspace.test]", test, ""]
-    for name, spec in siblings.items():
-        lines += ["[[siblings]]", f'name = "{name}"', f'repo = "../{name}"']
-        if spec.get("depends_on"):
-            lines.append(f"depends_on = {json.dumps(list(spec['depends_on']))}")
-        settings = []
-        if "timeout" in spec:
-            settings.append(f"timeout = {spec['timeout']}")
-        if "xdist" in spec:
-            settings.append(f"xdist = {str(spec['xdist']).lower()}")
-        if "args" in spec:
-            settings.append(f"args = {json.dumps(list(spec['args']))}")
-        if settings:
-            lines.append(f"test = {{ {', '.join(settings)} }}")
-        lines.append("")
-        if spec.get("present", True):
-            path = tmp_path / name
-            make_package(path, name, tests=spec.get("tests", PASSING))
-            if spec.get("git"):
-                (path / ".gitignore").write_text("__pycache__/\n*.egg-info/\n")
-                init_repo(path)
-                git(path, "tag", "base")
-    return write_config(root, "\n".join(lines))
 
 
 def run(config: Path, *args: str) -> int:
@@ -148,9 +85,6 @@ def hanging_tests(pid_dir: Path) -> dict[str, str]:
 
 def recorded_pids(pid_dir: Path) -> list[int]:
     return [int(p) for f in pid_dir.glob("*.pids") for p in f.read_text().split()]
-
-
-# --------------------------------------------------------------------------- outcomes
 
 
 def test_all_pass_writes_summary_logs_and_merged_junit(
@@ -264,9 +198,6 @@ def test_missing_venv_is_a_usage_error_with_a_hint(
     assert "nox -s setup" in err
 
 
-# --------------------------------------------------------------------------- selection
-
-
 @pytest.mark.slow
 def test_changed_since_picks_changed_siblings_and_their_dependants(
     tmp_path: Path, test_venv: Path
@@ -378,39 +309,3 @@ def test_ctrl_c_stops_every_suite_and_still_writes_the_summary(
     sibs = by_name(summary(config))
     assert {s["status"] for s in sibs.values()} == {"error"}
     assert all(s["reason"] == "interrupted" for s in sibs.values())
-
-
-# --------------------------------------------------------------------------- one sibling
-
-
-def test_test_verb_runs_one_suite_with_configured_and_extra_args(
-    tmp_path: Path, test_venv: Path, capfd: pytest.CaptureFixture[str]
-) -> None:
-    config = make_workspace(
-        tmp_path, test_venv, {"alpha": {"tests": FAILING, "args": ["-p", "no:randomly"]}}
-    )
-    assert main(["test", "--config", str(config), "alpha"]) == 1
-    assert main(["test", "--config", str(config), "alpha", "-k", "fine"]) == 0
-    assert main(["test", "--config", str(config), "alpha", "--", "-k", "fine"]) == 0
-    out = capfd.readouterr().out
-    assert "-p no:randomly -k fine" in out
-    assert "1 passed, 1 deselected" in out
-
-
-@pytest.mark.parametrize(
-    ("spec", "message"),
-    [
-        ({"nope": {}}, "no sibling named 'alpha'"),
-        ({"alpha": {"present": False}}, "is not present"),
-    ],
-)
-def test_test_verb_errors(
-    tmp_path: Path,
-    test_venv: Path,
-    capsys: pytest.CaptureFixture[str],
-    spec: dict[str, dict[str, Any]],
-    message: str,
-) -> None:
-    config = make_workspace(tmp_path, test_venv, spec)
-    assert main(["test", "--config", str(config), "alpha"]) == 2
-    assert message in capsys.readouterr().err

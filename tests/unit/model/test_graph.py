@@ -1,3 +1,5 @@
+"""The dependency graph: edges by category, the layer rule, cycles, the order, JSON and Mermaid."""
+
 from __future__ import annotations
 
 import json
@@ -8,13 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.builders import make_package, write_config
-from workspace.cli import main
-from workspace.errors import GraphError, SelectionError
+from workspace.errors import GraphError
 from workspace.model import config
 from workspace.model.graph import Category, Edge, build
-from workspace.model.selection import Selection
-
-ROOT_CONFIG = Path(__file__).parents[2] / "wrknv.toml"
 
 # name, layer, pyproject keywords. Covers: plain runtime deps, a differently spelled name,
 # a URL requirement, an extra activated by configuration and one requested by another
@@ -34,10 +32,6 @@ SIBLINGS: list[tuple[str, str, dict[str, object]]] = [
     ("rpc", "framework", {"dependencies": ["core", "schema[fast]"]}),
     ("cli", "tools", {"dependencies": ["rpc", "core[fast]"], "optional": {"x": ["schema"]}}),
 ]
-
-
-def _toml_list(items: list[str]) -> str:
-    return "[" + ", ".join(f'"{i}"' for i in items) + "]"
 
 
 def make_workspace(
@@ -170,47 +164,6 @@ def test_a_non_python_sibling_has_no_inferred_edges(tmp_path: Path) -> None:
     assert not any(e.source == "cli" for e in build(ws).edges)
 
 
-@pytest.mark.parametrize(
-    ("selection", "expected"),
-    [
-        (Selection(), ["core", "testkit", "schema", "rpc", "cli"]),
-        (Selection(only=("cli", "core")), ["core", "cli"]),
-        (Selection(skip=("core",)), ["testkit", "schema", "rpc", "cli"]),
-        (Selection(layers=("framework",)), ["schema", "rpc"]),
-        (Selection(tags=("edge",)), ["cli"]),
-        (Selection(up_to=("rpc",)), ["core", "testkit", "schema", "rpc"]),
-        (Selection(above=("schema",)), ["schema", "rpc", "cli"]),
-        (Selection(above=("testkit",)), ["core", "testkit", "schema", "rpc", "cli"]),
-        (Selection(above=("schema",), layers=("tools",)), ["cli"]),
-        (Selection(up_to=("rpc",), skip=("testkit",)), ["core", "schema", "rpc"]),
-    ],
-)
-def test_selection(tmp_path: Path, selection: Selection, expected: list[str]) -> None:
-    ws = make_workspace(tmp_path, configured={"cli": 'tags = ["edge"]\n'})
-    assert [s.name for s in selection.apply(build(ws))] == expected
-
-
-@pytest.mark.parametrize(
-    ("selection", "message"),
-    [
-        (Selection(only=("clj",)), "--only clj: no such name (hint: did you mean 'cli'?)"),
-        (
-            Selection(above=("scheme",)),
-            "--above scheme: no such name (hint: did you mean 'schema'?)",
-        ),
-        (Selection(layers=("tool",)), "--layer tool: no such name (hint: did you mean 'tools'?)"),
-        (Selection(tags=("zzz",)), "--tag zzz: no such name (hint: known: edge)"),
-    ],
-)
-def test_unknown_selection_names_get_a_close_match(
-    tmp_path: Path, selection: Selection, message: str
-) -> None:
-    ws = make_workspace(tmp_path, configured={"cli": 'tags = ["edge"]\n'})
-    with pytest.raises(SelectionError) as info:
-        selection.apply(build(ws))
-    assert str(info.value) == message
-
-
 def test_json_and_mermaid_describe_the_same_graph(tmp_path: Path) -> None:
     graph = build(make_workspace(tmp_path))
     data = json.loads(graph.to_json())
@@ -224,58 +177,6 @@ def test_json_and_mermaid_describe_the_same_graph(tmp_path: Path) -> None:
     assert '        n0["core"]' in mermaid
     assert "    n0 -.-> n1" in mermaid  # core -dev-> testkit, dotted
     assert "    n1 --> n0" in mermaid  # testkit -runtime-> core, solid
-
-
-def test_graph_command_on_the_root_config_prints_the_layers(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert main(["graph", "--config", str(ROOT_CONFIG)]) == 0
-    out = capsys.readouterr().out
-    assert "  foundation: provide-foundation, provide-testkit" in out
-    assert (
-        "  framework: pyvider, pyvider-components, pyvider-cty, pyvider-hcl, pyvider-rpcplugin"
-        in out
-    )
-    assert "  tools: flavorpack, plating" in out
-
-
-def test_graph_command_with_present_siblings_selects_dependants(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    root = tmp_path / "provide-workspace"
-    root.mkdir()
-    shutil.copy(ROOT_CONFIG, root / "wrknv.toml")
-    make_package(
-        tmp_path / "provide-foundation", "provide-foundation", groups={"dev": ["provide-testkit"]}
-    )
-    make_package(
-        tmp_path / "provide-testkit", "provide-testkit", dependencies=["provide-foundation>=0.1"]
-    )
-    make_package(tmp_path / "pyvider-cty", "pyvider-cty", dependencies=["provide-foundation"])
-    make_package(tmp_path / "pyvider", "pyvider", dependencies=["pyvider-cty", "attrs"])
-    make_package(tmp_path / "flavorpack", "flavorpack", dependencies=["click"])
-    cfg = str(root / "wrknv.toml")
-
-    assert main(["graph", "--config", cfg]) == 0
-    out = capsys.readouterr().out
-    assert "  pyvider -> pyvider-cty  [runtime: project.dependencies] (pyvider-cty)" in out
-    assert "  provide-foundation -> provide-testkit  [dev: dependency-groups.dev]" in out
-
-    assert main(["graph", "--config", cfg, "--above", "provide-foundation"]) == 0
-    out = capsys.readouterr().out
-    assert "workspace provide-workspace: 4 of 14 siblings selected" in out
-    assert "  foundation: provide-foundation, provide-testkit" in out
-    assert "  framework: pyvider-cty, pyvider" in out
-    assert "  tools: -" in out
-
-
-def test_graph_command_writes_files(tmp_path: Path) -> None:
-    ws = make_workspace(tmp_path)
-    out_json, out_mmd = tmp_path / "g.json", tmp_path / "g.mmd"
-    cfg = str(ws.config_file)
-    assert main(["graph", "--config", cfg, "--json", str(out_json), "--mermaid", str(out_mmd)]) == 0
-    assert json.loads(out_json.read_text())["workspace"] == "t"
-    assert out_mmd.read_text() == build(ws).to_mermaid()
 
 
 def test_edge_is_data() -> None:

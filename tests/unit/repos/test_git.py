@@ -1,3 +1,5 @@
+"""git primitives: classifying failures, the environment and safety options, reading a checkout."""
+
 from __future__ import annotations
 
 import os
@@ -6,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from tests.builders import bare_clone, commit_all, git, init_repo
-from workspace.errors import GitError
 from workspace.repos import clone
 from workspace.repos import git as g
 
@@ -151,79 +152,6 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, st
     return bare, {"first": first, "second": second, "dev": dev}
 
 
-def test_clone_default_branch(remote: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
-    bare, commits = remote
-    target = tmp_path / "c"
-    assert clone.clone(bare.as_uri(), target) == commits["second"]
-    assert g.is_checkout(target)
-    assert g.head_commit(target) == commits["second"]
-    st = g.status(target)
-    assert (st.branch, st.upstream, st.ahead, st.behind, st.dirty) == (
-        "main",
-        "origin/main",
-        0,
-        0,
-        False,
-    )
-    assert g.same_repo(g.origin_url(target) or "", str(bare))
-    assert not clone.leftovers(target)
-
-
-@pytest.mark.parametrize(
-    ("revision", "key", "branch"),
-    [("dev", "dev", "dev"), ("v1", "first", None), ("main", "second", "main")],
-)
-def test_clone_revision(
-    remote: tuple[Path, dict[str, str]], tmp_path: Path, revision: str, key: str, branch: str | None
-) -> None:
-    bare, commits = remote
-    target = tmp_path / "c"
-    assert clone.clone(bare.as_uri(), target, revision) == commits[key]
-    assert g.status(target).branch == branch
-
-
-def test_clone_commit_is_detached(remote: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
-    bare, commits = remote
-    target = tmp_path / "c"
-    assert clone.clone(bare.as_uri(), target, commits["first"]) == commits["first"]
-    assert g.status(target).branch is None
-
-
-def test_clone_locked_commit_on_branch(remote: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
-    bare, commits = remote
-    on_tip = clone.clone(bare.as_uri(), tmp_path / "a", "main", commits["second"])
-    assert on_tip == commits["second"]
-    assert g.status(tmp_path / "a").branch == "main"
-    older = clone.clone(bare.as_uri(), tmp_path / "b", "main", commits["first"])
-    assert older == commits["first"]
-    assert g.status(tmp_path / "b").branch is None
-
-
-@pytest.mark.parametrize("revision", ["no-such-branch", "0" * 40])
-def test_clone_missing_revision_leaves_nothing(
-    remote: tuple[Path, dict[str, str]], tmp_path: Path, revision: str
-) -> None:
-    bare, _ = remote
-    with pytest.raises(g.GitFailure) as info:
-        clone.clone(bare.as_uri(), tmp_path / "c", revision)
-    assert info.value.reason is g.Reason.REVISION_MISSING
-    assert sorted(p.name for p in tmp_path.iterdir()) == []
-
-
-def test_clone_missing_remote(tmp_path: Path) -> None:
-    with pytest.raises(g.GitFailure) as info:
-        clone.clone((tmp_path / "nope.git").as_uri(), tmp_path / "c")
-    assert info.value.reason is g.Reason.NOT_FOUND
-    assert "nope.git" in info.value.detail
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_clone_refuses_existing_target(remote: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
-    (tmp_path / "c").mkdir()
-    with pytest.raises(GitError, match="already exists"):
-        clone.clone(remote[0].as_uri(), tmp_path / "c")
-
-
 def test_queries_on_non_checkouts(tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     plain.mkdir()
@@ -259,16 +187,3 @@ def test_fetch_fast_forward_and_dirty(remote: tuple[Path, dict[str, str]], tmp_p
     assert (st.changed, st.untracked, st.dirty) == (1, 1, True)
     assert g.ahead_behind(work, "HEAD", "origin/dev") == (1, 1)
     assert g.ahead_behind(work, "HEAD", "no-such-ref") is None
-
-
-def test_leftovers_skip_live_processes(tmp_path: Path) -> None:
-    target = tmp_path / "sib"
-    mine = tmp_path / f".sib{clone.TMP_MARK}{os.getpid()}-abc"
-    mine.mkdir()
-    gone = tmp_path / f".sib{clone.TMP_MARK}999999999-abc"
-    gone.mkdir()
-    parent_alive = tmp_path / f".sib{clone.TMP_MARK}{os.getppid()}-abc"
-    parent_alive.mkdir()
-    other = tmp_path / f".other{clone.TMP_MARK}999999999-abc"
-    other.mkdir()
-    assert clone.leftovers(target) == sorted([mine, gone])

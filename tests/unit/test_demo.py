@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import git
-from workspace import cli, demo
-from workspace.cli import main
+from workspace import demo
 from workspace.demo import Layout, RemoteStatus, StepStatus
 from workspace.errors import ExitCode, GitError, WorkspaceError
 from workspace.model import config
@@ -37,9 +36,6 @@ def source(tmp_path: Path) -> Path:
     (src / ".pytest_cache").mkdir()
     (src / ".pytest_cache" / "README.md").write_text("cache\n", encoding="utf-8")
     return src
-
-
-# --------------------------------------------------------------------------- remotes
 
 
 def test_remote_is_created_with_one_commit_of_the_files(source: Path, tmp_path: Path) -> None:
@@ -116,9 +112,6 @@ def test_git_failure_is_a_git_error(source: Path, tmp_path: Path) -> None:
         demo.sync_remote(source, remote)
 
 
-# --------------------------------------------------------------------------- the directory
-
-
 def test_prepare_dir_marks_and_reuses(tmp_path: Path) -> None:
     layout = Layout(tmp_path / "d")
     assert demo.prepare_dir(layout, clean=False) is True
@@ -154,9 +147,6 @@ def test_prepare_dir_refuses_what_it_did_not_make(
     assert target.exists()
     if target.is_dir():
         assert (target / "precious.txt").exists()
-
-
-# --------------------------------------------------------------------------- the config
 
 
 @pytest.fixture(scope="module")
@@ -227,9 +217,6 @@ def test_demo_graph_after_copying_matches_the_example(
     assert build(ws).to_mermaid() == demo.example_mermaid()
 
 
-# --------------------------------------------------------------------------- the steps
-
-
 class Recorder:
     """A step runner that records each call and answers with canned exit codes."""
 
@@ -285,48 +272,6 @@ def test_missing_verbs() -> None:
     assert demo.missing_verbs([*demo.STEPS, "graph"]) == []
 
 
-def test_demo_verb_prints_each_step(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The command end to end with a fake step runner: real remotes and config, no uv."""
-    import workspace.commands.demo as command
-
-    runner = Recorder({"validate": 1})
-    monkeypatch.setattr(cli, "main", runner)  # what the CLI hands the demo to run a step
-    monkeypatch.setattr(command, "find_commands", lambda: dict.fromkeys(demo.STEPS))
-    code = main(["demo", "--dir", str(tmp_path / "d")])
-    out = capsys.readouterr().out
-    assert code == 1
-    assert "6 created" in out
-    assert "step 2/4 setup: ok" in out
-    assert "step 3/4 validate: failed" in out
-    assert "step 4/4 test-all: not run" in out
-    assert "stopped at validate" in out
-    assert len(runner.calls) == 3
-
-    runner.codes = {}
-    assert main(["demo", "--dir", str(tmp_path / "d")]) == ExitCode.OK
-    out = capsys.readouterr().out
-    assert "reusing demo directory" in out
-    assert "6 unchanged" in out
-    assert "wrknv.toml (unchanged)" in out
-    assert "all 4 steps passed" in out
-
-
-def test_demo_verb_reports_missing_verbs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    import workspace.commands.demo as command
-
-    monkeypatch.setattr(command, "find_commands", lambda: {"graph": None})
-    assert main(["demo", "--dir", str(tmp_path / "d")]) == ExitCode.USAGE
-    assert "the demo needs the verbs bootstrap, setup" in capsys.readouterr().err
-    assert not (tmp_path / "d").exists()
-
-
-# --------------------------------------------------------------------------- the docs diagram
-
-
 def test_architecture_page_shows_the_generated_diagram() -> None:
     page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     assert demo.diagram_in(page) == demo.example_mermaid(), (
@@ -373,9 +318,6 @@ def test_missing_markers(page: str) -> None:
         demo.diagram_in(page)
 
 
-# --------------------------------------------------------------------------- --prepare-only
-
-
 def test_prepare_makes_dir_remotes_and_config(example: config.Workspace, tmp_path: Path) -> None:
     layout = Layout(tmp_path / "d")
     first = demo.prepare(example, layout, clean=False)
@@ -391,50 +333,3 @@ def test_prepare_makes_dir_remotes_and_config(example: config.Workspace, tmp_pat
     fresh = demo.prepare(example, layout, clean=True)
     assert fresh.fresh
     assert fresh.config_written
-
-
-def test_prepare_only_writes_config_and_remotes_and_runs_no_step(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    import workspace.commands.demo as command
-
-    runner = Recorder()
-    monkeypatch.setattr(cli, "main", runner)  # what the CLI hands the demo to run a step
-    layout = Layout(tmp_path / "d")
-    assert main(["demo", "--prepare-only", "--dir", str(layout.dir)]) == ExitCode.OK
-    out = capsys.readouterr().out
-    assert runner.calls == []
-    assert "demo step" not in out
-    assert "no step run" in out
-    # The config's path, alone on the last line, for `tail -n 1`.
-    assert out.splitlines()[-1] == str(layout.config_file)
-    ws = config.load(layout.config_file)
-    names = [s.name for s in demo.load_example().siblings]
-    assert [s.name for s in ws.siblings] == names
-    for sib in ws.siblings:
-        assert sib.repo == layout.remote(sib.name).resolve().as_uri()
-        assert git(layout.remote(sib.name), "rev-list", "--count", "HEAD") == "1"
-        assert not sib.path.exists()  # nothing bootstrapped
-    assert not (layout.workspace / ".venv").exists()  # nothing set up
-
-    # A rerun reuses what is there, and a full run afterwards goes on from it.
-    assert main(["demo", "--prepare-only", "--dir", str(layout.dir)]) == ExitCode.OK
-    out = capsys.readouterr().out
-    assert "reusing demo directory" in out
-    assert f"{len(names)} unchanged" in out
-    assert runner.calls == []
-    monkeypatch.setattr(command, "find_commands", lambda: dict.fromkeys(demo.STEPS))
-    assert main(["demo", "--dir", str(layout.dir)]) == ExitCode.OK
-    assert "wrknv.toml (unchanged)" in capsys.readouterr().out
-    assert [c[0] for c in runner.calls] == list(demo.STEPS)
-
-
-def test_prepare_only_refuses_a_foreign_directory(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    target = tmp_path / "mine"
-    target.mkdir()
-    (target / "notes.txt").write_text("keep\n", encoding="utf-8")
-    assert main(["demo", "--prepare-only", "--dir", str(target)]) == ExitCode.USAGE
-    assert "not empty, and not made by the demo" in capsys.readouterr().err
-    assert sorted(p.name for p in target.iterdir()) == ["notes.txt"]

@@ -1,3 +1,5 @@
+"""wrknv.lock: the file format, and locking the checkouts (merging entries, checking HEADs)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,8 +9,18 @@ import pytest
 from tests.builders import write_config
 from workspace.errors import ConfigError
 from workspace.model import config
-from workspace.repos.lock import LockEntry, format_lock, parse_lock, read_lock, write_lock
+from workspace.repos.lock import (
+    LockCheck,
+    LockEntry,
+    format_lock,
+    merge_lock,
+    parse_lock,
+    read_lock,
+    write_lock,
+)
 
+SHA_A = "a" * 40
+SHA_B = "b" * 40
 SHA = "0123456789abcdef0123456789abcdef01234567"
 SHA256 = "ab" * 32
 
@@ -92,3 +104,36 @@ def test_format_is_stable() -> None:
     assert text.endswith(
         f'[[siblings]]\nname = "a"\nrepo = "r"\ncommit = "{SHA}"\nrevision = "v1"\n'
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "known", "expected"),
+    [
+        (None, ["a"], ["a", "b"], ["a"]),
+        ({"a": SHA_A, "b": SHA_A}, ["a"], ["a", "b"], ["a", "b"]),
+        ({"a": SHA_A, "gone": SHA_A}, ["b"], ["a", "b"], ["a", "b"]),
+    ],
+)
+def test_merge_lock(
+    old: dict[str, str] | None, new: list[str], known: list[str], expected: list[str]
+) -> None:
+    old_entries = {n: LockEntry(n, "r", c) for n, c in old.items()} if old else None
+    merged = merge_lock(old_entries, [LockEntry(n, "r", SHA_B) for n in new], known)
+    assert sorted(e.name for e in merged) == expected
+    assert all(e.commit == SHA_B for e in merged if e.name in new)
+
+
+@pytest.mark.parametrize(
+    ("head", "locked", "ok", "problem"),
+    [
+        (SHA_A, SHA_A, True, None),
+        (SHA_A, SHA_B, False, "HEAD aaaaaaaaaa, lock says bbbbbbbbbb"),
+        (None, SHA_B, False, "missing, lock says bbbbbbbbbb"),
+        (SHA_A, None, False, "not in wrknv.lock"),
+    ],
+)
+def test_lock_check(head: str | None, locked: str | None, ok: bool, problem: str | None) -> None:
+    check = LockCheck("a", head, locked)
+    assert check.ok is ok
+    if problem:
+        assert check.problem == problem

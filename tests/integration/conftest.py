@@ -1,0 +1,28 @@
+"""Fixtures the integration tests share: the remotes, a git daemon serving them, one test venv."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.netsim import GitDaemon
+from tests.integration.gitrepos import Remotes
+from tests.integration.suites import make_venv
+
+
+@pytest.fixture
+def remotes(tmp_path: Path) -> Remotes:
+    return Remotes(tmp_path / "srv")
+
+
+@pytest.fixture
+def daemon(remotes: Remotes) -> Iterator[GitDaemon]:
+    with GitDaemon(remotes.base / "remotes") as d:
+        yield d
+
+
+@pytest.fixture(scope="session")
+def test_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_venv(tmp_path_factory.mktemp("venv") / "venv")

@@ -1,0 +1,113 @@
+"""The graph verb: the layers and order as text, and the files it writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.builders import make_package, write_config
+from workspace.cli import main
+from workspace.model import config
+from workspace.model.graph import build
+
+ROOT_CONFIG = Path(__file__).parents[3] / "wrknv.toml"
+
+
+# name, layer, pyproject keywords. Covers: plain runtime deps, a differently spelled name,
+# a URL requirement, an extra activated by configuration and one requested by another
+# sibling, a dependency group with include-group, and a dev-group cycle (core <-> testkit).
+SIBLINGS: list[tuple[str, str, dict[str, object]]] = [
+    ("core", "foundation", {"groups": {"dev": ["testkit>=0.1", "pytest"]}}),
+    ("testkit", "foundation", {"dependencies": ["Core>=0.1"]}),
+    (
+        "schema",
+        "framework",
+        {
+            "dependencies": ["core @ git+https://github.com/example/core.git"],
+            "optional": {"fast": ["testkit"], "unused": ["cli"]},
+            "groups": {"test": [{"include-group": "lint"}], "lint": ["testkit"]},
+        },
+    ),
+    ("rpc", "framework", {"dependencies": ["core", "schema[fast]"]}),
+    ("cli", "tools", {"dependencies": ["rpc", "core[fast]"], "optional": {"x": ["schema"]}}),
+]
+
+
+def make_workspace(
+    base: Path,
+    siblings: list[tuple[str, str, dict[str, object]]] = SIBLINGS,
+    *,
+    extra: str = "",
+    configured: dict[str, str] | None = None,
+) -> config.Workspace:
+    root = base / "ws"
+    root.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for name, layer, kwargs in siblings:
+        make_package(base / name, name, **kwargs)  # type: ignore[arg-type]
+        entries.append(
+            f'[[siblings]]\nname = "{name}"\nlayer = "{layer}"\nrepo = "file:///srv/{name}.git"\n'
+            + (configured or {}).get(name, "")
+        )
+    text = (
+        '[workspace]\nname = "t"\nlayers = ["foundation", "framework", "tools"]\n'
+        + extra
+        + "\n"
+        + "\n".join(entries)
+    )
+    return config.load(write_config(root, text))
+
+
+def test_graph_command_on_the_root_config_prints_the_layers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["graph", "--config", str(ROOT_CONFIG)]) == 0
+    out = capsys.readouterr().out
+    assert "  foundation: provide-foundation, provide-testkit" in out
+    assert (
+        "  framework: pyvider, pyvider-components, pyvider-cty, pyvider-hcl, pyvider-rpcplugin"
+        in out
+    )
+    assert "  tools: flavorpack, plating" in out
+
+
+def test_graph_command_with_present_siblings_selects_dependants(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "provide-workspace"
+    root.mkdir()
+    shutil.copy(ROOT_CONFIG, root / "wrknv.toml")
+    make_package(
+        tmp_path / "provide-foundation", "provide-foundation", groups={"dev": ["provide-testkit"]}
+    )
+    make_package(
+        tmp_path / "provide-testkit", "provide-testkit", dependencies=["provide-foundation>=0.1"]
+    )
+    make_package(tmp_path / "pyvider-cty", "pyvider-cty", dependencies=["provide-foundation"])
+    make_package(tmp_path / "pyvider", "pyvider", dependencies=["pyvider-cty", "attrs"])
+    make_package(tmp_path / "flavorpack", "flavorpack", dependencies=["click"])
+    cfg = str(root / "wrknv.toml")
+
+    assert main(["graph", "--config", cfg]) == 0
+    out = capsys.readouterr().out
+    assert "  pyvider -> pyvider-cty  [runtime: project.dependencies] (pyvider-cty)" in out
+    assert "  provide-foundation -> provide-testkit  [dev: dependency-groups.dev]" in out
+
+    assert main(["graph", "--config", cfg, "--above", "provide-foundation"]) == 0
+    out = capsys.readouterr().out
+    assert "workspace provide-workspace: 4 of 14 siblings selected" in out
+    assert "  foundation: provide-foundation, provide-testkit" in out
+    assert "  framework: pyvider-cty, pyvider" in out
+    assert "  tools: -" in out
+
+
+def test_graph_command_writes_files(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path)
+    out_json, out_mmd = tmp_path / "g.json", tmp_path / "g.mmd"
+    cfg = str(ws.config_file)
+    assert main(["graph", "--config", cfg, "--json", str(out_json), "--mermaid", str(out_mmd)]) == 0
+    assert json.loads(out_json.read_text())["workspace"] == "t"
+    assert out_mmd.read_text() == build(ws).to_mermaid()

@@ -1,0 +1,40 @@
+"""validate's checks of the venv itself, on stand-in contexts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from workspace.env.check_results import Status
+from workspace.env.checks_venv import check_tests
+from workspace.model.config import TestSettings
+
+
+def _ctx(tmp_path: Path, installed: set[str], settings: list[TestSettings]) -> object:
+    sibs = [SimpleNamespace(name=f"s{i}", test=t) for i, t in enumerate(settings)]
+    return SimpleNamespace(python_siblings=sibs, dists=dict.fromkeys(installed), site=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("installed", "settings", "status", "text"),
+    [
+        ({"pytest", "pytest-xdist"}, [TestSettings()], Status.OK, "usable"),
+        ({"pytest"}, [TestSettings(xdist=False)], Status.OK, "usable"),
+        ({"pytest"}, [TestSettings()], Status.WARNING, "pytest-xdist is not installed"),
+        (set(), [TestSettings(xdist=False)], Status.WARNING, "pytest is not installed"),
+        ({"pytest"}, [TestSettings(args=("-n", "4"), xdist=False)], Status.WARNING, "pass -n"),
+        ({"pytest"}, [TestSettings(timeout=0.0, xdist=False)], Status.WARNING, "not positive"),
+    ],
+)
+def test_test_settings(
+    tmp_path: Path,
+    installed: set[str],
+    settings: list[TestSettings],
+    status: Status,
+    text: str,
+) -> None:
+    (result,) = check_tests(_ctx(tmp_path, installed, settings))  # type: ignore[arg-type]
+    assert result.status is status
+    assert text in result.detail

@@ -1,0 +1,133 @@
+"""Atomic clones of real repositories: revisions, locked commits, failures, leftovers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.builders import bare_clone, commit_all, git, init_repo
+from workspace.errors import GitError
+from workspace.repos import clone
+from workspace.repos import git as g
+
+
+@pytest.fixture(scope="module")
+def remote(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A bare remote with main (2 commits), a branch 'dev' and a tag 'v1' on the first commit."""
+    base = tmp_path_factory.mktemp("remote")
+    env = {
+        "GIT_CONFIG_GLOBAL": str(base / "gitconfig"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@x.invalid",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@x.invalid",
+    }
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        src = base / "src"
+        first = init_repo(src, {"a.txt": "a\n"})
+        git(src, "tag", "v1")
+        git(src, "checkout", "-q", "-b", "dev")
+        (src / "dev.txt").write_text("dev\n")
+        dev = commit_all(src, "dev")
+        git(src, "checkout", "-q", "main")
+        (src / "b.txt").write_text("b\n")
+        second = commit_all(src, "second")
+        bare = bare_clone(src, base / "remote.git")
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return bare, {"first": first, "second": second, "dev": dev}
+
+
+def test_clone_default_branch(remote: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    bare, commits = remote
+    target = tmp_path / "c"
+    assert clone.clone(bare.as_uri(), target) == commits["second"]
+    assert g.is_checkout(target)
+    assert g.head_commit(target) == commits["second"]
+    st = g.status(target)
+    assert (st.branch, st.upstream, st.ahead, st.behind, st.dirty) == (
+        "main",
+        "origin/main",
+        0,
+        0,
+        False,
+    )
+    assert g.same_repo(g.origin_url(target) or "", str(bare))
+    assert not clone.leftovers(target)
+
+
+@pytest.mark.parametrize(
+    ("revision", "key", "branch"),
+    [("dev", "dev", "dev"), ("v1", "first", None), ("main", "second", "main")],
+)
+def test_clone_revision(
+    remote: tuple[Path, dict[str, str]], tmp_path: Path, revision: str, key: str, branch: str | None
+) -> None:
+    bare, commits = remote
+    target = tmp_path / "c"
+    assert clone.clone(bare.as_uri(), target, revision) == commits[key]
+    assert g.status(target).branch == branch
+
+
+def test_clone_commit_is_detached(remote: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    bare, commits = remote
+    target = tmp_path / "c"
+    assert clone.clone(bare.as_uri(), target, commits["first"]) == commits["first"]
+    assert g.status(target).branch is None
+
+
+def test_clone_locked_commit_on_branch(remote: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    bare, commits = remote
+    on_tip = clone.clone(bare.as_uri(), tmp_path / "a", "main", commits["second"])
+    assert on_tip == commits["second"]
+    assert g.status(tmp_path / "a").branch == "main"
+    older = clone.clone(bare.as_uri(), tmp_path / "b", "main", commits["first"])
+    assert older == commits["first"]
+    assert g.status(tmp_path / "b").branch is None
+
+
+@pytest.mark.parametrize("revision", ["no-such-branch", "0" * 40])
+def test_clone_missing_revision_leaves_nothing(
+    remote: tuple[Path, dict[str, str]], tmp_path: Path, revision: str
+) -> None:
+    bare, _ = remote
+    with pytest.raises(g.GitFailure) as info:
+        clone.clone(bare.as_uri(), tmp_path / "c", revision)
+    assert info.value.reason is g.Reason.REVISION_MISSING
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_clone_missing_remote(tmp_path: Path) -> None:
+    with pytest.raises(g.GitFailure) as info:
+        clone.clone((tmp_path / "nope.git").as_uri(), tmp_path / "c")
+    assert info.value.reason is g.Reason.NOT_FOUND
+    assert "nope.git" in info.value.detail
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_clone_refuses_existing_target(remote: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    (tmp_path / "c").mkdir()
+    with pytest.raises(GitError, match="already exists"):
+        clone.clone(remote[0].as_uri(), tmp_path / "c")
+
+
+def test_leftovers_skip_live_processes(tmp_path: Path) -> None:
+    target = tmp_path / "sib"
+    mine = tmp_path / f".sib{clone.TMP_MARK}{os.getpid()}-abc"
+    mine.mkdir()
+    gone = tmp_path / f".sib{clone.TMP_MARK}999999999-abc"
+    gone.mkdir()
+    parent_alive = tmp_path / f".sib{clone.TMP_MARK}{os.getppid()}-abc"
+    parent_alive.mkdir()
+    other = tmp_path / f".other{clone.TMP_MARK}999999999-abc"
+    other.mkdir()
+    assert clone.leftovers(target) == sorted([mine, gone])

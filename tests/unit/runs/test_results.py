@@ -1,0 +1,53 @@
+"""Results as data: the lower bound on a run's wall time and the exit code."""
+
+from __future__ import annotations
+
+import pytest
+
+from workspace.errors import ExitCode
+from workspace.runs.results import (
+    Status,
+    SuiteResult,
+    exit_code,
+    lower_bound,
+    spans,
+)
+
+
+def result(name: str, status: Status = Status.PASSED, duration: float = 1.0, workers: int = 1):  # type: ignore[no-untyped-def]
+    return SuiteResult(name=name, status=status, duration=duration, workers=workers)
+
+
+@pytest.mark.parametrize(
+    ("durations", "jobs", "bound"),
+    [
+        ([10.0, 1.0, 1.0], 4, 10.0),  # the longest suite dominates
+        ([4.0, 4.0, 4.0, 4.0], 2, 8.0),  # total / jobs dominates
+        ([], 4, 0.0),
+    ],
+)
+def test_lower_bound(durations: list[float], jobs: int, bound: float) -> None:
+    results = [result(str(i), duration=d) for i, d in enumerate(durations)]
+    assert lower_bound(spans(results), jobs) == pytest.approx(bound)
+
+
+def test_lower_bound_counts_xdist_workers_as_cores() -> None:
+    assert lower_bound(spans([result("a", duration=4.0, workers=4)]), 2) == pytest.approx(8.0)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "allow", "code"),
+    [
+        ([Status.PASSED, Status.PASSED], False, ExitCode.OK),
+        ([Status.PASSED, Status.FAILED], False, ExitCode.FAILED),
+        ([Status.TIMEOUT], False, ExitCode.FAILED),
+        ([Status.NOT_RUN], False, ExitCode.FAILED),
+        ([Status.ERROR], False, ExitCode.FAILED),
+        ([Status.NO_TESTS], False, ExitCode.FAILED),
+        ([Status.NO_TESTS, Status.PASSED], True, ExitCode.OK),
+        ([], False, ExitCode.OK),
+    ],
+)
+def test_exit_code_from_results(statuses: list[Status], allow: bool, code: ExitCode) -> None:
+    results = [result(str(i), s) for i, s in enumerate(statuses)]
+    assert exit_code(results, allow_no_tests=allow) is code

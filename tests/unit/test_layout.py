@@ -1,0 +1,131 @@
+"""The house rules of workspace/: small modules and functions, and imports that point one way.
+
+    commands -> stages (repos, env, runs, ci, demo) -> model -> base (text, errors, ...)
+
+A stage never imports a command or the CLI; a verb never imports another verb (what verbs
+share lives in ``commands/_*.py``); the model imports no stage; the base imports nothing above
+it. Every import counts, also one inside a function.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "workspace"
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+BASE = frozenset({"errors", "_compat", "text", "fsutil", "tomlwrite"})
+STAGES = frozenset({"repos", "env", "runs", "ci", "demo"})
+# What each part may import, by the first name below ``workspace``.
+ALLOWED = {
+    "base": BASE,
+    "model": BASE | {"model"},
+    "stage": BASE | {"model"} | STAGES,
+    "commands": BASE | {"model", "commands"} | STAGES,
+    "cli": BASE | {"commands"},
+    "package": BASE | {"model"},  # __init__.py and __main__.py re-export / start the CLI
+}
+
+
+def part_of(module: str) -> str:
+    top = module.split(".")[1] if "." in module else ""
+    if top in BASE:
+        return "base"
+    if top in STAGES:
+        return "stage"
+    if top in ("model", "commands", "cli"):
+        return top
+    return "package"
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join(parts)
+
+
+def imports_of(source: str) -> list[tuple[int, str]]:
+    """Every ``workspace...`` module that a source imports, with the line."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.startswith("workspace")]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "workspace":  # from workspace import model, text
+                found += [(node.lineno, f"workspace.{a.name}") for a in node.names]
+            elif node.module.startswith("workspace."):
+                found.append((node.lineno, node.module))
+    return found
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def violations(me: str, source: str) -> list[str]:
+    """The imports of module ``me`` (its ``source``) that break the rules."""
+    part = part_of(me)
+    out = []
+    for line, target in imports_of(source):
+        top = target.split(".")[1] if "." in target else ""
+        if me == "workspace.__main__" and target == "workspace.cli":
+            continue
+        if top not in ALLOWED[part]:
+            out.append(f"{me}:{line}: {part} imports {target}")
+        elif part == "commands" and top == "commands":
+            leaf = target.split(".")[2] if target.count(".") >= 2 else ""
+            mine = me.split(".")[2] if me.count(".") >= 2 else ""
+            if leaf and not leaf.startswith("_") and leaf != mine:
+                out.append(f"{me}:{line}: verb {me} imports verb {target}")
+    return out
+
+
+def test_imports_point_one_way() -> None:
+    found = [v for p in MODULES for v in violations(module_name(p), p.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("workspace/repos/sync.py", "from workspace.commands._options import positive_int", 1),
+        ("workspace/env/setup.py", "import workspace.cli", 1),
+        ("workspace/runs/runner.py", "def f():\n    from workspace.commands import Command", 1),
+        ("workspace/commands/update.py", "from workspace.commands.bootstrap import summarize", 1),
+        ("workspace/commands/update.py", "from workspace.commands._sync import summarize", 0),
+        ("workspace/commands/demo.py", "from workspace.cli import main", 1),
+        ("workspace/model/graph.py", "from workspace.env.plan import Plan", 1),
+        ("workspace/text.py", "from workspace.model import config", 1),
+        ("workspace/ci/matrix.py", "from workspace.runs.results import lower_bound", 0),
+    ],
+)
+def test_the_import_rule_catches_each_kind(module: str, source: str, expected: int) -> None:
+    """Guards the checker itself: a rule that found nothing would pass vacuously."""
+    assert len(violations(module_name(ROOT / module), source)) == expected
+
+
+def test_no_module_is_over_the_size_limit() -> None:
+    big = [
+        f"{p.relative_to(ROOT)}: {n} lines"
+        for p in MODULES
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    ]
+    assert big == []
+
+
+@pytest.mark.parametrize("folder", ["workspace", "bench", "tests", "noxfile.py"])
+def test_no_function_is_over_the_size_limit(folder: str) -> None:
+    target = ROOT / folder
+    files = [target] if target.is_file() else sorted(target.rglob("*.py"))
+    long = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: {length}")
+    assert long == []
