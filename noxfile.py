@@ -27,7 +27,7 @@ nox.options.sessions = ["lint", "tests"]
 # A machine without every supported Python still runs the suite on those it has.
 nox.options.error_on_missing_interpreters = False
 
-PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 CURRENT = f"{sys.version_info[0]}.{sys.version_info[1]}"
 # Never download an interpreter: use the ones this machine has (override by setting it).
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")

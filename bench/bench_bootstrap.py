@@ -85,7 +85,7 @@ def make_remotes(base: Path, env: dict[str, str]) -> list[str]:
 def write_workspace(root: Path, names: list[str], urls: list[str]) -> Path:
     root.mkdir(parents=True)
     lines = ['[workspace]\nname = "bench"\n']
-    for name, url in zip(names, urls):
+    for name, url in zip(names, urls, strict=True):
         lines.append(f'[[siblings]]\nname = "{name}"\nrepo = "{url}"\npython_package = false\n')
     config = root / "wrknv.toml"
     config.write_text("\n".join(lines))
@@ -169,7 +169,7 @@ def find_vcs_import() -> tuple[list[str] | None, str]:
 def write_repos_file(path: Path, names: list[str], urls: list[str]) -> Path:
     """A vcstool repos file: every repository as type git, url and version (the branch)."""
     lines = ["repositories:"]
-    for name, url in zip(names, urls):
+    for name, url in zip(names, urls, strict=True):
         lines += [f"  {name}:", "    type: git", f"    url: {url}", "    version: main"]
     path.write_text("\n".join(lines) + "\n")
     return path

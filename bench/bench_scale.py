@@ -64,7 +64,7 @@ def measure(config_file: Path, repeat: int) -> dict[str, float]:
         t3 = time.perf_counter()
         Selection(above=(ws.siblings[0].name,)).apply(graph)
         t4 = time.perf_counter()
-        for key, value in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+        for key, value in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
             phases[key].append(value)
     result = {k: statistics.median(v) for k, v in phases.items()}
     result["total"] = sum(result.values())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,9 +16,10 @@ from workspace.errors import ExitCode
 pytestmark = pytest.mark.slow
 
 
-def _summary(layout: demo.Layout) -> dict:
+def _summary(layout: demo.Layout) -> dict[str, Any]:
     latest = layout.workspace / ".wrknv" / "runs" / "latest" / "summary.json"
-    return json.loads(latest.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(latest.read_text(encoding="utf-8"))
+    return data
 
 
 def test_demo_runs_everything_then_reuses_it(

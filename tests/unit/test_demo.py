@@ -183,7 +183,7 @@ def test_written_config_points_at_the_remotes(example: config.Workspace, tmp_pat
     ws = config.load(layout.config_file)
     assert ws.root == layout.workspace
     assert ws.venv == layout.workspace / ".venv"
-    for mine, theirs in zip(ws.siblings, example.siblings):
+    for mine, theirs in zip(ws.siblings, example.siblings, strict=True):
         assert mine.repo == layout.remote(mine.name).resolve().as_uri()
         assert mine.repo.startswith("file://")
         assert mine.path == layout.dir / mine.name

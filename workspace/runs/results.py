@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Union
 
 from workspace.errors import ExitCode
 
@@ -129,5 +128,5 @@ class Tick:
     elapsed: float
 
 
-Event = Union[SuiteStarted, SuiteFinished, Tick]
+Event = SuiteStarted | SuiteFinished | Tick
 Handler = Callable[[Event], None]

@@ -42,7 +42,7 @@ def test_pieces_written_together_arrive_together_one_delay_late() -> None:
 
     assert received == b"".join(b"%d\n" % i for i in range(PIECES))
     assert sent[0] - asked >= DELAY  # the request was held on its way
-    lags = [a - s for s, a in zip(sent, arrived)]
+    lags = [a - s for s, a in zip(sent, arrived, strict=True)]
     assert min(lags) >= DELAY  # every piece of the reply was held too
     # ... but only once: a piece is not queued behind the hold of the one before it (a proxy
     # that slept before each forward would deliver the second piece nearly 2 * DELAY late).

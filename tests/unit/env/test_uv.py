@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import types
 
 import pytest
 
-from workspace.env import uv as uv_module
 from workspace.env.uv import find_uv
 from workspace.errors import EnvError
 
 
 def test_uv_of_the_uv_package_comes_before_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """As in nox: the uv installed with nox[uv], then PATH (where a pyenv shim may come first)."""
-    monkeypatch.setattr(uv_module.shutil, "which", lambda _name: "/on/path/uv")
+    monkeypatch.setattr(shutil, "which", lambda _name: "/on/path/uv")
     monkeypatch.setitem(sys.modules, "uv", types.SimpleNamespace(find_uv_bin=lambda: "/pkg/uv"))
     assert find_uv() == "/pkg/uv"
     monkeypatch.setitem(sys.modules, "uv", None)  # no uv package: PATH
@@ -22,7 +22,7 @@ def test_uv_of_the_uv_package_comes_before_path(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_missing_uv_is_an_error_with_a_hint(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(uv_module.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
     monkeypatch.setitem(sys.modules, "uv", None)
     with pytest.raises(EnvError) as info:
         find_uv()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ SIBLINGS: list[tuple[str, str, dict[str, object]]] = [
 
 def make_workspace(
     base: Path,
-    siblings: list[tuple[str, str, dict[str, object]]] = SIBLINGS,
+    siblings: Sequence[tuple[str, str, Mapping[str, object]]] = SIBLINGS,
     *,
     extra: str = "",
     configured: dict[str, str] | None = None,
@@ -102,7 +103,7 @@ def test_dev_group_cycle_does_not_break_the_order(tmp_path: Path) -> None:
 
 
 def test_order_does_not_depend_on_file_order(tmp_path: Path) -> None:
-    wide = [
+    wide: list[tuple[str, str, Mapping[str, object]]] = [
         *SIBLINGS,
         ("alpha", "tools", {"dependencies": ["core"]}),
         ("beta", "framework", {}),
