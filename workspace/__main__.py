@@ -1,3 +1,5 @@
+"""``python -m workspace VERB ...``: the only place that exits."""
+
 from __future__ import annotations
 
 import sys

@@ -10,6 +10,7 @@ it. Every import counts, also one inside a function.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,13 @@ def test_no_function_is_over_the_size_limit(folder: str) -> None:
                 if length > MAX_FUNCTION_LINES:
                     long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: {length}")
     assert long == []
+
+
+def test_the_architecture_page_names_every_module_and_only_real_ones() -> None:
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = page[page.index("## The code") :]
+    named = set(re.findall(r"`(workspace/[\w/*]+\.py)`", table))
+    covered = {p for pattern in named for p in ROOT.glob(pattern)}
+    missing = [str(p.relative_to(ROOT)) for p in MODULES if p.name != "__init__.py"]
+    assert sorted(m for m in missing if ROOT / m not in covered) == []
+    assert sorted(n for n in named if not any(ROOT.glob(n))) == []

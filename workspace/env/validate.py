@@ -1,4 +1,4 @@
-"""validate's checks: each a small function returning results; the runner collects them all.
+"""validate: the context the checks look at, the list of checks, and the runner of them all.
 
 A check never stops the others: an unexpected failure inside one becomes an error result of
 that check. What the checks need from the venv (installed distributions, where their import
