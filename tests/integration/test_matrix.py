@@ -193,7 +193,7 @@ def test_workflow_has_the_planned_shape() -> None:
         "nox -s report",
         "nox -s test-all",
         "enable-cache: true",
-        '["3.9", "3.10", "3.11", "3.12", "3.13"]',
+        '["3.10", "3.11", "3.12", "3.13"]',
         "upload-artifact",
         "download-artifact",
     ):
