@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from workspace.tomlwrite import toml_value
@@ -181,3 +181,15 @@ def env_workspace(base: Path) -> Path:
     return write_config(
         root, _ENV_CONFIG.format(remotes=(base / "remotes").as_uri(), siblings=siblings)
     )
+
+
+class Recorder:
+    """A step runner that records each call and answers with canned exit codes."""
+
+    def __init__(self, codes: dict[str, int] | None = None) -> None:
+        self.codes = codes or {}
+        self.calls: list[list[str]] = []
+
+    def __call__(self, argv: Sequence[str]) -> int:
+        self.calls.append(list(argv))
+        return self.codes.get(argv[0], 0)

@@ -5,34 +5,71 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from workspace.commands import find_commands
 from workspace.errors import ExitCode, WorkspaceError
+from workspace.text import with_config
+
+# The packages a verb imports only when it needs them; a missing one is said in words.
+_NEEDED = {"packaging": "packaging", "dependency_groups": "dependency-groups", "tomli": "tomli"}
 
 
 def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m workspace",
         description="Develop many sibling repositories as one workspace.",
+        allow_abbrev=False,
     )
     sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     for command in find_commands(verb).values():
-        p = sub.add_parser(command.name, help=command.help, description=command.help)
+        p = sub.add_parser(
+            command.name, help=command.help, description=command.help, allow_abbrev=False
+        )
         command.add_arguments(p)
         p.set_defaults(run=command.run, main=main)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one verb; always an exit status, never an exception (argparse's exits included)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv[0] if argv and not argv[0].startswith("-") else None)
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a bad flag that argparse has reported
+        return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
+    config = getattr(args, "config", None)
     try:
         return int(args.run(args))
     except WorkspaceError as exc:
-        for line in str(exc).splitlines():
-            print(f"error: {line}", file=sys.stderr)
-        return ExitCode.USAGE
+        _error(str(exc), config)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
+    except ModuleNotFoundError as exc:
+        package = _NEEDED.get((exc.name or "").partition(".")[0])
+        if package is None:
+            raise
+        _error(
+            f"{sys.executable} has no {package!r} package, which provide-workspace needs "
+            f"(hint: {sys.executable} -m pip install {package})",
+            None,
+        )
+        return ExitCode.USAGE
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(
+            f"{where}{exc.strerror or exc} (hint: check the path, its permissions and the free "
+            "space)",
+            None,
+        )
+        return ExitCode.FAILED
+
+
+def _error(text: str, config: Path | None) -> None:
+    """One ``error:`` line per line of the message; hints that name a session get the
+    ``--config`` the user gave, so that running them works on the same workspace."""
+    for line in text.splitlines():
+        print(f"error: {with_config(line, config)}", file=sys.stderr)

@@ -339,10 +339,7 @@ def run_steps(
         if on_start is not None:
             on_start(verb, step_argv(verb, layout))
         start = time.monotonic()
-        try:
-            code = int(runner(step_argv(verb, layout)))
-        except SystemExit as exc:  # argparse rejecting the arguments
-            code = exc.code if isinstance(exc.code, int) else ExitCode.USAGE
+        code = int(runner(step_argv(verb, layout)))
         status = StepStatus.OK if code == ExitCode.OK else StepStatus.FAILED
         failed = status is StepStatus.FAILED
         yield StepResult(verb, status, code, time.monotonic() - start)

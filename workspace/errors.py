@@ -4,10 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import ClassVar
+
+
+class ExitCode(IntEnum):
+    """Exit statuses shared by every verb."""
+
+    OK = 0
+    FAILED = 1  # the work ran and something in it failed (a clone, a check, a suite)
+    USAGE = 2  # bad input: config, flags, selection; nothing was done
+    INTERRUPTED = 130
 
 
 class WorkspaceError(Exception):
-    """Anything the user can fix. The message is one line; ``hint`` says how to fix it."""
+    """Anything the user can fix. The message is one line; ``hint`` says how to fix it.
+
+    ``exit_code`` is what the CLI exits with: bad input unless the class says the work ran.
+    """
+
+    exit_code: ClassVar[ExitCode] = ExitCode.USAGE
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -56,17 +71,10 @@ class SelectionError(WorkspaceError):
 
 
 class GitError(WorkspaceError):
-    """A git operation on one sibling failed."""
+    """A git operation on one sibling failed: the work ran and something in it failed."""
+
+    exit_code = ExitCode.FAILED
 
 
 class EnvError(WorkspaceError):
     """The shared environment could not be created or resolved."""
-
-
-class ExitCode(IntEnum):
-    """Exit statuses shared by every verb."""
-
-    OK = 0
-    FAILED = 1  # the work ran and something in it failed (a clone, a check, a suite)
-    USAGE = 2  # bad input: config, flags, selection; nothing was done
-    INTERRUPTED = 130

@@ -40,3 +40,14 @@ def plural(count: int, noun: str) -> str:
 def seconds(value: float) -> str:
     """A duration as the tables and progress lines show it: ``4.0s``."""
     return f"{value:.1f}s"
+
+
+_SESSION_RE = re.compile(r"(nox -s [\w-]+)( --)?(?=[\s)`]|$)")
+
+
+def with_config(text: str, config: Path | None) -> str:
+    """``text`` with ``--config CONFIG`` added to every ``nox -s VERB`` it names, so that a
+    hint given for a workspace chosen by ``--config`` works when it is followed."""
+    if config is None:
+        return text
+    return _SESSION_RE.sub(lambda m: f"{m.group(1)} -- --config {config}", text)

@@ -13,7 +13,8 @@ import pytest
 from tests.builders import write_config
 from workspace.cli import build_parser, main
 from workspace.commands import Command, find_commands
-from workspace.errors import ExitCode, WorkspaceError
+from workspace.env.uv import ResolutionError
+from workspace.errors import ConfigError, ExitCode, GitError, SelectionError, WorkspaceError
 
 BAD = Path(__file__).parent.parent / "data" / "bad_configs"
 
@@ -96,3 +97,124 @@ def test_ctrl_c_is_status_130(
     )
     assert main(["graph"]) == ExitCode.INTERRUPTED
     assert capsys.readouterr().err == "interrupted\n"
+
+
+def _config(root: Path) -> Path:
+    return write_config(
+        root,
+        '[workspace]\nname = "ws"\n\n[[siblings]]\nname = "Alpha_Sib"\nrepo = "https://h.invalid/a"\n'
+        '\n[[siblings]]\nname = "beta"\nrepo = "https://h.invalid/b"\n',
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "said"),
+    [
+        (["--help"], ExitCode.OK, "usage:"),
+        (["graph", "--help"], ExitCode.OK, "usage:"),
+        (["nosuchverb"], ExitCode.USAGE, "invalid choice"),
+        (["graph", "--nonsense"], ExitCode.USAGE, "unrecognized arguments: --nonsense"),
+        (["status", "--exit-cod"], ExitCode.USAGE, "unrecognized arguments: --exit-cod"),
+        (["test-all", "--j", "2"], ExitCode.USAGE, "unrecognized arguments: --j"),
+        (["bootstrap", "--jobs", "many"], ExitCode.USAGE, "expected a whole number"),
+    ],
+)
+def test_bad_flags_are_a_status_never_an_exit(
+    argv: list[str], code: int, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """main() returns; argparse's SystemExit never escapes into nox's process, and no flag is
+    taken from an abbreviation."""
+    assert main(argv) == code
+    out, err = capsys.readouterr()
+    assert said in out + err
+
+
+def _raising(monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
+    def run(args: object) -> int:
+        raise exc
+
+    monkeypatch.setitem(
+        sys.modules["workspace.commands.graph"].__dict__,
+        "COMMANDS",
+        [Command("graph", "raising", lambda parser: None, run)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [
+        (ConfigError([]), ExitCode.USAGE),
+        (SelectionError("--only x: no such name"), ExitCode.USAGE),
+        (GitError("git fetch failed"), ExitCode.FAILED),
+        (ResolutionError("the workspace does not resolve", "uv said no"), ExitCode.FAILED),
+        (NotADirectoryError(20, "Not a directory", "/tmp/f.txt/x.json"), ExitCode.FAILED),
+    ],
+)
+def test_exit_status_says_bad_input_or_failed_work(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    exc: BaseException,
+    code: int,
+) -> None:
+    _raising(monkeypatch, exc)
+    assert main(["graph"]) == code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if isinstance(exc, OSError):
+        assert err == (
+            "error: /tmp/f.txt/x.json: Not a directory (hint: check the path, its permissions "
+            "and the free space)\n"
+        )
+
+
+def test_an_unwritable_output_path_is_one_line(
+    workspace_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = _config(workspace_root)
+    blocker = workspace_root / "file.txt"
+    blocker.write_text("not a directory\n", encoding="utf-8")
+    assert main(["graph", "--config", str(cfg), "--json", str(blocker / "g.json")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("error: ")
+    assert "file.txt" in err[0]
+
+
+def test_names_are_compared_as_the_config_compares_them(
+    workspace_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = _config(workspace_root)
+    assert main(["graph", "--config", str(cfg), "--only", "alpha-sib"]) == 0
+    assert "1 of 2 siblings selected" in capsys.readouterr().out
+    assert main(["graph", "--config", str(cfg), "--skip", "ALPHA.SIB", "--only", "Beta"]) == 0
+    assert "1. beta" in capsys.readouterr().out
+
+
+def test_config_may_name_the_directory_and_hints_repeat_it(
+    workspace_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _config(workspace_root)
+    assert main(["graph", "--config", str(workspace_root)]) == 0
+    capsys.readouterr()
+    assert main(["test-all", "--config", str(workspace_root)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert f"nox -s setup -- --config {workspace_root}" in err
+
+
+def test_a_missing_package_is_named_with_the_install_command(workspace_root: Path) -> None:
+    cfg = _config(workspace_root)
+    (workspace_root.parent / "beta").mkdir()
+    (workspace_root.parent / "beta" / "pyproject.toml").write_text(
+        '[project]\nname = "beta"\ndependencies = ["x>=1"]\n', encoding="utf-8"
+    )
+    code = textwrap.dedent(f"""
+        import sys
+        sys.modules["packaging"] = None  # as on an interpreter without it
+        from workspace.cli import main
+        sys.exit(main(["graph", "--config", {str(cfg)!r}]))
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == ExitCode.USAGE
+    assert "Traceback" not in proc.stderr
+    assert "has no 'packaging' package" in proc.stderr
+    assert "-m pip install packaging" in proc.stderr

@@ -5,12 +5,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.builders import git
+from tests.builders import Recorder, git
 from workspace import demo
 from workspace.demo import Layout, RemoteStatus, StepStatus
 from workspace.errors import ExitCode, GitError, WorkspaceError
@@ -217,21 +217,6 @@ def test_demo_graph_after_copying_matches_the_example(
     assert build(ws).to_mermaid() == demo.example_mermaid()
 
 
-class Recorder:
-    """A step runner that records each call and answers with canned exit codes."""
-
-    def __init__(self, codes: dict[str, int] | None = None, raises: str | None = None) -> None:
-        self.codes = codes or {}
-        self.raises = raises
-        self.calls: list[list[str]] = []
-
-    def __call__(self, argv: Sequence[str]) -> int:
-        self.calls.append(list(argv))
-        if argv[0] == self.raises:
-            raise SystemExit(2)
-        return self.codes.get(argv[0], 0)
-
-
 def test_all_steps_run_in_order_with_the_demo_config(tmp_path: Path) -> None:
     layout = Layout(tmp_path)
     runner = Recorder()
@@ -251,7 +236,7 @@ def test_all_steps_run_in_order_with_the_demo_config(tmp_path: Path) -> None:
         (Recorder({"setup": 1}), "setup", 1),
         (Recorder({"bootstrap": 2}), "bootstrap", 2),
         (Recorder({"test-all": 1}), "test-all", 1),
-        (Recorder(raises="validate"), "validate", 2),
+        (Recorder({"validate": 2}), "validate", 2),
     ],
 )
 def test_first_failure_stops_the_rest(

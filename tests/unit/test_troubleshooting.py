@@ -37,6 +37,7 @@ MESSAGE_ARG = {
     "error": 1,  # env/check_results.py: a validate error(name, detail, hint)
     "warning": 1,  # env/check_results.py: a validate warning(name, detail, hint)
     "_err": 0,  # commands/setup.py: a line to stderr
+    "_error": 0,  # cli.py: an error line
 }
 
 # Messages that are not worth a line of their own, each with the reason.

@@ -23,6 +23,7 @@ from workspace.model.graph import Graph
 from workspace.model.project import ProjectInfo
 from workspace.runs.results import lower_bound
 from workspace.runs.suites import count_test_files
+from workspace.text import plural
 
 KNOWN_PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 GITHUB_MAX_JOBS = 256  # GitHub Actions' limit on jobs from one matrix
@@ -184,7 +185,7 @@ def format_plan(
     lines = []
     for shard in shards:
         lines.append(
-            f"shard {shard.index}/{len(shards)}: {len(shard.names)} siblings, "
+            f"shard {shard.index}/{len(shards)}: {plural(len(shard.names), 'sibling')}, "
             f"estimated {shard.estimated_seconds:.1f}s: {', '.join(shard.names)}"
         )
     guessed = sorted(n for n, s in source.items() if s != "history")

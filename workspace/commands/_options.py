@@ -39,8 +39,8 @@ def add_config_argument(parser: argparse.ArgumentParser) -> None:
         "--config",
         type=Path,
         metavar="FILE",
-        help=f"the workspace config (default: ${config.ENV_VAR}, else the nearest "
-        f"{config.CONFIG_NAME})",
+        help=f"the workspace config, or the directory that holds it (default: "
+        f"${config.ENV_VAR}, else the nearest {config.CONFIG_NAME})",
     )
 
 

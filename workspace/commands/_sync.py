@@ -13,6 +13,7 @@ from workspace.errors import ExitCode
 from workspace.repos.pool import Event
 from workspace.repos.sync import Result, Status
 from workspace.runs.progress import LiveBoard, is_live
+from workspace.text import plural
 
 
 def _short(commit: str | None) -> str:
@@ -85,7 +86,7 @@ def summarize(
     parts = [f"{counts[s]} {s.value}" for s in Status if counts[s]]
     out.write(
         f"{verb}: {', '.join(parts) or 'nothing to do'} "
-        f"({len(results)} siblings, {elapsed:.1f}s, {jobs} jobs)\n"
+        f"({plural(len(results), 'sibling')}, {elapsed:.1f}s, {plural(jobs, 'job')})\n"
     )
     warned = [r for r in results if r.warnings]
     if warned:

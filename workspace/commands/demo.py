@@ -11,7 +11,7 @@ from workspace import demo
 from workspace.commands import Command, find_commands
 from workspace.demo import Layout, RemoteStatus, StepResult, StepStatus
 from workspace.errors import ExitCode, WorkspaceError
-from workspace.text import display_path
+from workspace.text import display_path, plural
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -68,7 +68,7 @@ def _prepare(args: argparse.Namespace) -> Layout:
     _say(
         f"demo: {'new' if prepared.fresh else 'reusing'} demo directory"
         f" {display_path(layout.dir)}"
-        f" ({len(example.siblings)} siblings from {display_path(demo.EXAMPLE_DIR)})"
+        f" ({plural(len(example.siblings), 'sibling')} from {display_path(demo.EXAMPLE_DIR)})"
     )
     remotes = list(prepared.remotes)
     _say(f"demo: remotes in {display_path(layout.remotes)}: {_remotes_line(remotes)}")

@@ -8,7 +8,7 @@ from workspace.commands import Command
 from workspace.commands._options import add_jobs_argument, add_workspace_arguments, load_selected
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.repos.lock import check_lock, collect_lock, merge_lock, read_lock, write_lock
-from workspace.text import display_path
+from workspace.text import display_path, plural
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +34,7 @@ def _check(args: argparse.Namespace) -> int:
     for c in bad:
         print(f"differs  {c.name}: {c.problem}")
     print(
-        f"lock --check: {len(checks) - len(bad)} of {len(checks)} siblings match "
+        f"lock --check: {len(checks) - len(bad)} of {plural(len(checks), 'sibling')} match "
         f"{display_path(ws.lock_file)}"
     )
     if bad:
@@ -59,13 +59,13 @@ def _run(args: argparse.Namespace) -> int:
     if problems:
         for r in problems:
             print(f"cannot lock  {r.name}: {r.problem}")
-        print(f"lock: nothing written; {len(problems)} siblings cannot be locked")
+        print(f"lock: nothing written; {plural(len(problems), 'sibling')} cannot be locked")
         return ExitCode.FAILED
     entries = merge_lock(old, [r.entry for r in results if r.entry], ws.names)
     path = write_lock(ws, entries)
     changed = [r.name for r in results if r.entry and (old is None or old.get(r.name) != r.entry)]
     print(
-        f"lock: wrote {display_path(path)} ({len(entries)} siblings, "
+        f"lock: wrote {display_path(path)} ({plural(len(entries), 'sibling')}, "
         f"{len(changed)} new or changed{': ' + ', '.join(changed) if changed else ''})"
     )
     return ExitCode.OK

@@ -11,7 +11,7 @@ from workspace.errors import ExitCode
 from workspace.runs.junit import JUNIT
 from workspace.runs.results import exit_code
 from workspace.runs.summary import SUMMARY, format_table
-from workspace.text import display_path
+from workspace.text import display_path, plural
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +35,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     summary, results = merge(list(args.dirs), args.output)
-    title = f"report ({len(args.dirs)} shards)"
+    title = f"report ({plural(len(args.dirs), 'shard')})"
     print(format_table(results, summary["wall_seconds"], summary["jobs"], title=title), end="")
     print(f"merged: {display_path(args.output / SUMMARY)}, {display_path(args.output / JUNIT)}")
     if summary["interrupted"]:

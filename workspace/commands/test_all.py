@@ -32,7 +32,7 @@ from workspace.runs.suites import (
     xdist_available,
 )
 from workspace.runs.summary import format_table, point_latest, write_run_files
-from workspace.text import display_path
+from workspace.text import display_path, plural
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -138,7 +138,8 @@ def _run(args: argparse.Namespace) -> int:
     handler = choose_handler(sys.stdout, len(suites))
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     print(
-        f"test-all: {len(suites)} suites, {jobs} jobs, logs in {display_path(options.run_dir)}",
+        f"test-all: {plural(len(suites), 'suite')}, {plural(jobs, 'job')}, logs in "
+        f"{display_path(options.run_dir)}",
         flush=True,
     )
     run = Runner(options, handler).run(suites)

@@ -13,6 +13,7 @@ from workspace.errors import ConfigError, ExitCode
 from workspace.model import config
 from workspace.model.graph import build
 from workspace.model.selection import Selection
+from workspace.text import plural
 
 _MARK = {Status.OK: "ok", Status.WARNING: "WARN", Status.ERROR: "ERROR"}
 
@@ -52,8 +53,9 @@ def format_summary(results: list[CheckResult], strict: bool) -> str:
     counts = summarize(results)
     verdict = "FAILED" if failed(results, strict) else "passed"
     return (
-        f"validate {verdict}: {counts[Status.OK]} ok, {counts[Status.WARNING]} warnings, "
-        f"{counts[Status.ERROR]} errors" + (" (--strict: warnings fail)" if strict else "")
+        f"validate {verdict}: {counts[Status.OK]} ok, {plural(counts[Status.WARNING], 'warning')}, "
+        f"{plural(counts[Status.ERROR], 'error')}"
+        + (" (--strict: warnings fail)" if strict else "")
     )
 
 

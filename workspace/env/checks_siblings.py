@@ -15,7 +15,7 @@ from workspace.fsutil import inside, same_path
 from workspace.model.graph import Graph
 from workspace.repos import git
 from workspace.repos import lock as lockfile
-from workspace.text import display_path
+from workspace.text import display_path, plural
 
 if TYPE_CHECKING:
     from workspace.env.validate import Context
@@ -175,7 +175,9 @@ def check_layers(ctx: Context) -> list[CheckResult]:
         Graph.generations(ctx.graph)
     except GraphError as exc:
         return [error("layers", exc.message, exc.hint)]
-    shown = f"{len(ctx.workspace.layers)} layers" if ctx.workspace.layers else "no layers declared"
+    shown = (
+        plural(len(ctx.workspace.layers), "layer") if ctx.workspace.layers else "no layers declared"
+    )
     return [ok("layers", f"every runtime edge points down or sideways ({shown})")]
 
 

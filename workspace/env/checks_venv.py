@@ -22,7 +22,7 @@ from workspace.env.venv import (
 )
 from workspace.errors import WorkspaceError
 from workspace.fsutil import same_path
-from workspace.text import display_path
+from workspace.text import display_path, plural
 
 if TYPE_CHECKING:
     from workspace.env.validate import Context
@@ -180,4 +180,4 @@ def check_tests(ctx: Context) -> list[CheckResult]:
             hints.append("drop -n from test.args; the runner adds it when xdist is on")
     if problems:
         return [warning("tests", "; ".join(problems), "; ".join(dict.fromkeys(hints)) or None)]
-    return [ok("tests", f"settings usable for {len(python_sibs)} Python siblings")]
+    return [ok("tests", f"settings usable for {plural(len(python_sibs), 'Python sibling')}")]

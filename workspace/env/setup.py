@@ -33,7 +33,7 @@ from workspace.env.venv import (
     write_fingerprint,
 )
 from workspace.errors import EnvError
-from workspace.text import display_path
+from workspace.text import display_path, plural
 
 INPUT_DIR = "setup"  # under the workspace state dir: the files handed to uv
 
@@ -157,7 +157,7 @@ def _build(uv: str, plan: Plan, options: Options, create: Interpreter | None, sa
     if options.layered:
         _install_layers(uv, plan, target, state, inputs["overrides.txt"], pins, reinstall, say)
         return
-    say(f"installing {len(plan.install)} siblings from one resolution")
+    say(f"installing {plural(len(plan.install), 'sibling')} from one resolution")
     try:
         run_uv(
             uv, "pip", "install", "--quiet", "--python", str(target), "--no-deps",

@@ -6,11 +6,13 @@ import os
 import shutil
 import subprocess
 
-from workspace.errors import EnvError
+from workspace.errors import EnvError, ExitCode
 
 
 class ResolutionError(EnvError):
     """uv could not resolve (or install) the environment; ``output`` is uv's explanation."""
+
+    exit_code = ExitCode.FAILED
 
     def __init__(
         self, message: str, output: str, hint: str | None = None, *, touched: bool = False

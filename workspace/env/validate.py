@@ -39,7 +39,7 @@ from workspace.env.venv import (
 from workspace.errors import GraphError, WorkspaceError
 from workspace.model.config import Sibling, Workspace
 from workspace.model.graph import Graph
-from workspace.text import display_path
+from workspace.text import display_path, plural
 
 
 class _LenientGraph(Graph):
@@ -152,8 +152,8 @@ def run_checks(
 def config_result(workspace: Workspace) -> CheckResult:
     return ok(
         "config",
-        f"{display_path(workspace.config_file)}: {len(workspace.siblings)} siblings, "
-        f"{len(workspace.layers)} layers",
+        f"{display_path(workspace.config_file)}: {plural(len(workspace.siblings), 'sibling')}, "
+        f"{plural(len(workspace.layers), 'layer')}",
     )
 
 

@@ -27,7 +27,7 @@ from workspace.model.fields import (
 )
 from workspace.model.local import Overlay, read_local
 from workspace.model.urls import repo_problem, resolve_repo, rewrite_url
-from workspace.text import did_you_mean, display_path
+from workspace.text import did_you_mean, display_path, normalize_name
 
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
@@ -110,10 +110,11 @@ class Workspace:
 
     @cached_property
     def _by_name(self) -> dict[str, Sibling]:
-        return {s.name: s for s in self.siblings}
+        return {normalize_name(s.name): s for s in self.siblings}
 
     def sibling(self, name: str) -> Sibling:
-        found = self._by_name.get(name)
+        """The sibling of that name, compared as names are (case, '-', '_' and '.')."""
+        found = self._by_name.get(normalize_name(name))
         if found is not None:
             return found
         raise WorkspaceError(
@@ -152,6 +153,8 @@ def find_config(start: Path | None = None) -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
         path = Path(env).expanduser().absolute()
+        if path.is_dir():
+            path = path / CONFIG_NAME
         if not path.is_file():
             raise WorkspaceError(
                 f"{ENV_VAR}={env}: no such file", hint=f"point {ENV_VAR} at a {CONFIG_NAME}"
@@ -173,6 +176,8 @@ def find_config(start: Path | None = None) -> Path:
 def load(path: Path | None = None) -> Workspace:
     """Load and validate a workspace config (and the wrknv.local.toml beside it)."""
     config_file = (path or find_config()).absolute()
+    if config_file.is_dir():
+        config_file = config_file / CONFIG_NAME
     if not config_file.is_file():
         raise WorkspaceError(
             f"{display_path(config_file)}: no such file", hint=f"create a {CONFIG_NAME}"

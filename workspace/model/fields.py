@@ -259,5 +259,6 @@ def check_across(siblings: list[Sibling], out: Collector) -> None:
                 out.add(
                     f"{sib.key}.depends_on ({sib.name})",
                     f"unknown sibling {dep!r}",
-                    did_you_mean(dep, names) or "depends_on names other [[siblings]]",
+                    did_you_mean(dep, [n for n in names if n != sib.name])
+                    or "depends_on names other [[siblings]]",
                 )

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from workspace.errors import GraphError
 from workspace.model.config import Workspace
 from workspace.model.project import ProjectInfo, groups_to_install, read_project
-from workspace.text import display_path, normalize_name
+from workspace.text import display_path, normalize_name, plural
 
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
@@ -326,7 +326,10 @@ def format_text(graph: Graph, selected: list[str] | None = None) -> str:
     ws = graph.workspace
     chosen = set(selected if selected is not None else ws.names)
     order = [n for n in graph.order() if n in chosen]
-    lines = [f"workspace {ws.name}: {len(order)} of {len(ws.siblings)} siblings selected", ""]
+    lines = [
+        f"workspace {ws.name}: {len(order)} of {plural(len(ws.siblings), 'sibling')} selected",
+        "",
+    ]
     if ws.layers:
         lines.append("layers (bottom-up):")
         for layer in ws.layers:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from workspace.errors import SelectionError
 from workspace.model.config import Sibling
 from workspace.model.graph import Graph
-from workspace.text import did_you_mean
+from workspace.text import did_you_mean, normalize_name
 
 
 def _names(values: Iterable[str] | None) -> tuple[str, ...]:
@@ -45,37 +45,44 @@ class Selection:
     def apply(self, graph: Graph) -> list[Sibling]:
         """The selected siblings, in install order."""
         ws = graph.workspace
-        names = set(ws.names)
-        self._check("--only", self.only, ws.names)
-        self._check("--skip", self.skip, ws.names)
-        self._check("--up-to", self.up_to, ws.names)
-        self._check("--above", self.above, ws.names)
-        self._check("--layer", self.layers, ws.layers)
-        self._check("--tag", self.tags, sorted({t for s in ws.siblings for t in s.tags}))
+        only = _siblings("--only", self.only, ws.names)
+        skip = _siblings("--skip", self.skip, ws.names)
+        up_to = _siblings("--up-to", self.up_to, ws.names)
+        above = _siblings("--above", self.above, ws.names)
+        _check("--layer", self.layers, ws.layers)
+        _check("--tag", self.tags, sorted({t for s in ws.siblings for t in s.tags}))
 
-        chosen = set(names)
-        if self.only:
-            chosen &= set(self.only)
+        chosen = set(ws.names)
+        if only:
+            chosen &= set(only)
         if self.layers:
             chosen &= {s.name for s in ws.siblings if s.layer in self.layers}
         if self.tags:
             chosen &= {s.name for s in ws.siblings if set(s.tags) & set(self.tags)}
-        if self.up_to:
-            chosen &= graph.closure(self.up_to, upward=False)
-        if self.above:
-            chosen &= graph.closure(self.above, upward=True)
-        chosen -= set(self.skip)
+        if up_to:
+            chosen &= graph.closure(up_to, upward=False)
+        if above:
+            chosen &= graph.closure(above, upward=True)
+        chosen -= set(skip)
         return [ws.sibling(n) for n in graph.order() if n in chosen]
 
-    @staticmethod
-    def _check(flag: str, given: tuple[str, ...], known: Iterable[str]) -> None:
-        known = list(known)
-        for name in given:
-            if name not in known:
-                hint = did_you_mean(name, known) or (
-                    f"known: {', '.join(known)}" if known else "there are none in this workspace"
-                )
-                raise SelectionError(f"{flag} {name}: no such name", hint=hint)
+
+def _siblings(flag: str, given: tuple[str, ...], known: Iterable[str]) -> tuple[str, ...]:
+    """Sibling names as the config spells them: compared as the config compares names
+    (ignoring case and the difference between '-', '_' and '.')."""
+    spelled = {normalize_name(name): name for name in known}
+    _check(flag, tuple(g for g in given if normalize_name(g) not in spelled), spelled.values())
+    return tuple(spelled[normalize_name(g)] for g in given)
+
+
+def _check(flag: str, unknown: tuple[str, ...], known: Iterable[str]) -> None:
+    known = list(known)
+    for name in unknown:
+        if name not in known:
+            hint = did_you_mean(name, known) or (
+                f"known: {', '.join(known)}" if known else "there are none in this workspace"
+            )
+            raise SelectionError(f"{flag} {name}: no such name", hint=hint)
 
 
 def add_selection_arguments(parser: argparse.ArgumentParser) -> None:

@@ -42,7 +42,7 @@ class LineReporter:
         if isinstance(event, SuiteStarted):
             workers = f" with {event.workers} xdist workers" if event.workers > 1 else ""
             width = len(str(event.total))
-            self._print(f"[{event.index:>{width}}/{event.total}] start    {event.name}{workers}")
+            self._print(f"[{event.done:>{width}}/{event.total}] start    {event.name}{workers}")
         elif isinstance(event, SuiteFinished):
             self._print(_result_line(event.result, event.done, event.total))
 

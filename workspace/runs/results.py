@@ -103,7 +103,7 @@ def spans(results: Iterable[SuiteResult]) -> list[tuple[float, int]]:
 @dataclass(frozen=True)
 class SuiteStarted:
     name: str
-    index: int  # 1-based start order
+    done: int  # suites finished when this one started: the one counter of the progress lines
     total: int
     workers: int
     command: tuple[str, ...]

@@ -103,7 +103,6 @@ class Runner:
         self.handler: Handler = handler or (lambda event: None)
         self.results: dict[str, SuiteResult] = {}
         self.running: dict[str, _Running] = {}
-        self.started = 0
         self.total = 0
 
     # ------------------------------------------------------------------ the loop
@@ -185,7 +184,6 @@ class Runner:
         log = log_path.open("wb")
         log.write(f"$ {_quote(command)}\n# cwd: {suite.path}\n\n".encode())
         log.flush()
-        self.started += 1
         start = time.monotonic()
         try:
             proc = subprocess.Popen(
@@ -225,7 +223,7 @@ class Runner:
         self.handler(
             SuiteStarted(
                 name=suite.name,
-                index=self.started,
+                done=len(self.results),
                 total=self.total,
                 workers=workers,
                 command=tuple(command),

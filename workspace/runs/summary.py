@@ -13,7 +13,7 @@ from workspace.errors import WorkspaceError
 from workspace.fsutil import atomic_write_text
 from workspace.runs.junit import JUNIT, junit_for_results
 from workspace.runs.results import Counts, RunResult, Status, SuiteResult, lower_bound, spans
-from workspace.text import display_path, seconds
+from workspace.text import display_path, plural, seconds
 
 SUMMARY = "summary.json"
 SUMMARY_VERSION = 1
@@ -166,7 +166,7 @@ def format_table(
     counts = {s: sum(1 for r in results if r.status is s) for s in Status}
     tally = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
     lines.append("")
-    lines.append(f"{title}: {len(results)} suites ({tally or 'none'})")
+    lines.append(f"{title}: {plural(len(results), 'suite')} ({tally or 'none'})")
     ratio = f", ratio {wall / bound:.2f}" if bound > 0 else ""
     lines.append(
         f"wall {seconds(wall)} with {jobs} jobs; lower bound {seconds(bound)} "

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from tests.builders import git
+from tests.builders import Recorder, git
 from workspace import cli, demo
 from workspace.cli import main
 from workspace.demo import Layout
 from workspace.errors import ExitCode
 from workspace.model import config
-
-
-class Recorder:
-    """A step runner that records each call and answers with canned exit codes."""
-
-    def __init__(self, codes: dict[str, int] | None = None, raises: str | None = None) -> None:
-        self.codes = codes or {}
-        self.raises = raises
-        self.calls: list[list[str]] = []
-
-    def __call__(self, argv: Sequence[str]) -> int:
-        self.calls.append(list(argv))
-        if argv[0] == self.raises:
-            raise SystemExit(2)
-        return self.codes.get(argv[0], 0)
 
 
 def test_demo_verb_prints_each_step(

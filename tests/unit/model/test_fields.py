@@ -67,3 +67,15 @@ def test_every_problem_of_a_file_is_reported_together(workspace_root: Path) -> N
         "siblings[1].repo (b)",
         "siblings[1].tags (b)",
     ]
+
+
+def test_did_you_mean_never_offers_the_sibling_the_typo_is_in(workspace_root: Path) -> None:
+    text = (
+        '[workspace]\nname = "w"\n\n[[siblings]]\nname = "kit"\nrepo = "r"\n'
+        'depends_on = ["kitt"]\n\n[[siblings]]\nname = "core"\nrepo = "r"\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        config.load(write_config(workspace_root, text))
+    (problem,) = caught.value.problems
+    assert problem.message == "unknown sibling 'kitt'"
+    assert problem.hint == "depends_on names other [[siblings]]"  # not "did you mean 'kit'?"

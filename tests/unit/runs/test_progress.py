@@ -60,12 +60,12 @@ def test_line_reporter_prints_one_line_per_start_and_end(tmp_path: Path) -> None
     out = io.StringIO()
     run = make_run(tmp_path)
     handler = LineReporter(out)
-    handler(SuiteStarted("alpha", 1, 3, 2, ("pytest",), tmp_path / "a.log"))
+    handler(SuiteStarted("alpha", 0, 3, 2, ("pytest",), tmp_path / "a.log"))
     handler(Tick((("alpha", 1.0),), 0, 0, 3, 1.0))
     handler(SuiteFinished(run.results[0], 1, 3))
     lines = out.getvalue().splitlines()
     assert lines == [
-        "[1/3] start    alpha with 2 xdist workers",
+        "[0/3] start    alpha with 2 xdist workers",  # one counter: how many have finished
         "[1/3] failed   alpha in 4.0s: 1 passed, 1 failed, 0 skipped",
     ]
 
@@ -99,9 +99,9 @@ def test_live_board_redraws_in_place(tmp_path: Path) -> None:
     out = io.StringIO()
     clock = _Clock()
     board = SuiteBoard(LiveBoard(out, 3, max_rows=1, clock=clock))
-    board(SuiteStarted("b", 1, 3, 1, ("pytest",), tmp_path / "b.log"))
+    board(SuiteStarted("b", 0, 3, 1, ("pytest",), tmp_path / "b.log"))
     clock.now = 1.0
-    board(SuiteStarted("a", 2, 3, 1, ("pytest",), tmp_path / "a.log"))
+    board(SuiteStarted("a", 0, 3, 1, ("pytest",), tmp_path / "a.log"))
     clock.now = 2.0
     start = len(out.getvalue())
     board(Tick((("a", 1.0), ("b", 2.0)), 0, 0, 3, 2.0))
