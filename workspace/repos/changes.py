@@ -1,8 +1,9 @@
 """Which siblings changed since a git REF, and which siblings depend on those.
 
 Each sibling is its own repository, so REF is looked up in each one: a sibling has changed when
-REF exists there and HEAD has commits that REF does not, or when its work tree has uncommitted
-or untracked changes. A sibling where REF does not exist is only judged by its work tree.
+HEAD has commits that REF does not, or when its work tree has uncommitted or untracked changes.
+A sibling where REF does not exist cannot be compared, so it counts as changed, and its reason
+says so; a REF that no sibling has is an error.
 """
 
 from __future__ import annotations
@@ -28,12 +29,15 @@ class Change:
 
     @property
     def changed(self) -> bool:
-        return self.commits > 0 or self.dirty > 0 or not self.repository
+        """Changed, or cannot be compared (no git, or REF unknown here): either way, test it."""
+        return self.commits > 0 or self.dirty > 0 or not self.repository or not self.ref_found
 
     def describe(self, ref: str) -> str:
         if not self.repository:
             return "changed: not a git repository, so it cannot be compared"
-        parts = []
+        parts = (
+            [] if self.ref_found else [f"{ref} is not a revision here, so it cannot be compared"]
+        )
         if self.commits:
             parts.append(f"{self.commits} commit{'s' if self.commits != 1 else ''} since {ref}")
         if self.dirty:
@@ -80,11 +84,14 @@ def changed_since(
     """
     check_ref(ref)
     ws = graph.workspace
-    reasons: dict[str, str] = {}
-    for sib in ws.siblings:
-        change = sibling_change(sib, ref)
-        if change is not None and change.changed:
-            reasons[sib.name] = change.describe(ref)
+    changes = [c for c in (sibling_change(s, ref) for s in ws.siblings) if c is not None]
+    if not any(c.ref_found for c in changes):
+        raise SelectionError(
+            f"--changed-since {ref}: no sibling has this revision",
+            hint="fetch it first (nox -s update), or give a branch, tag or commit that the "
+            "siblings' repositories have, such as origin/main",
+        )
+    reasons = {c.name: c.describe(ref) for c in changes if c.changed}
     changed = set(reasons)
     for name in graph.order():
         if name in reasons:

@@ -27,6 +27,7 @@ class Reason(Enum):
     NOT_FOUND = "not found"
     AUTHENTICATION = "authentication required or refused"
     NETWORK = "network error"
+    CORRUPT = "remote repository corrupt or incomplete"
     REVISION_MISSING = "revision missing"
     CHECKOUT_FAILED = "checkout failed"
     FAILED = "git failed"
@@ -46,14 +47,31 @@ HINTS = {
     Reason.AUTHENTICATION: "git does not prompt here: set up an ssh agent or a credential "
     "helper, then rerun",
     Reason.NETWORK: "check the network or the host name, then rerun",
+    Reason.CORRUPT: "the remote sent broken or missing objects: run `git fsck` in the remote "
+    "repository (or ask its host), then rerun",
     Reason.REVISION_MISSING: "check the sibling's revision in wrknv.toml (or the commit in "
     "wrknv.lock)",
     Reason.CHECKOUT_FAILED: "see git's message; a path the OS cannot create is a common cause",
     Reason.FAILED: "see git's message",
 }
 
-# Checked in this order: an authentication failure often also says "unable to access".
+# Checked in this order: an authentication failure often also says "unable to access", and a
+# corrupt remote ends with the "early EOF" of a broken connection.
 _PATTERNS: tuple[tuple[Reason, tuple[str, ...]], ...] = (
+    (
+        Reason.CORRUPT,
+        (
+            "possible repository corruption",
+            "invalid index-pack output",
+            "did not send all necessary objects",
+            "bad object",
+            "is corrupt",
+            "missing blob",
+            "missing tree",
+            "unable to read sha1 file",
+            "loose object",
+        ),
+    ),
     (
         Reason.AUTHENTICATION,
         (

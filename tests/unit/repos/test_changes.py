@@ -83,3 +83,21 @@ def test_changed_since_adds_dependants_only(tmp_path: Path) -> None:
 def test_unusable_refs_are_rejected(ref: str) -> None:
     with pytest.raises(SelectionError):
         check_ref(ref)
+
+
+def test_a_ref_that_no_sibling_has_is_an_error(tmp_path: Path) -> None:
+    graph = build(workspace(tmp_path))
+    with pytest.raises(SelectionError, match="no-such-tag: no sibling has this revision") as info:
+        changed_since(graph, "no-such-tag")
+    assert info.value.exit_code == 2
+    assert "fetch" in str(info.value.hint)
+
+
+def test_a_ref_that_some_siblings_lack_is_said_per_sibling(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    git(ws.sibling("other").path, "tag", "-d", "v1")
+    reasons = changed_since(build(ws), "v1")
+    assert reasons == {
+        "other": "changed: v1 is not a revision here, so it cannot be compared",
+        "user": "dependant of other",
+    }

@@ -114,6 +114,23 @@ def test_clone_missing_remote(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_clone_of_a_corrupt_remote_says_so(tmp_path: Path) -> None:
+    """Not "network error": the remote had the repository, but sent broken objects."""
+    src = tmp_path / "src"
+    init_repo(src, {"a.txt": "a\n"})
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    git(src, "push", "-q", str(bare), "HEAD:refs/heads/main")
+    loose = next(p for p in (bare / "objects").rglob("*") if p.is_file() and len(p.name) == 38)
+    loose.chmod(0o644)
+    loose.write_bytes(b"garbage")
+    with pytest.raises(g.GitFailure) as info:
+        clone.clone(bare.as_uri(), tmp_path / "c")
+    assert info.value.reason is g.Reason.CORRUPT
+    assert "git fsck" in str(info.value.hint)
+    assert not (tmp_path / "c").exists()
+
+
 def test_clone_refuses_existing_target(remote: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     (tmp_path / "c").mkdir()
     with pytest.raises(GitError, match="already exists"):

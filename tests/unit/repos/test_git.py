@@ -46,6 +46,11 @@ from workspace.repos import git as g
             g.Reason.NETWORK,
         ),
         ("fatal: the remote end hung up unexpectedly\nfatal: early EOF", g.Reason.NETWORK),
+        (
+            "remote: aborting due to possible repository corruption on the remote side.\n"
+            "fatal: early EOF\nfatal: fetch-pack: invalid index-pack output",
+            g.Reason.CORRUPT,
+        ),
         ("error: something odd", g.Reason.FAILED),
     ],
 )
