@@ -6,7 +6,32 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 from pathlib import Path
+
+_UMASK_LOCK = threading.Lock()
+
+
+def umask() -> int:
+    """The process's umask, read without changing it where the OS tells it (Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:  # elsewhere the only way to read it is to set it
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def as_if_created(path: Path) -> None:
+    """Give a file or directory made by ``tempfile`` (0600, 0700) the mode that creating it
+    normally would have had under the user's umask, as git and editors do."""
+    mode = 0o777 if path.is_dir() else 0o666
+    path.chmod(mode & ~umask())
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -18,6 +43,7 @@ def atomic_write_text(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        as_if_created(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from workspace.fsutil import atomic_write_text, inside, same_path, write_output
+from workspace.fsutil import (
+    as_if_created,
+    atomic_write_text,
+    inside,
+    same_path,
+    umask,
+    write_output,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +67,24 @@ def test_same_path_sees_through_symlinks(tmp_path: Path) -> None:
     assert same_path(tmp_path / "link", real)
     assert not same_path(tmp_path / "other", real)
     assert inside(tmp_path / "link" / "pkg" / "mod.py", real)
+
+
+@pytest.fixture
+def umask_027() -> Iterator[None]:
+    old = os.umask(0o027)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.usefixtures("umask_027")
+def test_files_and_directories_get_the_users_umask(tmp_path: Path) -> None:
+    """Not the 0600 and 0700 of tempfile: what a plain open() or mkdir() would give."""
+    assert umask() == 0o027
+    target = tmp_path / "summary.json"
+    atomic_write_text(target, "{}\n")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    made = Path(tempfile.mkdtemp(dir=tmp_path))
+    as_if_created(made)
+    assert stat.S_IMODE(made.stat().st_mode) == 0o750

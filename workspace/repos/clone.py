@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from workspace.errors import GitError
+from workspace.fsutil import as_if_created
 from workspace.repos.git import (
     HINTS,
     GitFailure,
@@ -157,6 +158,7 @@ def clone(
         else:
             run(["clone", "--quiet", "--no-checkout", "--origin", "origin", "--", url, str(tmp)])
             sha = checkout(tmp, revision, commit)
+        as_if_created(tmp)  # mkdtemp made it 0700
         os.rename(tmp, target)
     except BaseException:
         remove_tree(tmp)

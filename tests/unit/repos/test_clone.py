@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,17 @@ def test_clone_default_branch(remote: tuple[Path, dict[str, str]], tmp_path: Pat
     )
     assert g.same_repo(g.origin_url(target) or "", str(bare))
     assert not clone.leftovers(target)
+
+
+def test_a_checkout_gets_the_users_umask(
+    remote: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    old = os.umask(0o022)
+    try:
+        clone.clone(remote[0].as_uri(), tmp_path / "c")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "c").stat().st_mode) == 0o755  # not tempfile's 0700
 
 
 @pytest.mark.parametrize(
