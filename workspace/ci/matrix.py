@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from packaging.specifiers import SpecifierSet
-from packaging.version import Version
 
+from workspace.env.interpreters import allows_minor
 from workspace.errors import SelectionError, WorkspaceError
 from workspace.model.config import Sibling, Workspace
 from workspace.model.graph import Graph
@@ -102,7 +102,7 @@ def python_versions(
             specs.append(info.requires_python)
     if requested:
         return list(requested)
-    allowed = [v for v in KNOWN_PYTHONS if all(Version(v) in spec for spec in specs)]
+    allowed = [v for v in KNOWN_PYTHONS if allows_minor(specs, v)]
     if not allowed:
         shown = ", ".join(str(s) for s in specs if isinstance(s, SpecifierSet))
         raise WorkspaceError(

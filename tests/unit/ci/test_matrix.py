@@ -8,17 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import write_files
+from tests.builders import write_config, write_files
 from workspace.ci.matrix import (
     GITHUB_MAX_JOBS,
     estimate,
     makespan,
     matrix_json,
     pack,
+    python_versions,
     write_github_output,
 )
 from workspace.errors import SelectionError, WorkspaceError
-from workspace.model.config import Sibling
+from workspace.model.config import Sibling, load
 from workspace.runs.results import lower_bound
 from workspace.runs.suites import count_test_files
 
@@ -95,3 +96,15 @@ def test_github_output_is_appended(tmp_path: Path) -> None:
     out.write_text("earlier=1\n")
     write_github_output(out, '{"include":[]}', 0)
     assert out.read_text() == 'earlier=1\nmatrix={"include":[]}\ncount=0\n'
+
+
+@pytest.mark.parametrize(
+    ("python", "expected"),
+    [(">=3.11", ["3.13"]), ("==3.12.3", ["3.12"]), ("~=3.11.4", ["3.11"]), ("<3.11", ["3.10"])],
+)
+def test_the_default_python_is_matched_exactly(
+    workspace_root: Path, python: str, expected: list[str]
+) -> None:
+    """A patch-level requirement allows its minor version, however odd the patch number."""
+    cfg = write_config(workspace_root, f'[workspace]\nname = "w"\npython = "{python}"\n')
+    assert python_versions(load(cfg), {}, []) == expected

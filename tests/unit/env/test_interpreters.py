@@ -32,6 +32,13 @@ def _project(tmp: Path, name: str, requires: str | None) -> object:
         (">=3.12", {"a": "<3.11"}, "python >=3.12 vs a requires-python <3.11"),
         (None, {"a": ">=3.12", "b": "<3.10", "c": ">=3"}, "a requires-python >=3.12 vs b"),
         (None, {"a": "==3.9.*", "b": "==3.10.*"}, "a requires-python ==3.9.* vs b"),
+        # exact, not probed: releases that no round list of patch numbers holds
+        (None, {"a": "==3.12.3"}, None),
+        (None, {"a": ">=3.11.2,<3.11.5"}, None),
+        ("~=3.12.0", {"a": ">=3.12.7"}, None),
+        (None, {"a": "<3.11", "b": ">=3"}, None),
+        (None, {"a": "==3.12.3", "b": "!=3.12.3"}, "a requires-python ==3.12.3 vs b"),
+        (">3.11.2,<3.11.3", {}, "no Python version satisfies"),
     ],
 )
 def test_python_requirement_intersection(
