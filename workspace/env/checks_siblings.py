@@ -120,7 +120,7 @@ def check_imports(ctx: Context) -> list[CheckResult]:
             origin = where.get("origin")
             raw_locations = where.get("locations")
             locations = [str(x) for x in raw_locations] if isinstance(raw_locations, list) else []
-            places = [str(origin)] if origin else locations
+            places = [str(origin), *locations] if origin else locations
             if not any(inside(p, sib.path) for p in places):
                 bad.append(f"{mod} -> {places[0] if places else '?'}")
         if bad:

@@ -192,7 +192,8 @@ def expand(name, owns):
 
 def editable_names(top, declared):
     """An editable install's files hold no package: ask the import system what comes from
-    the source directory (.pth roots inside it, and what its metadata declares)."""
+    the source directory (.pth roots inside it, and what its metadata declares). Also returns
+    who owns a path, and the directories its top-level packages may live in."""
     def owns(path):
         return inside(path, top)
 
@@ -210,7 +211,9 @@ def editable_names(top, declared):
             if name.startswith("_"):
                 continue
             names.update(deepest(name + ".", portions, owns, 1) if portions else [name])
-    return names
+    # A setuptools finder maps names to directories; the usual layouts say which.
+    homes = [*roots, top, os.path.join(top, "src")]
+    return names, owns, homes
 
 
 def regular_names(dist, declared):
@@ -229,7 +232,24 @@ def regular_names(dist, declared):
         real = os.path.realpath(path)
         return real in files or real in dirs
 
-    return {n for name in declared for n in expand(name, owns)}
+    return {n for name in declared for n in expand(name, owns)}, owns, [base]
+
+
+def split_shared(names, owns, homes, shared):
+    """Replace each name that other distributions provide too (a namespace split across
+    repositories, pkgutil-style or native) by the deeper names this one owns in it."""
+    out = set()
+    for name in names:
+        if name not in shared:
+            out.add(name)
+            continue
+        parts = name.split(".")
+        portions = [
+            d for d in dict.fromkeys(os.path.join(h, *parts) for h in homes)
+            if os.path.isdir(d) and owns(d)
+        ]
+        out.update(deepest(name + ".", portions, owns, 1) or [name])
+    return out
 
 
 def source_dir(direct):
@@ -262,17 +282,31 @@ def main():
         for owner in owners:
             if owner:
                 declared.setdefault(norm(owner), set()).add(pkg)
-    names = {}
+    found = {}
     for key, (dist, direct) in chosen.items():
         top = source_dir(direct)
         info = (direct or {}).get("dir_info")
         editable = isinstance(info, dict) and info.get("editable")
-        found = (
+        found[key] = (
             editable_names(top, declared.get(key, ()))
             if editable and top
             else regular_names(dist, declared.get(key, ()))
         )
-        names[key] = sorted(found)
+    owners = {pkg: {norm(d) for d in who if d} for pkg, who in top_level().items()}
+    for _ in range(3):  # a shared name can hold shared names in turn
+        counts = {}
+        for key, (names, _owns, _homes) in found.items():
+            for name in names:
+                counts.setdefault(name, set()).add(key)
+                counts[name] |= owners.get(name, set())
+        shared = {n for n, keys in counts.items() if len(keys) > 1}
+        if not shared:
+            break
+        found = {
+            k: (split_shared(names, owns, homes, shared), owns, homes)
+            for k, (names, owns, homes) in found.items()
+        }
+    names = {key: sorted(n) for key, (n, _owns, _homes) in found.items()}
     resolved = {n: where(n) for found in names.values() for n in found}
     print(json.dumps({"dists": dists, "names": names, "resolved": resolved}))
 
@@ -333,7 +367,9 @@ def read_venv(python: Path, wanted: Iterable[str] = ()) -> VenvContents:
         data = None
     if not isinstance(data, dict):
         raise _failure(python, f"unexpected output: {proc.stdout.strip()[-300:]!r}")
-    raw_dists, raw_names, raw_resolved = (data.get(k) or {} for k in ("dists", "names", "resolved"))
+    raw_dists, raw_names, raw_resolved = (
+        raw if isinstance(raw := data.get(k), dict) else {} for k in ("dists", "names", "resolved")
+    )
     dists = {d.name: d for d in (_dist(v) for v in raw_dists.values() if isinstance(v, dict))}
     names = {str(k): tuple(str(n) for n in v) for k, v in raw_names.items() if isinstance(v, list)}
     resolved = {str(k): v for k, v in raw_resolved.items() if isinstance(v, dict)}
