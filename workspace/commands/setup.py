@@ -54,10 +54,17 @@ def _plan_ok(plan: Plan, allow_mismatch: bool) -> bool:
         _err(f"  fetch them with: {bootstrap_command(names)}")
     if plan.needed_missing:
         for source, target in plan.needed_missing:
-            _err(f"{source} needs {target}, which is not present")
+            _err(f"{source} needs {target}, which {plan.why_missing(target)}")
+        absent = [t for _, t in plan.needed_missing if plan.why_missing(t) == "is not present"]
+        hint = (
+            bootstrap_command(absent)
+            if absent
+            else "give it a pyproject.toml (or check out a revision that has one), "
+            "or leave out the siblings that need it (--skip NAME)"
+        )
         _err(
             "error: a needed sibling is missing and would come from the package index "
-            f"(hint: {bootstrap_command(t for _, t in plan.needed_missing)})"
+            f"(hint: {hint})"
         )
         return False
     for note in plan.unchecked:

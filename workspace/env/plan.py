@@ -58,6 +58,15 @@ class Plan:
     unchecked: tuple[str, ...] = ()  # constraints that could not be checked (dynamic version)
     layers: tuple[tuple[str | None, tuple[str, ...]], ...] = field(default=())
 
+    def why_missing(self, name: str) -> str:
+        """Why a needed sibling cannot be installed from its checkout, in words."""
+        sib = self.workspace.sibling(name)
+        if not sib.path.is_dir():
+            return "is not present"
+        if not sib.python_package:
+            return "is not a Python package (python_package = false)"
+        return f"has no pyproject.toml in {_relative(sib.path)}"
+
     def editable_line(self, name: str) -> str:
         sib = self.workspace.sibling(name)
         extras = self.extras.get(name, ())
@@ -173,10 +182,10 @@ def make_plan(graph: Graph, selected: Sequence[Sibling]) -> Plan:
                     out.append(f"{graph.projects[target].name}{marker}")
         group_reqs[name] = tuple(out)
 
-    # A needed sibling that is not on disk would be fetched from the index: refuse that.
-    present = set(graph.projects) | {s.name for s in ws.siblings if s.path.is_dir()}
+    # A needed sibling that is no Python project here would be fetched from the index: refuse.
     needed_missing = sorted(
-        {(e.source, e.target) for e in graph.edges if e.source in names and e.target not in present}
+        {(e.source, e.target) for e in graph.edges if e.source in names}
+        - {(e.source, e.target) for e in graph.edges if e.target in graph.projects}
     )
     mismatches, unchecked = find_mismatches(graph, names)
     layers: list[tuple[str | None, tuple[str, ...]]] = []

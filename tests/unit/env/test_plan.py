@@ -8,6 +8,7 @@ import pytest
 from packaging.version import Version
 
 from tests.builders import env_workspace, make_package, write_config
+from workspace.cli import main
 from workspace.env.plan import Plan, bootstrap_command, find_mismatches, make_plan
 from workspace.model import config
 from workspace.model.graph import build
@@ -61,6 +62,24 @@ def test_missing_siblings_and_who_needs_them(ws_config: Path) -> None:
     assert {s.name for s in plan.missing} == {"core", "ghost"}
     assert set(plan.needed_missing) == {("app", "core"), ("kit", "core")}
     assert bootstrap_command(["kit", "core", "kit"]) == "nox -s bootstrap -- --only core,kit"
+    assert plan.why_missing("core") == "is not present"
+
+
+def test_a_present_sibling_without_pyproject_is_never_taken_from_the_index(
+    ws_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """kit and app need core; with core's pyproject.toml gone (a bad checkout), uv would fetch
+    a 'core' from the index. setup refuses before anything resolves, naming both."""
+    core = ws_config.parent.parent / "core"
+    (core / "pyproject.toml").unlink()
+    plan = plan_for(ws_config)
+    assert set(plan.needed_missing) == {("app", "core"), ("kit", "core")}
+    assert plan.why_missing("core").startswith("has no pyproject.toml in ")
+    assert main(["setup", "--config", str(ws_config)]) == 1
+    err = capsys.readouterr().err
+    assert "kit needs core, which has no pyproject.toml in " in err
+    assert "would come from the package index (hint: give it a pyproject.toml" in err
+    assert not (ws_config.parent / ".venv").exists()  # nothing resolved, nothing made
 
 
 def test_mismatch_names_both_siblings_and_the_local_version(
