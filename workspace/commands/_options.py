@@ -55,7 +55,10 @@ def load_selected(args: argparse.Namespace) -> tuple[Graph, list[Sibling]]:
     ws = config.load(args.config)
     graph = build(ws)
     graph.check()
-    return graph, Selection.from_args(args).apply(graph)
+    selected = Selection.from_args(args).apply(graph)
+    # The CLI names these after the verb's own output and exits 1; the others went on.
+    args.broken = {s.name: graph.broken[s.name] for s in selected if s.name in graph.broken}
+    return graph, selected
 
 
 def add_jobs_argument(parser: argparse.ArgumentParser) -> None:

@@ -57,9 +57,18 @@ def _run(args: argparse.Namespace) -> int:
             print(f"warning  {r.name}: {w}")
     problems = [r for r in results if r.problem]
     if problems:
+        # A lock is one consistent set: write none of it, but say where each sibling stands.
+        for r in results:
+            if r.entry is not None:
+                print(f"lockable     {r.name}: {r.entry.commit[:10]}")
         for r in problems:
             print(f"cannot lock  {r.name}: {r.problem}")
-        print(f"lock: nothing written; {plural(len(problems), 'sibling')} cannot be locked")
+        names = ",".join(r.name for r in problems)
+        print(
+            f"lock: nothing written; {plural(len(problems), 'sibling')} cannot be locked "
+            f"(hint: fix {'it' if len(problems) == 1 else 'them'}, or lock the rest with "
+            f"--skip {names})"
+        )
         return ExitCode.FAILED
     entries = merge_lock(old, [r.entry for r in results if r.entry], ws.names)
     path = write_lock(ws, entries)

@@ -47,7 +47,10 @@ def _err(text: str) -> None:
 def _plan_ok(plan: Plan, allow_mismatch: bool) -> bool:
     """Print what the plan leaves out or cannot check; False when setup must not go on."""
     for sib in plan.skipped:
-        print(f"skipping {sib.name}: not a Python package")
+        if sib.name in plan.broken:
+            print(f"skipping {sib.name}: its pyproject.toml cannot be read")
+        else:
+            print(f"skipping {sib.name}: not a Python package")
     if plan.missing:
         names = [s.name for s in plan.missing]
         _err(f"not present (not installed): {', '.join(names)}")

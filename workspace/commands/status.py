@@ -49,6 +49,9 @@ def format_status(states: Sequence[status.SiblingStatus], has_lock: bool) -> str
         if s.presence in (status.Presence.MISSING, status.Presence.NOT_GIT):
             lines.append(f"{s.name:<{width}}  {s.presence.value}")
             continue
+        if s.presence is status.Presence.BROKEN:
+            lines.append(f"{s.name:<{width}}  {s.presence.value}: {s.drift[0]}")
+            continue
         origin = "origin ok" if s.origin_matches else "origin!"
         cells = [
             f"{s.name:<{width}}",
@@ -105,6 +108,8 @@ def _run(args: argparse.Namespace) -> int:
         write_output(args.json, json.dumps(data, indent=2) + "\n")
     else:
         print(format_status(states, lock is not None), end="")
+    if any(s.presence is status.Presence.BROKEN for s in states):
+        return ExitCode.FAILED  # the others were shown; this one could not be read
     if args.exit_code and any(s.drift for s in states):
         return ExitCode.FAILED
     return ExitCode.OK

@@ -106,7 +106,9 @@ def _run(args: argparse.Namespace) -> int:
     reasons = select(args, graph, selected)
     chosen = [s for s in selected if s.name in reasons]
     extra = [a for a in args.pytest_args if a != "--"] if args.pytest_args else []
-    suites = build_suites(ws, chosen, reasons, timeout=args.timeout, extra_args=extra)
+    suites = build_suites(
+        ws, chosen, reasons, timeout=args.timeout, extra_args=extra, broken=graph.broken
+    )
     if not suites:
         why = (
             f"no sibling changed since {args.changed_since}"

@@ -37,6 +37,14 @@ def check_siblings(ctx: Context) -> list[CheckResult]:
                     f"move it away and run: {bootstrap_command([sib.name])}",
                 )
             )
+        elif sib.name in ctx.graph.broken:
+            out.append(
+                error(
+                    name,
+                    f"{shown}/pyproject.toml cannot be read: {ctx.graph.broken[sib.name]}",
+                    "fix it (a merge conflict left in it?), or leave it out with --skip",
+                )
+            )
         else:
             head = git.head_commit(sib.path)
             out.append(ok(name, f"{shown} at {head[:12] if head else '(no commit yet)'}"))

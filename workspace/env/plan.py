@@ -57,12 +57,15 @@ class Plan:
     mismatches: tuple[Mismatch, ...] = ()
     unchecked: tuple[str, ...] = ()  # constraints that could not be checked (dynamic version)
     layers: tuple[tuple[str | None, tuple[str, ...]], ...] = field(default=())
+    broken: Mapping[str, str] = field(default_factory=dict)  # see Graph.broken
 
     def why_missing(self, name: str) -> str:
         """Why a needed sibling cannot be installed from its checkout, in words."""
         sib = self.workspace.sibling(name)
         if not sib.path.is_dir():
             return "is not present"
+        if name in self.broken:
+            return f"has a pyproject.toml that cannot be read ({self.broken[name]})"
         if not sib.python_package:
             return "is not a Python package (python_package = false)"
         return f"has no pyproject.toml in {_relative(sib.path)}"
@@ -206,6 +209,7 @@ def make_plan(graph: Graph, selected: Sequence[Sibling]) -> Plan:
         mismatches=tuple(mismatches),
         unchecked=tuple(unchecked),
         layers=tuple(layers),
+        broken=dict(graph.broken),
     )
 
 

@@ -55,7 +55,7 @@ class _LenientGraph(Graph):
 
 
 def lenient(graph: Graph) -> Graph:
-    return _LenientGraph(graph.workspace, graph.projects, graph.edges, graph.extras)
+    return _LenientGraph(graph.workspace, graph.projects, graph.edges, graph.extras, graph.broken)
 
 
 class Context:

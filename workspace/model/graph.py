@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from workspace.errors import GraphError
+from workspace.errors import ConfigError, GraphError
 from workspace.model.config import Workspace
 from workspace.model.project import ProjectInfo, groups_to_install, read_project
 from workspace.text import display_path, normalize_name, plural
@@ -48,6 +48,9 @@ class Graph:
     projects: Mapping[str, ProjectInfo]  # present Python siblings only
     edges: tuple[Edge, ...]
     extras: Mapping[str, frozenset[str]]  # extras installed per sibling
+    # Present siblings whose pyproject.toml cannot be read: name -> why, in one line. They
+    # have no inferred edges; the other siblings go on without them.
+    broken: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
     def _out(self) -> dict[str, list[Edge]]:
@@ -226,9 +229,14 @@ class Graph:
 def build(workspace: Workspace) -> Graph:
     """Read every present sibling's pyproject.toml and infer the edges between siblings."""
     projects: dict[str, ProjectInfo] = {}
+    broken: dict[str, str] = {}
     for sib in workspace.siblings:
         if sib.python_package:
-            info = read_project(sib)
+            try:
+                info = read_project(sib)
+            except ConfigError as exc:
+                broken[sib.name] = str(exc).splitlines()[0]
+                continue
             if info is not None:
                 projects[sib.name] = info
     by_dist = _distributions(workspace, projects)
@@ -273,6 +281,7 @@ def build(workspace: Workspace) -> Graph:
         projects=projects,
         edges=tuple(edges),
         extras={k: frozenset(v) for k, v in extras.items()},
+        broken=broken,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from workspace.errors import SelectionError
+from workspace.errors import GitError, SelectionError
 from workspace.model.config import Sibling
 from workspace.model.graph import Graph
 from workspace.repos import git
@@ -65,7 +65,10 @@ def sibling_change(sibling: Sibling, ref: str) -> Change | None:
         return Change(sibling.name, False, 0, 0, repository=False)
     commit = git.resolve(path, ref)
     counts = git.ahead_behind(path, "HEAD", commit) if commit else None
-    state = git.status(path)
+    try:
+        state = git.status(path)
+    except GitError:  # git cannot read the work tree: it cannot be compared either
+        return Change(sibling.name, False, 0, 0, repository=False)
     return Change(
         sibling.name,
         ref_found=commit is not None,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workspace.errors import ConfigError, Problem
+from workspace.errors import ConfigError, GitError, Problem
 from workspace.fsutil import atomic_write_text
 from workspace.model.config import Sibling, Workspace, read_toml
 from workspace.model.fields import NAME_RE
@@ -154,7 +154,10 @@ def lock_one(sib: Sibling) -> LockResult:
     if head is None:
         return LockResult(sib.name, None, "not a git checkout with a commit")
     warnings = []
-    state = git.status(sib.path)
+    try:
+        state = git.status(sib.path)
+    except GitError as exc:
+        return LockResult(sib.name, None, f"git cannot read it: {exc}")
     if state.changed:
         warnings.append(f"{state.changed} uncommitted changes are not in the lock")
     contains = git.run(["branch", "--remotes", "--contains", head], sib.path, check=False)

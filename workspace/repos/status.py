@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from workspace.errors import GitError
 from workspace.model.config import Sibling
 from workspace.repos import git
 from workspace.repos.lock import LockEntry
@@ -22,6 +23,7 @@ class Presence(Enum):
     PRESENT = "present"
     LINKED = "linked"
     NOT_GIT = "not a checkout"
+    BROKEN = "broken"  # a checkout whose state git cannot read
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,10 @@ def status_one(sib: Sibling, lock: dict[str, LockEntry] | None) -> SiblingStatus
         return replace(base, drift=("missing",))
     if not git.is_checkout(sib.path):
         return replace(base, presence=Presence.NOT_GIT, drift=("not a git checkout",))
-    state = git.status(sib.path)
+    try:
+        state = git.status(sib.path)
+    except GitError as exc:
+        return replace(base, presence=Presence.BROKEN, drift=(f"git cannot read it: {exc}",))
     origin = git.origin_url(sib.path)
     drift: list[str] = []
     if origin is None:

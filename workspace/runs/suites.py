@@ -92,8 +92,10 @@ def build_suites(
     *,
     timeout: float | None = None,
     extra_args: Sequence[str] = (),
+    broken: Mapping[str, str] | None = None,
 ) -> list[Suite]:
-    """A Suite per Python sibling; absent ones are marked not-run with the reason."""
+    """A Suite per Python sibling; absent and ``broken`` ones (name -> why their
+    pyproject.toml cannot be read) are marked not-run with the reason."""
     suites = []
     for sib in siblings:
         if not sib.python_package:
@@ -101,6 +103,8 @@ def build_suites(
         skip = None
         if not sib.path.is_dir():
             skip = f"not present at {sib.path} (clone it with the bootstrap session)"
+        elif sib.name in (broken or {}):
+            skip = f"its pyproject.toml cannot be read: {(broken or {})[sib.name]}"
         suites.append(
             Suite(
                 name=sib.name,
