@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 
 from workspace.commands import Command
 from workspace.commands._options import add_workspace_arguments, load_selected
-from workspace.env.plan import Plan, bootstrap_command, make_plan
+from workspace.env.installed import read_venv
+from workspace.env.plan import Mismatch, Plan, bootstrap_command, installed_mismatches, make_plan
 from workspace.env.setup import Options, setup
 from workspace.env.uv import ResolutionError
+from workspace.env.venv import venv_python
 from workspace.errors import ExitCode
-from workspace.text import display_path
+from workspace.text import display_path, plural
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,21 +74,28 @@ def _plan_ok(plan: Plan, allow_mismatch: bool) -> bool:
         )
         return False
     for note in plan.unchecked:
-        _err(f"warning: not checked: {note}")
-    if plan.mismatches:
-        for mismatch in plan.mismatches:
-            _err(f"version mismatch: {mismatch}")
-        if not allow_mismatch:
-            _err(
-                f"error: {len(plan.mismatches)} sibling version constraint(s) not met by the "
-                "local checkouts (hint: update the checkouts or the requirements, or pass "
-                "--allow-mismatch to install the local checkouts anyway)"
-            )
-            return False
-        _err("going on (--allow-mismatch): the local checkouts are installed as they are")
+        _err(f"note: {note}: checked after the install")
+    if not _mismatches_ok(plan.mismatches, allow_mismatch, "the local checkouts"):
+        return False
     if not plan.install:
         _err("error: no present Python sibling is selected; nothing to install")
         return False
+    return True
+
+
+def _mismatches_ok(mismatches: Sequence[Mismatch], allow: bool, found_in: str) -> bool:
+    """The skew report: each unmet sibling-to-sibling requirement; False unless allowed."""
+    for mismatch in mismatches:
+        _err(f"version mismatch: {mismatch}")
+    if mismatches and not allow:
+        _err(
+            f"error: {plural(len(mismatches), 'sibling version constraint')} not met by "
+            f"{found_in} (hint: update the checkouts or the requirements, or pass "
+            "--allow-mismatch to install the local checkouts anyway)"
+        )
+        return False
+    if mismatches:
+        _err("going on (--allow-mismatch): the local checkouts are installed as they are")
     return True
 
 
@@ -111,12 +121,18 @@ def _run(args: argparse.Namespace) -> int:
         if not exc.touched and (plan.workspace.venv / "pyvenv.cfg").is_file():
             _err(f"the previous environment in {display_path(plan.workspace.venv)} is unchanged")
         return ExitCode.FAILED
+    if plan.unchecked:  # dynamic versions: what the venv now holds says what they are
+        dists = read_venv(venv_python(result.venv)).dists
+        skew, _ = installed_mismatches(graph, [s.name for s in plan.install], dists)
+        if not _mismatches_ok(skew, args.allow_mismatch, "the installed versions"):
+            return ExitCode.FAILED
     venv = display_path(result.venv)
+    count = plural(len(result.installed), "sibling")
     if not result.changed:
-        print(f"{venv} is up to date ({len(result.installed)} siblings, {result.duration:.2f} s)")
+        print(f"{venv} is up to date ({count}, {result.duration:.2f} s)")
     else:
         print(
-            f"{venv}: {len(result.installed)} siblings installed as editables with Python "
+            f"{venv}: {count} installed as editables with Python "
             f"{result.python.version} in {result.duration:.1f} s"
         )
     return ExitCode.OK

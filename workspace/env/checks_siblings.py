@@ -3,13 +3,10 @@ importing from them, versions that agree, the layer rule, the lock."""
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING
 
-from packaging.version import InvalidVersion, Version
-
 from workspace.env.check_results import SETUP_HINT, CheckResult, error, ok, warning
-from workspace.env.plan import bootstrap_command, find_mismatches
+from workspace.env.plan import bootstrap_command, installed_mismatches
 from workspace.errors import GraphError, WorkspaceError
 from workspace.fsutil import inside, same_path
 from workspace.model.graph import Graph
@@ -146,14 +143,8 @@ def check_imports(ctx: Context) -> list[CheckResult]:
 
 def check_versions(ctx: Context) -> list[CheckResult]:
     """Sibling-to-sibling version constraints hold for the local checkouts."""
-    versions: dict[str, Version] = {}
-    for sib in ctx.python_siblings:
-        dist = ctx.dist_of(sib)
-        if dist is not None:
-            with contextlib.suppress(InvalidVersion):
-                versions[sib.name] = Version(dist.version)
-    mismatches, unchecked = find_mismatches(
-        ctx.graph, [s.name for s in ctx.python_siblings], versions
+    mismatches, unchecked = installed_mismatches(
+        ctx.graph, [s.name for s in ctx.python_siblings], ctx.dists
     )
     if mismatches:
         return [

@@ -3,10 +3,12 @@ extras and groups, the needed siblings that are missing, and version mismatches.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.requirements import Requirement
 from packaging.version import InvalidVersion, Version
@@ -14,6 +16,9 @@ from packaging.version import InvalidVersion, Version
 from workspace.model.config import Sibling, Workspace
 from workspace.model.graph import Graph, requested_extras
 from workspace.model.project import ProjectInfo, groups_to_install
+
+if TYPE_CHECKING:
+    from workspace.env.installed import InstalledDist
 
 
 def _relative(path: Path) -> str:
@@ -150,6 +155,22 @@ def find_mismatches(
                 )
             )
     return mismatches, unchecked
+
+
+def installed_mismatches(
+    graph: Graph, names: Iterable[str], dists: Mapping[str, InstalledDist]
+) -> tuple[list[Mismatch], list[str]]:
+    """:func:`find_mismatches`, with the versions that the venv holds for siblings whose
+    pyproject version is dynamic (a VERSION file, setuptools-scm, hatch-vcs)."""
+    chosen = list(names)
+    versions: dict[str, Version] = {}
+    for name in chosen:
+        info = graph.projects.get(name)
+        dist = dists.get(info.name) if info is not None else None
+        if dist is not None:
+            with contextlib.suppress(InvalidVersion):
+                versions[name] = Version(dist.version)
+    return find_mismatches(graph, chosen, versions)
 
 
 def make_plan(graph: Graph, selected: Sequence[Sibling]) -> Plan:
