@@ -13,8 +13,8 @@ from workspace.env.plan import Mismatch, Plan, bootstrap_command, installed_mism
 from workspace.env.setup import Options, setup
 from workspace.env.uv import ResolutionError
 from workspace.env.venv import venv_python
-from workspace.errors import ExitCode
-from workspace.text import display_path, plural
+from workspace.errors import ExitCode, SelectionError
+from workspace.text import did_you_mean, display_path, normalize_name, plural
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +37,13 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         "the workspace and every sibling)",
     )
     parser.add_argument(
+        "--from-index",
+        action="append",
+        metavar="NAME",
+        help="let these siblings come from the package index when another needs them and "
+        "they are not checked out (repeatable or comma-separated); said in setup and validate",
+    )
+    parser.add_argument(
         "--dry-run",
         action="store_true",
         help="print what would be installed (the uv inputs) and stop",
@@ -47,7 +54,7 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def _plan_ok(plan: Plan, allow_mismatch: bool) -> bool:
+def _plan_ok(plan: Plan, allow_mismatch: bool, from_index: Sequence[str]) -> bool:
     """Print what the plan leaves out or cannot check; False when setup must not go on."""
     for sib in plan.skipped:
         if sib.name in plan.broken:
@@ -58,10 +65,14 @@ def _plan_ok(plan: Plan, allow_mismatch: bool) -> bool:
         names = [s.name for s in plan.missing]
         _err(f"not present (not installed): {', '.join(names)}")
         _err(f"  fetch them with: {bootstrap_command(names)}")
-    if plan.needed_missing:
-        for source, target in plan.needed_missing:
+    allowed = {normalize_name(n) for n in from_index}
+    for target in sorted({t for _, t in plan.needed_missing if normalize_name(t) in allowed}):
+        print(f"note: {target} comes from the package index (--from-index)")
+    needed = [(s, t) for s, t in plan.needed_missing if normalize_name(t) not in allowed]
+    if needed:
+        for source, target in needed:
             _err(f"{source} needs {target}, which {plan.why_missing(target)}")
-        absent = [t for _, t in plan.needed_missing if plan.why_missing(t) == "is not present"]
+        absent = [t for _, t in needed if plan.why_missing(t) == "is not present"]
         hint = (
             bootstrap_command(absent)
             if absent
@@ -102,7 +113,16 @@ def _mismatches_ok(mismatches: Sequence[Mismatch], allow: bool, found_in: str) -
 def _run(args: argparse.Namespace) -> int:
     graph, selected = load_selected(args)
     plan = make_plan(graph, selected)
-    if not _plan_ok(plan, args.allow_mismatch):
+    from_index = [n.strip() for v in args.from_index or () for n in v.split(",") if n.strip()]
+    unknown = [
+        n for n in from_index if normalize_name(n) not in map(normalize_name, graph.workspace.names)
+    ]
+    if unknown:
+        raise SelectionError(
+            f"--from-index {unknown[0]}: no such sibling",
+            hint=did_you_mean(unknown[0], graph.workspace.names) or "name a [[siblings]] entry",
+        )
+    if not _plan_ok(plan, args.allow_mismatch, from_index):
         return ExitCode.FAILED
     if args.dry_run:
         print("# requirements (one resolution)")
@@ -111,7 +131,9 @@ def _run(args: argparse.Namespace) -> int:
         print(plan.overrides_text(), end="")
         return ExitCode.OK
 
-    options = Options(force=args.force, layered=args.layered, python=args.python)
+    options = Options(
+        force=args.force, layered=args.layered, python=args.python, from_index=tuple(from_index)
+    )
     try:
         result = setup(plan, options, log=print)
     except ResolutionError as exc:

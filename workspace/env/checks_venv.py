@@ -131,6 +131,22 @@ def check_setup_current(ctx: Context) -> list[CheckResult]:
     return [ok("setup", f"up to date with the config ({stamp.get('created', '?')})")]
 
 
+def check_from_index(ctx: Context) -> list[CheckResult]:
+    """Siblings that setup let come from the package index (--from-index) are said."""
+    flags = read_fingerprint(ctx.workspace.venv).get("flags")
+    names = flags.get("from_index") if isinstance(flags, dict) else None
+    if not names:
+        return []
+    return [
+        warning(
+            "from-index",
+            f"{', '.join(map(str, names))} came from the package index, not from checkouts "
+            "(setup --from-index)",
+            "bootstrap them and run setup without --from-index",
+        )
+    ]
+
+
 def check_pip(ctx: Context) -> list[CheckResult]:
     """``uv pip check``: every installed distribution's requirements are met."""
     python = venv_python(ctx.workspace.venv)

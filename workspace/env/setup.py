@@ -13,9 +13,10 @@ means there is nothing to do.
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from workspace.env.venv import (
     write_fingerprint,
 )
 from workspace.errors import EnvError
-from workspace.text import display_path, plural
+from workspace.text import display_path, normalize_name, plural
 
 INPUT_DIR = "setup"  # under the workspace state dir: the files handed to uv
 
@@ -43,6 +44,7 @@ class Options:
     force: bool = False
     layered: bool = False
     python: str | None = None  # an explicit interpreter (path or version)
+    from_index: tuple[str, ...] = ()  # siblings the user lets come from the package index
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,6 @@ def _compile(uv: str, python: Path, requirements: Path, overrides: Path, output:
         "compile",
         "--quiet",
         "--no-header",
-        "--no-annotate",
         "--python",
         str(python),
         "--overrides",
@@ -97,7 +98,9 @@ def setup(plan: Plan, options: Options | None = None, log: Log | None = None) ->
     with setup_lock(ws, say):
         start = time.monotonic()
         uv_text = uv_version(uv)
-        flags = {"python": options.python}
+        flags: dict[str, object] = {"python": options.python}
+        if options.from_index:
+            flags["from_index"] = sorted(normalize_name(n) for n in options.from_index)
         # The venv is kept while its Python satisfies the requirements (and --python, if given).
         current = venv_interpreter(ws.venv, spec)
         base = find_python(uv, spec, options.python) if options.python else None
@@ -148,6 +151,7 @@ def _build(uv: str, plan: Plan, options: Options, create: Interpreter | None, sa
     pins = state / "pins.txt"
     # Resolve before touching the venv: a failure leaves the previous venv as it was.
     _resolve(uv, plan, options, resolver, state, inputs["overrides.txt"], pins)
+    _refuse_index_siblings(plan, pins.read_text(encoding="utf-8"), options.from_index)
     (ws.venv / FINGERPRINT_NAME).unlink(missing_ok=True)
     if create is not None:
         say(f"creating {display_path(ws.venv)} with {create}")
@@ -170,6 +174,46 @@ def _build(uv: str, plan: Plan, options: Options, create: Interpreter | None, sa
             hint="fix the sibling named in the output, then run setup again",
             touched=True,
         ) from None
+
+
+_PIN_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*==")
+
+
+def index_siblings(pins: str, names: Iterable[str]) -> dict[str, list[str]]:
+    """The siblings (``names``) that a resolution pins from the package index, each with what
+    needs it, read from uv's annotated output (``# via ...``)."""
+    wanted = {normalize_name(n) for n in names}
+    found: dict[str, list[str]] = {}
+    current = None
+    for line in pins.splitlines():
+        pin = _PIN_RE.match(line)
+        if pin is not None:
+            current = normalize_name(pin.group(1))
+            if current in wanted:
+                found[current] = []
+        elif current in found and line.lstrip().startswith("#"):
+            via = line.strip().lstrip("#").strip().removeprefix("via").strip()
+            if via and not via.startswith("-r"):
+                found[current].append(via)
+    return found
+
+
+def _refuse_index_siblings(plan: Plan, pins: str, allowed: Iterable[str]) -> None:
+    """A sibling that is not installed from its checkout must not come in from the index by
+    way of a third-party requirement, unless the user said so (--from-index)."""
+    absent = [s.name for s in plan.workspace.siblings if s.name not in plan.projects]
+    taken = index_siblings(pins, absent)
+    refused = {n: via for n, via in taken.items() if n not in {normalize_name(a) for a in allowed}}
+    if refused:
+        raise ResolutionError(
+            f"the resolution takes {', '.join(refused)} from the package index, but "
+            f"{display_path(plan.workspace.config_file)} lists it as a sibling",
+            "\n".join(
+                f"{n} is needed by {', '.join(v) or 'the requirements'}" for n, v in refused.items()
+            ),
+            hint="bootstrap it so its checkout is used, or pass --from-index NAME to take it "
+            "from the index on purpose",
+        )
 
 
 def _same_python(venv: Interpreter, base: Interpreter) -> bool:

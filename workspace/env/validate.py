@@ -24,6 +24,7 @@ from workspace.env.checks_siblings import (
     check_versions,
 )
 from workspace.env.checks_venv import (
+    check_from_index,
     check_pip,
     check_python,
     check_setup_current,
@@ -124,6 +125,7 @@ CHECKS: tuple[Callable[[Context], list[CheckResult]], ...] = (
     check_python,
     check_venv,
     check_setup_current,
+    check_from_index,
     check_siblings,
     check_editables,
     check_imports,
