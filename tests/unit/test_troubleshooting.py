@@ -193,3 +193,13 @@ def test_every_message_is_in_the_troubleshooting_page() -> None:
 def test_every_git_failure_reason_is_in_the_page(reason: git.Reason) -> None:
     # GitFailure builds its message from a Reason: "not found: <git's last lines>".
     assert reason.value in PAGE.read_text(encoding="utf-8")
+
+
+def test_the_exit_status_table_is_stated_once_and_every_verb_page_links_it() -> None:
+    sessions = ROOT / "docs" / "sessions"
+    assert "## Exit status" in (sessions / "index.md").read_text(encoding="utf-8")
+    from workspace.commands import find_commands
+
+    for verb in find_commands():
+        page = (sessions / f"{verb}.md").read_text(encoding="utf-8")
+        assert "(index.md#exit-status)" in page, f"docs/sessions/{verb}.md"
