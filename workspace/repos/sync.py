@@ -143,8 +143,12 @@ def bootstrap_one(ws: Workspace, sib: Sibling, options: BootstrapOptions) -> Res
     if options.link_from is not None:
         source = _link_source(options.link_from, sib)
         if source is not None:
-            sib.path.parent.mkdir(parents=True, exist_ok=True)
-            os.symlink(source.absolute(), sib.path, target_is_directory=True)
+            try:
+                sib.path.parent.mkdir(parents=True, exist_ok=True)
+                os.symlink(source.absolute(), sib.path, target_is_directory=True)
+            except OSError as exc:
+                text = f"cannot link {sib.path} -> {source}: {exc.strerror or exc}"
+                return result(Status.FAILED, message=text, reason="could not write", detail=text)
             return result(
                 Status.LINKED,
                 commit=git.head_commit(source),

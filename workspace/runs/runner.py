@@ -177,11 +177,16 @@ class Runner:
     def _start(self, suite: Suite, workers: int) -> None:
         opts = self.options
         workdir = opts.run_dir / suite.name
-        for sub in ("tmp", "cache", "basetemp"):
-            (workdir / sub).mkdir(parents=True, exist_ok=True)
         log_path = opts.run_dir / f"{suite.name}.log"
         command = suite_command(opts.python, suite, workdir, workers)
-        log = log_path.open("wb")
+        try:
+            for sub in ("tmp", "cache", "basetemp"):
+                (workdir / sub).mkdir(parents=True, exist_ok=True)
+            log = log_path.open("wb")
+        except OSError as exc:  # this suite cannot run; the others can
+            where = exc.filename or log_path
+            self._cannot_start(suite, command, None, f"cannot write {where}: {exc.strerror}")
+            return
         log.write(f"$ {_quote(command)}\n# cwd: {suite.path}\n\n".encode())
         log.flush()
         start = time.monotonic()
@@ -198,16 +203,8 @@ class Runner:
         except OSError as exc:
             log.write(f"could not start: {exc}\n".encode())
             log.close()
-            self._finish(
-                SuiteResult(
-                    name=suite.name,
-                    status=Status.ERROR,
-                    selected_because=suite.selected_because,
-                    log=log_path,
-                    command=tuple(command),
-                    reason=f"could not start pytest: {exc.strerror or exc}",
-                )
-            )
+            reason = f"could not start pytest: {exc.strerror or exc}"
+            self._cannot_start(suite, command, log_path, reason)
             return
         self.running[suite.name] = _Running(
             suite=suite,
@@ -228,6 +225,20 @@ class Runner:
                 workers=workers,
                 command=tuple(command),
                 log=log_path,
+            )
+        )
+
+    def _cannot_start(
+        self, suite: Suite, command: list[str], log: Path | None, reason: str
+    ) -> None:
+        self._finish(
+            SuiteResult(
+                name=suite.name,
+                status=Status.ERROR,
+                selected_because=suite.selected_because,
+                log=log,
+                command=tuple(command),
+                reason=reason,
             )
         )
 

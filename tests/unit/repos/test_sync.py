@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import write_config
+from tests.builders import init_repo, write_config
 from workspace.model import config
 from workspace.repos import sync
 
@@ -41,3 +41,24 @@ def test_path_problem(tmp_path: Path, link: str | None, path: str, refused: bool
     assert (problem is not None) is refused
     if refused:
         assert str(elsewhere.resolve()) in (problem or "")
+
+
+def test_a_link_that_cannot_be_made_fails_that_sibling_only(tmp_path: Path) -> None:
+    """bootstrap --link-from: an OS error is the sibling's result, not a traceback."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    (tmp_path / "blocker").write_text("a file where a directory should be\n")
+    clones = tmp_path / "clones"
+    for name in ("alpha", "beta"):
+        init_repo(clones / name)
+    cfg = write_config(
+        root,
+        '[workspace]\nname = "w"\n[[siblings]]\nname = "alpha"\nrepo = "r"\n'
+        'path = "../blocker/alpha"\n[[siblings]]\nname = "beta"\nrepo = "r"\n',
+    )
+    ws = config.load(cfg)
+    options = sync.BootstrapOptions(link_from=clones)
+    alpha, beta = sync.bootstrap(ws, ws.siblings, options=options)
+    assert alpha.status is sync.Status.FAILED
+    assert alpha.message.startswith(f"cannot link {tmp_path / 'blocker' / 'alpha'} -> ")
+    assert beta.status is sync.Status.LINKED

@@ -92,3 +92,19 @@ def test_unstartable_interpreter_is_an_error_result(tmp_path: Path) -> None:
     assert run.results[0].status is Status.ERROR
     assert run.results[0].reason is not None
     assert "could not start" in run.results[0].reason
+
+
+def test_a_log_that_cannot_be_written_fails_that_suite_only(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "x.log").mkdir()  # a directory where the log file goes: open() fails
+    options = RunOptions(
+        python=Path(sys.executable), venv=tmp_path, run_dir=run_dir, run_id="r", jobs=1
+    )
+    (tmp_path / "y").mkdir()
+    run = Runner(options).run([Suite("x", tmp_path), Suite("y", tmp_path / "y", args=("-q",))])
+    x, y = run.results
+    assert x.status is Status.ERROR
+    assert x.reason is not None
+    assert x.reason.startswith(f"cannot write {run_dir / 'x.log'}")
+    assert y.status is Status.NO_TESTS  # the other suite still ran
