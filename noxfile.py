@@ -44,7 +44,7 @@ TEST_PYTHONS = available_versions(PYTHONS, os.environ["PATH"])
 # must not break `nox -l`: the error is reported by whichever session needs the config.
 try:
     WORKSPACE = load()
-    SIBLINGS = [s for s in WORKSPACE.siblings if s.python_package]
+    SIBLINGS = [s for s in WORKSPACE.siblings if s.runs_tests]
 except WorkspaceError:
     SIBLINGS = []
 

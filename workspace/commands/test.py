@@ -40,11 +40,12 @@ def command_for(python: str, args: tuple[str, ...], extra: list[str]) -> list[st
 def _run(args: argparse.Namespace) -> int:
     ws = config.load(args.config)
     sib = ws.sibling(args.name)
-    if not sib.python_package:
+    if not sib.runs_tests:
         raise WorkspaceError(
-            f"{sib.name} is not a Python package (python_package = false in "
-            f"{display_path(ws.config_file)})",
-            hint="only Python siblings have a test session",
+            f"{sib.name} has no tests to run (python_package = false, or test.enabled = false, "
+            f"in {display_path(ws.config_file)})",
+            hint="a sibling that is no Python package runs its tests with "
+            "test = { enabled = true }",
         )
     if not sib.path.is_dir():
         raise WorkspaceError(

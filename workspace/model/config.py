@@ -48,6 +48,7 @@ class TestSettings:
     args: tuple[str, ...] = ()
     timeout: float | None = None
     xdist: bool = True
+    enabled: bool | None = None  # None: when the sibling is a Python package
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,12 @@ class Sibling:
     test: TestSettings = field(default_factory=TestSettings)
     index: int = 0  # position in wrknv.toml, for messages
     configured_repo: str | None = None  # before wrknv.local.toml's [rewrite], when it differs
+
+    @property
+    def runs_tests(self) -> bool:
+        """Whether test-all runs this sibling's tests: a Python package's unless
+        ``test.enabled = false``; any other sibling's only when ``test.enabled = true``."""
+        return self.python_package if self.test.enabled is None else self.test.enabled
 
     @property
     def portable_repo(self) -> str:
@@ -196,6 +203,7 @@ def merge_test_settings(raw: Mapping[str, Any], base: TestSettings) -> TestSetti
         args=tuple(raw.get("args", base.args)),
         timeout=raw.get("timeout", base.timeout),
         xdist=raw.get("xdist", base.xdist),
+        enabled=raw.get("enabled", base.enabled),
     )
 
 

@@ -128,12 +128,14 @@ _EXAMPLES = {
     "args": '["-m", "not slow"]',
     "timeout": "900",
     "xdist": "true",
+    "enabled": "true",
 }
 
 TEST_FIELDS: dict[str, Callable[[Any], Any]] = {
     "args": _str_list,
     "timeout": _timeout,
     "xdist": _bool,
+    "enabled": _bool,
 }
 
 WORKSPACE_FIELDS: dict[str, Callable[[Any], Any]] = {

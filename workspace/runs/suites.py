@@ -94,11 +94,11 @@ def build_suites(
     extra_args: Sequence[str] = (),
     broken: Mapping[str, str] | None = None,
 ) -> list[Suite]:
-    """A Suite per Python sibling; absent and ``broken`` ones (name -> why their
-    pyproject.toml cannot be read) are marked not-run with the reason."""
+    """A Suite per sibling whose tests run (``Sibling.runs_tests``); absent and ``broken``
+    ones (name -> why their pyproject.toml cannot be read) are marked not-run with the reason."""
     suites = []
     for sib in siblings:
-        if not sib.python_package:
+        if not sib.runs_tests:
             continue
         skip = None
         if not sib.path.is_dir():

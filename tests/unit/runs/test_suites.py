@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import write_config
 from workspace.errors import EnvError
+from workspace.model.config import load
 from workspace.runs.suites import (
     Suite,
     build_suites,
@@ -143,3 +145,18 @@ def test_build_suites_skips_non_python_and_marks_absent(tmp_path: Path) -> None:
     assert gone.selected_because == "selected"
     override = build_suites(ws, ws.siblings, {}, timeout=2.5)
     assert {s.timeout for s in override} == {2.5}
+
+
+def test_a_sibling_runs_its_tests_only_when_it_is_python_or_says_so(workspace_root: Path) -> None:
+    cfg = write_config(
+        workspace_root,
+        '[workspace]\nname = "w"\n'
+        '[[siblings]]\nname = "lib"\nrepo = "r"\n'
+        '[[siblings]]\nname = "docs"\nrepo = "r"\npython_package = false\n'
+        '[[siblings]]\nname = "site"\nrepo = "r"\npython_package = false\n'
+        "test = { enabled = true }\n"
+        '[[siblings]]\nname = "slow"\nrepo = "r"\ntest = { enabled = false }\n',
+    )
+    ws = load(cfg)
+    suites = build_suites(ws, ws.siblings, {})
+    assert [s.name for s in suites] == ["lib", "site"]
