@@ -1,8 +1,10 @@
-"""What several verbs share: the argument types and flags, and loading the selected siblings."""
+"""What several verbs share: the argument types and flags, loading the selected siblings, and
+warnings on standard error."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from workspace.model import config
@@ -79,3 +81,8 @@ def add_changed_since(parser: argparse.ArgumentParser) -> None:
         help="only siblings whose repository changed since REF (commits, uncommitted or "
         "untracked files), plus every sibling that depends on one of them",
     )
+
+
+def warn(text: str) -> None:
+    """A line on standard error that does not stop the verb."""
+    print(text, file=sys.stderr)

@@ -14,6 +14,7 @@ from workspace.commands._options import (
     add_workspace_arguments,
     load_selected,
     positive_int,
+    warn,
 )
 from workspace.errors import ExitCode
 from workspace.fsutil import write_output
@@ -56,7 +57,7 @@ def _run(args: argparse.Namespace) -> int:
         siblings = [s for s in siblings if s.name in reasons]
     pythons = [v.strip() for p in args.python or () for v in p.split(",") if v.strip()]
     if args.shards:
-        durations = history.load_durations(ws.state_dir)
+        durations = history.load_durations(ws.state_dir, warn=warn)
         estimates, source = matrix.estimate(siblings, durations)
         shards = matrix.pack(estimates, args.shards) if siblings else []
         entries = matrix.shard_entries(graph, shards, pythons)

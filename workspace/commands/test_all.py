@@ -14,6 +14,7 @@ from workspace.commands._options import (
     load_selected,
     positive_float,
     positive_int,
+    warn,
 )
 from workspace.errors import ExitCode
 from workspace.model.config import Sibling
@@ -122,7 +123,7 @@ def _run(args: argparse.Namespace) -> int:
     present = [s for s in suites if s.skip_reason is None]
     python = require_venv(ws)
     jobs = args.jobs or usable_cores()
-    durations = history.load_durations(ws.state_dir)
+    durations = history.load_durations(ws.state_dir, warn=warn)
     sizes = {s.name: count_test_files(s.path) for s in suites if s.name not in durations}
     suites = order_suites(suites, durations, sizes)
     runs_dir = ws.state_dir / history.RUNS

@@ -8,7 +8,7 @@ file test-all writes anyway, so there is one source for "what happened last time
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +30,19 @@ def durations_file(state_dir: Path) -> Path:
     return state_dir / DURATIONS
 
 
-def load_durations(state_dir: Path) -> dict[str, float]:
+def load_durations(state_dir: Path, warn: Callable[[str], None] | None = None) -> dict[str, float]:
     """Expected single-worker seconds per sibling; empty when there is no usable history.
 
     A suite that ran with K xdist workers is expected to take about K times as long alone.
-    A damaged file is ignored: it only guides the order, and the next run rewrites it.
+    A damaged file is ignored, said to ``warn``: it only guides the order, and the next run
+    rewrites it.
     """
-    raw = _read_json(durations_file(state_dir))
+    try:
+        raw = _read_json(durations_file(state_dir), "test-all writes it anew after its run")
+    except WorkspaceError as exc:
+        if warn is not None:
+            warn(f"warning: {exc.message}; ignored (hint: {exc.hint})")
+        return {}
     entries = raw.get("siblings") if isinstance(raw, dict) else None
     if not isinstance(entries, dict):
         return {}
@@ -53,7 +59,10 @@ def load_durations(state_dir: Path) -> dict[str, float]:
 def save_durations(state_dir: Path, results: Iterable[SuiteResult]) -> None:
     """Merge this run's measured durations into the stored ones."""
     path = durations_file(state_dir)
-    raw = _read_json(path)
+    try:
+        raw = _read_json(path, "")
+    except WorkspaceError:  # damaged: replaced by this run's durations
+        raw = None
     entries = raw.get("siblings") if isinstance(raw, dict) else None
     merged: dict[str, Any] = dict(entries) if isinstance(entries, dict) else {}
     for r in results:
@@ -73,7 +82,7 @@ def last_statuses(state_dir: Path) -> dict[str, Status]:
     Raises WorkspaceError when there is no last run to read.
     """
     summary = latest_run(state_dir) / SUMMARY
-    raw = _read_json(summary)
+    raw = _read_json(summary, "run test-all once without --rerun-failed")
     if raw is None:
         raise WorkspaceError(
             f"no previous test-all run: {display_path(summary)} does not exist",
@@ -100,9 +109,20 @@ def rerun_names(state_dir: Path) -> list[str]:
     return [n for n, s in last_statuses(state_dir).items() if s in RERUN_STATUSES]
 
 
-def _read_json(path: Path) -> Mapping[str, Any] | None:
+def _read_json(path: Path, hint: str) -> Mapping[str, Any] | None:
+    """The JSON object in a file the tool wrote; None when there is no file. A file that is
+    damaged (unreadable, not JSON, not an object) is a WorkspaceError naming it."""
+    shown = display_path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return None
-    return data if isinstance(data, dict) else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WorkspaceError(f"{shown}: cannot read: {exc}", hint=hint) from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise WorkspaceError(f"{shown}: not valid JSON ({exc})", hint=hint) from None
+    if not isinstance(data, dict):
+        raise WorkspaceError(f"{shown}: not a JSON object", hint=hint)
+    return data

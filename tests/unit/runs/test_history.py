@@ -83,3 +83,22 @@ def test_no_usable_last_run(tmp_path: Path, setup: object, message: str) -> None
         write_latest(tmp_path, "x")
     with pytest.raises(WorkspaceError, match=message):
         history.rerun_names(tmp_path)
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", "\udcff"])
+def test_a_damaged_file_is_named_never_a_traceback(tmp_path: Path, content: str) -> None:
+    state = tmp_path / ".wrknv"
+    (state / "runs" / "latest").mkdir(parents=True)
+    for path in (state / "durations.json", state / "runs" / "latest" / "summary.json"):
+        path.write_bytes(content.encode("utf-8", "surrogateescape"))
+    said: list[str] = []
+    assert history.load_durations(state, warn=said.append) == {}
+    assert len(said) == 1
+    assert said[0].startswith("warning: ")
+    assert "durations.json" in said[0]
+    assert said[0].endswith("(hint: test-all writes it anew after its run)")
+    with pytest.raises(WorkspaceError, match=r"summary\.json: ") as info:
+        history.rerun_names(state)
+    assert info.value.hint == "run test-all once without --rerun-failed"
+    history.save_durations(state, [])  # a damaged file is replaced, not a crash
+    assert history.load_durations(state) == {}
