@@ -34,6 +34,10 @@ def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one verb; always an exit status, never an exception (argparse's exits included)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    nul = next((a for a in argv if "\x00" in a), None)
+    if nul is not None:  # no path, name or revision can hold one; the OS would refuse it
+        _error(f"argument {nul!r} holds a NUL character (hint: remove it)", None)
+        return ExitCode.USAGE
     parser = build_parser(argv[0] if argv and not argv[0].startswith("-") else None)
     try:
         args = parser.parse_args(argv)
