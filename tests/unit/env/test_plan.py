@@ -7,22 +7,12 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from tests.builders import env_workspace, make_package, write_config
+from tests.builders import make_package, write_config
+from tests.unit.env.samples import plan_for
 from workspace.cli import main
-from workspace.env.plan import Plan, bootstrap_command, find_mismatches, make_plan
+from workspace.env.plan import bootstrap_command, find_mismatches
 from workspace.model import config
 from workspace.model.graph import build
-
-
-@pytest.fixture
-def ws_config(tmp_path: Path) -> Path:
-    return env_workspace(tmp_path)
-
-
-def plan_for(cfg: Path) -> Plan:
-    ws = config.load(cfg)
-    graph = build(ws)
-    return make_plan(graph, [ws.sibling(n) for n in graph.order()])
 
 
 def test_plan_installs_python_siblings_and_skips_the_rest(ws_config: Path) -> None:

@@ -8,23 +8,10 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from tests.builders import env_workspace
+from tests.unit.env.samples import plan_for
 from workspace.env.interpreters import Interpreter
-from workspace.env.plan import Plan, make_plan
 from workspace.env.venv import LOCK_NAME, fingerprint, read_pyvenv, setup_lock, venv_version
 from workspace.model import config
-from workspace.model.graph import build
-
-
-@pytest.fixture
-def ws_config(tmp_path: Path) -> Path:
-    return env_workspace(tmp_path)
-
-
-def plan_for(cfg: Path) -> Plan:
-    ws = config.load(cfg)
-    graph = build(ws)
-    return make_plan(graph, [ws.sibling(n) for n in graph.order()])
 
 
 def test_fingerprint_follows_every_input(ws_config: Path) -> None:

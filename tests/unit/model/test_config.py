@@ -7,43 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests.builders import write_config
+from tests.unit.model.samples import GOOD
 from workspace.errors import WorkspaceError
 from workspace.model import config
-
-GOOD = """
-[workspace]
-name = "demo"
-description = "a demo"
-python = ">=3.9"
-url_base = "https://github.com/example"
-layers = ["foundation", "tools"]
-
-[workspace.test]
-args = ["-q"]
-timeout = 300
-
-[[siblings]]
-name = "core"
-layer = "foundation"
-tags = ["base"]
-extras = ["fast"]
-
-[[siblings]]
-name = "cli"
-layer = "tools"
-repo = "https://gitlab.example/cli.git"
-path = "../apps/cli"
-revision = "v1.2"
-depends_on = ["core"]
-dependency_groups = ["dev"]
-test = { args = ["-x"], xdist = false }
-
-[[siblings]]
-name = "docs"
-layer = "tools"
-repo = "../mirror/docs"
-python_package = false
-"""
 
 
 def test_a_good_config_gets_every_default(workspace_root: Path) -> None:

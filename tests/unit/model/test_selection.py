@@ -6,55 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import make_package, write_config
+from tests.unit.model.samples import make_workspace
 from workspace.errors import SelectionError
-from workspace.model import config
 from workspace.model.graph import build
 from workspace.model.selection import Selection
-
-# name, layer, pyproject keywords. Covers: plain runtime deps, a differently spelled name,
-# a URL requirement, an extra activated by configuration and one requested by another
-# sibling, a dependency group with include-group, and a dev-group cycle (core <-> testkit).
-SIBLINGS: list[tuple[str, str, dict[str, object]]] = [
-    ("core", "foundation", {"groups": {"dev": ["testkit>=0.1", "pytest"]}}),
-    ("testkit", "foundation", {"dependencies": ["Core>=0.1"]}),
-    (
-        "schema",
-        "framework",
-        {
-            "dependencies": ["core @ git+https://github.com/example/core.git"],
-            "optional": {"fast": ["testkit"], "unused": ["cli"]},
-            "groups": {"test": [{"include-group": "lint"}], "lint": ["testkit"]},
-        },
-    ),
-    ("rpc", "framework", {"dependencies": ["core", "schema[fast]"]}),
-    ("cli", "tools", {"dependencies": ["rpc", "core[fast]"], "optional": {"x": ["schema"]}}),
-]
-
-
-def make_workspace(
-    base: Path,
-    siblings: list[tuple[str, str, dict[str, object]]] = SIBLINGS,
-    *,
-    extra: str = "",
-    configured: dict[str, str] | None = None,
-) -> config.Workspace:
-    root = base / "ws"
-    root.mkdir(parents=True, exist_ok=True)
-    entries = []
-    for name, layer, kwargs in siblings:
-        make_package(base / name, name, **kwargs)  # type: ignore[arg-type]
-        entries.append(
-            f'[[siblings]]\nname = "{name}"\nlayer = "{layer}"\nrepo = "file:///srv/{name}.git"\n'
-            + (configured or {}).get(name, "")
-        )
-    text = (
-        '[workspace]\nname = "t"\nlayers = ["foundation", "framework", "tools"]\n'
-        + extra
-        + "\n"
-        + "\n".join(entries)
-    )
-    return config.load(write_config(root, text))
 
 
 @pytest.mark.parametrize(
