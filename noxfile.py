@@ -1,7 +1,10 @@
-"""Sessions of provide-workspace. A workspace session parses nothing itself: it hands its
-posargs to ``workspace`` (the same code as ``python -m workspace VERB``), in nox's own process,
-and turns a failure into an exit. The project's sessions (tests, lint, docs, bench) install
-what they need into their own environments.
+# /// script
+# dependencies = ["nox>=2025.2.9", "uv", "packaging>=22", "dependency-groups>=1.1"]
+# ///
+"""Sessions of provide-workspace. The workspace sessions (graph, bootstrap, ..., test-all) come
+from ``workspace.noxsessions``, the same module any team's noxfile imports; this file adds the
+project's own sessions (tests, lint, docs, bench, demo), which install what they need into
+their own environments.
 
     nox -l                       list the sessions
     nox -s graph -- --above provide-foundation
@@ -18,9 +21,10 @@ import nox
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT))
 
-from workspace import ExitCode, WorkspaceError, load  # noqa: E402
+import workspace.noxsessions  # noqa: E402, F401  (graph, bootstrap, ..., test-all: the workspace)
 from workspace.cli import main  # noqa: E402
 from workspace.env.interpreters import available_versions, pyenv_pythons  # noqa: E402
+from workspace.errors import ExitCode  # noqa: E402
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["lint", "tests"]
@@ -39,20 +43,6 @@ os.environ["PATH"] = os.pathsep.join(
     [os.environ.get("PATH", ""), *(str(p.path.parent) for p in pyenv_pythons())]
 )
 TEST_PYTHONS = available_versions(PYTHONS, os.environ["PATH"])
-
-# The workspace is read once, at import, for the per-sibling test sessions. A broken config
-# must not break `nox -l`: the error is reported by whichever session needs the config.
-try:
-    WORKSPACE = load()
-    SIBLINGS = [s for s in WORKSPACE.siblings if s.runs_tests]
-except WorkspaceError:
-    SIBLINGS = []
-
-
-def _workspace(session: nox.Session, verb: str, *args: str) -> None:
-    code = main([verb, *args, *session.posargs])
-    if code != ExitCode.OK:
-        session.error(f"{verb} failed (exit status {code})")
 
 
 # ----------------------------------------------------------------------------- the project
@@ -78,83 +68,12 @@ def lint(session: nox.Session) -> None:
     session.run("mypy")
 
 
-# ----------------------------------------------------------------------------- the workspace
-
-
-@nox.session(venv_backend="none")
-def graph(session: nox.Session) -> None:
-    """Print the layers, install order and dependency edges (--json/--mermaid FILE)."""
-    _workspace(session, "graph")
-
-
-@nox.session(venv_backend="none")
-def bootstrap(session: nox.Session) -> None:
-    """Clone every missing sibling in parallel (--jobs N, --locked, --link-from DIR)."""
-    _workspace(session, "bootstrap")
-
-
-@nox.session(venv_backend="none")
-def status(session: nox.Session) -> None:
-    """One line per sibling: presence, branch, dirty, ahead/behind, lock and origin drift."""
-    _workspace(session, "status")
-
-
-@nox.session(venv_backend="none")
-def update(session: nox.Session) -> None:
-    """Fetch and fast-forward every clean sibling; skip dirty or diverged ones."""
-    _workspace(session, "update")
-
-
-@nox.session(venv_backend="none")
-def lock(session: nox.Session) -> None:
-    """Record every sibling's commit in wrknv.lock (--check compares instead)."""
-    _workspace(session, "lock")
-
-
-@nox.session(venv_backend="none")
-def setup(session: nox.Session) -> None:
-    """Build the shared .venv: every sibling editable, in one uv resolution."""
-    _workspace(session, "setup")
-
-
-@nox.session(venv_backend="none")
-def validate(session: nox.Session) -> None:
-    """Prove the environment is right: every check, a table, exit 1 on errors."""
-    _workspace(session, "validate")
-
-
-@nox.session(venv_backend="none")
-@nox.parametrize(
-    "sibling",
-    [nox.param(s.name, id=s.name, tags=[t for t in (s.layer, *s.tags) if t]) for s in SIBLINGS],
-)
-def test(session: nox.Session, sibling: str) -> None:
-    """Run one sibling's tests in the shared venv (posargs go to pytest)."""
-    _workspace(session, "test", sibling, "--")
-
-
-@nox.session(name="test-all", venv_backend="none")
-def test_all(session: nox.Session) -> None:
-    """Run the selected siblings' suites in parallel, longest first, within the core budget."""
-    _workspace(session, "test-all")
-
-
-@nox.session(venv_backend="none")
-def matrix(session: nox.Session) -> None:
-    """Print the CI job matrix as JSON (--shards K packs siblings into balanced shards)."""
-    _workspace(session, "matrix")
-
-
-@nox.session(venv_backend="none")
-def report(session: nox.Session) -> None:
-    """Merge the run directories of several shards into one summary, JUnit file and table."""
-    _workspace(session, "report")
-
-
 @nox.session(venv_backend="none")
 def demo(session: nox.Session) -> None:
     """Run bootstrap, setup, validate and test-all on the bundled demo workspace."""
-    _workspace(session, "demo")
+    code = main(["demo", *session.posargs])
+    if code != ExitCode.OK:
+        session.error(f"demo failed (exit status {code})")
 
 
 @nox.session

@@ -1,10 +1,8 @@
-"""``python -m workspace VERB ...``: the only place that exits."""
+"""``python -m workspace VERB ...``, the same as the ``provide-workspace`` command."""
 
 from __future__ import annotations
 
-import sys
-
-from workspace.cli import main
+from workspace.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -87,3 +87,8 @@ def _error(text: str, config: Path | None) -> None:
     ``--config`` the user gave, so that running them works on the same workspace."""
     for line in text.splitlines():
         print(f"error: {with_config(line, config)}", file=sys.stderr)
+
+
+def run() -> None:
+    """The ``provide-workspace`` command: ``main`` with the process's arguments, as the exit."""
+    sys.exit(main())

@@ -29,6 +29,7 @@ ALLOWED = {
     "stage": BASE | {"model"} | STAGES,
     "commands": BASE | {"model", "commands"} | STAGES,
     "cli": BASE | {"commands"},
+    "noxsessions": BASE | {"model", "cli"},  # the sessions hand their arguments to the CLI
     "package": BASE | {"model"},  # __init__.py and __main__.py re-export / start the CLI
 }
 
@@ -39,7 +40,7 @@ def part_of(module: str) -> str:
         return "base"
     if top in STAGES:
         return "stage"
-    if top in ("model", "commands", "cli"):
+    if top in ("model", "commands", "cli", "noxsessions"):
         return top
     return "package"
 

@@ -1,0 +1,70 @@
+"""The sessions any noxfile imports: which config they read, and nox listing them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.builders import write_config
+from workspace.noxsessions import config_in, siblings_with_tests, split_config
+
+REPO = Path(__file__).resolve().parents[2]
+CONFIG = '[workspace]\nname = "w"\n[[siblings]]\nname = "{0}"\nrepo = "r"\n'
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "rest"),
+    [
+        (["-k", "x"], None, ["-k", "x"]),
+        (["--config", "a/wrknv.toml", "-x"], "a/wrknv.toml", ["-x"]),
+        (["-x", "--config=b"], "b", ["-x"]),
+        (["--config"], None, []),
+    ],
+)
+def test_split_config(args: list[str], config: str | None, rest: list[str]) -> None:
+    assert split_config(args) == (config, rest)
+
+
+def test_config_in_reads_only_what_follows_the_double_dash(tmp_path: Path) -> None:
+    assert config_in(["nox", "-s", "setup", "--config", "x"], tmp_path) is None
+    assert config_in(["nox", "--", "--config", "ws"], tmp_path) == tmp_path / "ws"
+
+
+def test_siblings_come_from_config_then_environment_then_the_start_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+        write_config(tmp_path / name, CONFIG.format(f"sib-{name}"))
+    monkeypatch.setenv("PWD", str(tmp_path / "c"))
+    monkeypatch.setenv("WRKNV_CONFIG", str(tmp_path / "b"))
+    named = siblings_with_tests(["nox", "--", "--config", str(tmp_path / "a")])
+    assert [s.name for s in named] == ["sib-a"]
+    assert [s.name for s in siblings_with_tests(["nox"])] == ["sib-b"]
+    monkeypatch.delenv("WRKNV_CONFIG")
+    assert [s.name for s in siblings_with_tests(["nox"])] == ["sib-c"]
+    (tmp_path / "c" / "wrknv.toml").write_text("not toml [", encoding="utf-8")
+    assert siblings_with_tests(["nox"]) == []  # nox -l still works; sessions report it
+
+
+def test_a_noxfile_of_two_lines_lists_every_session_of_the_named_config(tmp_path: Path) -> None:
+    (tmp_path / "ws").mkdir()
+    write_config(tmp_path / "ws", CONFIG.format("core"))
+    (tmp_path / "noxfile.py").write_text("import workspace.noxsessions  # noqa: F401\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PWD": str(tmp_path)}
+    env.pop("WRKNV_CONFIG", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nox", "-l", "--", "--config", "ws"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for session in ("bootstrap", "setup", "validate", "test(core)", "test-all", "matrix"):
+        assert f"- {session} -> " in proc.stdout or f"* {session} -> " in proc.stdout
