@@ -218,6 +218,8 @@ def _test_lines(test: TestSettings) -> list[str]:
     if test.timeout is not None:
         lines.append(f"timeout = {toml_value(test.timeout)}")
     lines.append(f"xdist = {toml_value(test.xdist)}")
+    if test.requirements != ("pytest",):
+        lines.append(f"requirements = {toml_value(test.requirements)}")
     if test.enabled is not None:
         lines.append(f"enabled = {toml_value(test.enabled)}")
     return lines

@@ -16,7 +16,7 @@ from workspace.commands._options import add_config_argument
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.model import config
 from workspace.runs.results import PYTEST_NO_TESTS
-from workspace.runs.suites import require_venv
+from workspace.runs.suites import require_test_runner
 from workspace.text import display_path
 
 
@@ -52,7 +52,7 @@ def _run(args: argparse.Namespace) -> int:
             f"{sib.name} is not present at {sib.path}",
             hint="clone it with the bootstrap session, or fix its path in wrknv.toml",
         )
-    python = require_venv(ws)
+    python, _ = require_test_runner(ws)
     command = command_for(str(python), sib.test.args, list(args.pytest_args))
     print(f"test {sib.name}: {' '.join(command)}  (in {display_path(sib.path)})", flush=True)
     try:

@@ -28,9 +28,8 @@ from workspace.runs.suites import (
     build_suites,
     count_test_files,
     order_suites,
-    require_venv,
+    require_test_runner,
     usable_cores,
-    xdist_available,
 )
 from workspace.runs.summary import format_table, point_latest, write_run_files
 from workspace.text import display_path, plural
@@ -121,7 +120,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"test-all: nothing to test: {why}")
         return ExitCode.OK
     present = [s for s in suites if s.skip_reason is None]
-    python = require_venv(ws)
+    python, xdist = require_test_runner(ws)
     jobs = args.jobs or usable_cores()
     durations = history.load_durations(ws.state_dir, warn=warn)
     sizes = {s.name: count_test_files(s.path) for s in suites if s.name not in durations}
@@ -136,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
         jobs=jobs,
         fail_fast=args.fail_fast,
         grace=args.kill_grace,
-        xdist=bool(present) and jobs > 1 and xdist_available(python),
+        xdist=bool(present) and jobs > 1 and xdist,
     )
     handler = choose_handler(sys.stdout, len(suites))
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")

@@ -170,20 +170,21 @@ def check_pip(ctx: Context) -> list[CheckResult]:
 
 
 def check_tests(ctx: Context) -> list[CheckResult]:
-    """The test settings can work: pytest (and pytest-xdist where asked) installed, sane values."""
+    """The test settings can work: pytest (and pytest-xdist where asked) import in the venv,
+    and the values make sense."""
     problems: list[str] = []
     hints: list[str] = []
     python_sibs = ctx.python_siblings
     if not python_sibs:
         return [ok("tests", "no Python siblings selected")]
-    have = set(ctx.dists)
-    if ctx.site is not None and "pytest" not in have:
-        problems.append("pytest is not installed in the venv")
-        hints.append("add pytest to a dev or test dependency group")
+    tools = ctx.test_tools
+    if tools.get("pytest"):
+        problems.append(f"pytest does not import in the venv ({tools['pytest']})")
+        hints.append("pytest is in [workspace.test] requirements unless removed: nox -s setup")
     xdist = [s.name for s in python_sibs if s.test.xdist]
-    if xdist and ctx.site is not None and "pytest-xdist" not in have:
-        problems.append(f"xdist is on for {', '.join(xdist)} but pytest-xdist is not installed")
-        hints.append("add pytest-xdist to a dependency group, or set test.xdist = false")
+    if xdist and tools.get("xdist"):
+        problems.append(f"xdist is on for {', '.join(xdist)} but pytest-xdist does not import")
+        hints.append("run nox -s setup (it installs pytest-xdist), or set test.xdist = false")
     for sib in python_sibs:
         if sib.test.timeout is not None and sib.test.timeout <= 0:
             problems.append(f"{sib.name}: timeout {sib.test.timeout} is not positive")

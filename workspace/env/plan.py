@@ -86,11 +86,20 @@ class Plan:
         lines = [self.editable_line(n) for n in chosen]
         seen = set(lines)
         for name in chosen:
-            for req in self.group_requirements.get(name, ()):
+            for req in (*self.group_requirements.get(name, ()), *self.test_requirements(name)):
                 if req not in seen:
                     seen.add(req)
                     lines.append(req)
         return "\n".join(lines) + "\n"
+
+    def test_requirements(self, name: str) -> tuple[str, ...]:
+        """What the sibling's suite needs in the venv (``test.requirements``, pytest unless
+        said otherwise), with pytest-xdist when its suite may use workers. The sibling's own
+        groups are in the same resolution, so their pins win."""
+        sib = self.workspace.sibling(name)
+        if not sib.runs_tests:
+            return ()
+        return (*sib.test.requirements, *(["pytest-xdist"] if sib.test.xdist else []))
 
     def overrides_text(self) -> str:
         """Every present Python sibling, editable, so any requirement on one resolves here."""

@@ -34,6 +34,7 @@ from workspace.env.checks_venv import (
 from workspace.env.installed import InstalledDist, VenvContents, read_venv
 from workspace.env.interpreters import python_spec
 from workspace.env.venv import (
+    importable,
     site_packages,
     venv_python,
 )
@@ -114,6 +115,12 @@ class Context:
     def resolved(self) -> Mapping[str, Mapping[str, object]]:
         """Where each of those import names resolves in the venv."""
         return self.contents.resolved
+
+    @cached_property
+    def test_tools(self) -> dict[str, str | None]:
+        """Whether pytest and xdist import in the venv (module -> None, or why not)."""
+        python = venv_python(self.workspace.venv)
+        return importable(python, ("pytest", "xdist")) if python.exists() else {}
 
     @cached_property
     def spec(self) -> SpecifierSet:

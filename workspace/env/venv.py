@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import json
 import os
+import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -22,7 +23,7 @@ from workspace.model.config import Workspace
 from workspace.text import display_path
 
 FINGERPRINT_NAME = ".wrknv-fingerprint.json"
-FINGERPRINT_VERSION = 1
+FINGERPRINT_VERSION = 2  # 2: the test requirements joined the resolution
 LOCK_NAME = "setup.lock"
 INPUT_DIR = "setup"  # under the workspace state dir: the files handed to uv
 Log = Callable[[str], None]
@@ -178,3 +179,32 @@ def venv_interpreter(venv: Path, spec: SpecifierSet) -> Interpreter | None:
     if not spec.contains(version, prereleases=True):
         return None
     return Interpreter(Path(home), version)
+
+
+_IMPORT_SCRIPT = """
+import importlib, json, sys
+out = {}
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+        out[name] = None
+    except Exception as exc:
+        out[name] = f"{type(exc).__name__}: {exc}"
+print(json.dumps(out))
+"""
+
+
+def importable(python: Path, modules: Sequence[str]) -> dict[str, str | None]:
+    """Which modules the venv's own Python imports: name -> None, or why not, in one line."""
+    try:
+        proc = subprocess.run(
+            [str(python), "-I", "-c", _IMPORT_SCRIPT, *modules],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        data = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
+        return dict.fromkeys(modules, f"{python} does not run")
+    return {m: data.get(m, "not reported") if isinstance(data, dict) else "?" for m in modules}

@@ -49,6 +49,8 @@ class TestSettings:
     timeout: float | None = None
     xdist: bool = True
     enabled: bool | None = None  # None: when the sibling is a Python package
+    # what the suite needs in the shared venv to run; joins setup's one resolution
+    requirements: tuple[str, ...] = ("pytest",)
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,7 @@ def merge_test_settings(raw: Mapping[str, Any], base: TestSettings) -> TestSetti
         timeout=raw.get("timeout", base.timeout),
         xdist=raw.get("xdist", base.xdist),
         enabled=raw.get("enabled", base.enabled),
+        requirements=tuple(raw.get("requirements", base.requirements)),
     )
 
 

@@ -129,6 +129,7 @@ _EXAMPLES = {
     "timeout": "900",
     "xdist": "true",
     "enabled": "true",
+    "requirements": '["pytest", "pytest-asyncio"]',
 }
 
 TEST_FIELDS: dict[str, Callable[[Any], Any]] = {
@@ -136,6 +137,7 @@ TEST_FIELDS: dict[str, Callable[[Any], Any]] = {
     "timeout": _timeout,
     "xdist": _bool,
     "enabled": _bool,
+    "requirements": _str_list,
 }
 
 WORKSPACE_FIELDS: dict[str, Callable[[Any], Any]] = {

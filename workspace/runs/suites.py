@@ -4,14 +4,14 @@ workers within the core budget, and the exact command and environment each one g
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from workspace.env.venv import venv_python
+from workspace.env.venv import importable, venv_python
 from workspace.errors import EnvError
 from workspace.model.config import Sibling, Workspace
+from workspace.text import display_path
 
 DEFAULT_GRACE = 5.0
 _SKIP_DIRS = frozenset(
@@ -75,14 +75,18 @@ def require_venv(ws: Workspace) -> Path:
     return python
 
 
-def xdist_available(python: Path) -> bool:
-    """Whether pytest-xdist can be imported by the venv's interpreter."""
-    proc = subprocess.run(
-        [str(python), "-c", "import xdist"],
-        capture_output=True,
-        check=False,
-    )
-    return proc.returncode == 0
+def require_test_runner(ws: Workspace) -> tuple[Path, bool]:
+    """The shared venv's interpreter, and whether pytest-xdist imports there; EnvError when
+    the venv is missing or pytest does not import, so that no suite is started to fail."""
+    python = require_venv(ws)
+    tools = importable(python, ("pytest", "xdist"))
+    if tools["pytest"] is not None:
+        raise EnvError(
+            f"pytest does not import in the shared venv {display_path(ws.venv)}: {tools['pytest']}",
+            hint="pytest is in [workspace.test] requirements unless removed there: "
+            "run nox -s setup",
+        )
+    return python, tools["xdist"] is None
 
 
 def build_suites(

@@ -14,7 +14,12 @@ from workspace.model.config import TestSettings
 
 def _ctx(tmp_path: Path, installed: set[str], settings: list[TestSettings]) -> object:
     sibs = [SimpleNamespace(name=f"s{i}", test=t) for i, t in enumerate(settings)]
-    return SimpleNamespace(python_siblings=sibs, dists=dict.fromkeys(installed), site=tmp_path)
+    modules = {"pytest": "pytest", "xdist": "pytest-xdist"}  # module -> its distribution
+    tools = {
+        m: None if dist in installed else f"ModuleNotFoundError: No module named '{m}'"
+        for m, dist in modules.items()
+    }
+    return SimpleNamespace(python_siblings=sibs, test_tools=tools, site=tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -22,8 +27,8 @@ def _ctx(tmp_path: Path, installed: set[str], settings: list[TestSettings]) -> o
     [
         ({"pytest", "pytest-xdist"}, [TestSettings()], Status.OK, "usable"),
         ({"pytest"}, [TestSettings(xdist=False)], Status.OK, "usable"),
-        ({"pytest"}, [TestSettings()], Status.WARNING, "pytest-xdist is not installed"),
-        (set(), [TestSettings(xdist=False)], Status.WARNING, "pytest is not installed"),
+        ({"pytest"}, [TestSettings()], Status.WARNING, "pytest-xdist does not import"),
+        (set(), [TestSettings(xdist=False)], Status.WARNING, "pytest does not import"),
         ({"pytest"}, [TestSettings(args=("-n", "4"), xdist=False)], Status.WARNING, "pass -n"),
         ({"pytest"}, [TestSettings(timeout=0.0, xdist=False)], Status.WARNING, "not positive"),
     ],

@@ -103,4 +103,24 @@ def test_editable_line_without_extras(tmp_path: Path) -> None:
         root, f'[workspace]\nname = "w"\n[[siblings]]\nname = "solo"\nrepo = "{repo}"\n'
     )
     plan = plan_for(cfg)
-    assert plan.requirements_text() == f"-e {tmp_path / 'solo'}\n"
+    # then the test tools its suite needs: pytest, and pytest-xdist as xdist is on by default
+    assert plan.requirements_text() == f"-e {tmp_path / 'solo'}\npytest\npytest-xdist\n"
+
+
+def test_the_test_tools_join_the_one_resolution(tmp_path: Path) -> None:
+    """Whatever the siblings' groups say, the venv can run their tests."""
+    for name in ("a", "b", "notes"):
+        make_package(tmp_path / name, name)
+    root = tmp_path / "ws"
+    root.mkdir()
+    cfg = write_config(
+        root,
+        '[workspace]\nname = "w"\n[workspace.test]\nxdist = false\n'
+        'requirements = ["pytest>=8", "pytest-timeout"]\n'
+        '[[siblings]]\nname = "a"\nrepo = "../a"\n'
+        '[[siblings]]\nname = "b"\nrepo = "../b"\n'
+        'test = { requirements = ["pytest>=8", "hypothesis"], xdist = true }\n'
+        '[[siblings]]\nname = "notes"\nrepo = "../notes"\ntest = { enabled = false }\n',
+    )
+    lines = plan_for(cfg).requirements_text().splitlines()
+    assert lines[3:] == ["pytest>=8", "pytest-timeout", "hypothesis", "pytest-xdist"]
