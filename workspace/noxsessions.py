@@ -76,6 +76,12 @@ def _workspace(session: nox.Session, verb: str, *args: str) -> None:
 
 
 @nox.session(venv_backend="none")
+def init(session: nox.Session) -> None:
+    """Write wrknv.toml, noxfile.py and .gitignore lines for the checkouts beside this one."""
+    _workspace(session, "init")
+
+
+@nox.session(venv_backend="none")
 def graph(session: nox.Session) -> None:
     """Print the layers, install order and dependency edges (--json/--mermaid FILE)."""
     _workspace(session, "graph")

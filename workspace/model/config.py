@@ -200,6 +200,16 @@ def load(path: Path | None = None) -> Workspace:
     )
 
 
+def parse(config_file: Path, text: str) -> Workspace:
+    """A config not yet on disk (what init is about to write), validated as load() does."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        shown = display_path(config_file)
+        raise ConfigError([Problem(shown, "", f"invalid TOML: {exc}", None)]) from None
+    return _build(config_file, raw, None, {})
+
+
 def merge_test_settings(raw: Mapping[str, Any], base: TestSettings) -> TestSettings:
     return TestSettings(
         args=tuple(raw.get("args", base.args)),

@@ -1,0 +1,54 @@
+"""The git checkouts in a directory, as ``init`` and ``status`` see them: where each is, what its
+project is called, and where its ``origin`` points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from workspace.errors import WorkspaceError
+from workspace.model.config import read_toml
+from workspace.repos import git
+from workspace.text import normalize_name
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """One git checkout found in the siblings directory."""
+
+    path: Path
+    name: str  # [project].name of its pyproject.toml, else the directory's name
+    origin: str | None  # the origin remote's URL; None when it has none
+
+
+def project_name(path: Path) -> str:
+    """The checkout's ``[project].name``; its directory's name when it has no readable one."""
+    try:
+        project = read_toml(path / "pyproject.toml").get("project")
+    except WorkspaceError:
+        return path.name
+    name = project.get("name") if isinstance(project, dict) else None
+    return name if isinstance(name, str) and name.strip() else path.name
+
+
+def checkouts(folder: Path, leave_out: Path | None = None) -> list[Checkout]:
+    """Every git checkout directly in ``folder`` (``leave_out``, the meta-repository itself,
+    excepted), sorted by directory name."""
+    found = []
+    for entry in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if leave_out is not None and entry.resolve() == leave_out.resolve():
+            continue
+        if entry.is_dir() and git.is_checkout(entry):
+            found.append(Checkout(entry, project_name(entry), git.origin_url(entry)))
+    return found
+
+
+def same_names(found: list[Checkout]) -> list[tuple[Checkout, Checkout]]:
+    """Pairs of checkouts that name the same project (compared as distribution names)."""
+    first: dict[str, Checkout] = {}
+    pairs = []
+    for checkout in found:
+        other = first.setdefault(normalize_name(checkout.name), checkout)
+        if other is not checkout:
+            pairs.append((other, checkout))
+    return pairs
