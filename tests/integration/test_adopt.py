@@ -1,0 +1,79 @@
+"""A team adopts provide-workspace from a wheel: build it, install it with nox into a fresh
+venv, run ``provide-workspace init --layers`` beside three checkouts of their own (one needing
+another, none listing pytest in any group, one without an origin), then the generated noxfile's
+bootstrap, setup, validate and test-all, with that venv's nox and no path to this clone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.builders import bare_clone, git, init_repo, make_package
+from workspace.env.uv import find_uv
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+TESTS = {"tests/test_it.py": "def test_it():\n    assert True\n"}
+
+
+def tool_venv(base: Path) -> Path:
+    """The wheel built from a copy of this clone (the build writes beside its sources), and
+    a venv that has it and nox."""
+    source = base / "source"
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    for name in files:
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            (source / name).write_bytes((REPO / name).read_bytes())
+    uv = find_uv()
+    subprocess.run([uv, "build", "--wheel", "--out-dir", str(base / "dist"), str(source)],
+                   check=True, capture_output=True)  # fmt: skip
+    venv = base / "tool"
+    subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
+    wheel = next((base / "dist").glob("provide_workspace-*.whl"))
+    subprocess.run([uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
+                    str(wheel)], check=True)  # fmt: skip
+    return venv
+
+
+def siblings(base: Path) -> Path:
+    for name, deps in (("core", []), ("kit", ["acme-core>=0.1"]), ("app", [])):
+        src = make_package(base / "src" / name, f"acme-{name}", dependencies=deps, tests=TESTS)
+        init_repo(src)
+        if name == "app":
+            git(base, "clone", "-q", str(src), str(base / name))
+            git(base / name, "remote", "remove", "origin")  # never pushed anywhere
+        else:
+            bare = bare_clone(src, base / "remotes" / f"{name}.git")
+            git(base, "clone", "-q", str(bare), str(base / name))
+    (base / "meta").mkdir()
+    return base / "meta"
+
+
+def test_init_then_the_generated_noxfile_runs_the_whole_pipeline(tmp_path: Path) -> None:
+    venv = tool_venv(tmp_path)
+    meta = siblings(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env['PATH']}", PWD=str(meta))
+
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(argv, cwd=meta, env=env, capture_output=True, text=True, check=False)
+
+    init = run(str(venv / "bin" / "provide-workspace"), "init", "--layers")
+    assert init.returncode == 0, init.stderr
+    assert "(3 siblings, 2 layers)" in init.stdout
+    nox = run(str(venv / "bin" / "nox"), "-s", "bootstrap", "setup", "validate", "test-all")
+    assert nox.returncode == 0, nox.stdout + nox.stderr
+    for session in ("bootstrap", "setup", "validate", "test-all"):
+        assert f"Session {session} was successful" in nox.stderr
+    again = run(str(venv / "bin" / "provide-workspace"), "init")
+    assert again.returncode == 2
+    assert "exists; init writes nothing" in again.stderr
