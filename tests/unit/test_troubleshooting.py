@@ -203,3 +203,34 @@ def test_the_exit_status_table_is_stated_once_and_every_verb_page_links_it() -> 
     for verb in find_commands():
         page = (sessions / f"{verb}.md").read_text(encoding="utf-8")
         assert "(index.md#exit-status)" in page, f"docs/sessions/{verb}.md"
+
+
+def _flags_of(verb: str) -> set[str]:
+    import argparse
+
+    from workspace.cli import build_parser
+
+    parser = build_parser(verb)
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    actions = sub.choices[verb]._actions
+    return {o for a in actions for o in a.option_strings if o.startswith("--") and o != "--help"}
+
+
+def test_every_session_page_names_exactly_the_flags_its_verb_takes() -> None:
+    """The flag tables cannot drift from the parsers: every flag a verb takes is on its page,
+    and every flag in the page's table is one the verb takes."""
+    import re
+
+    from workspace.commands import find_commands
+
+    problems = []
+    for verb in find_commands():
+        page = (ROOT / "docs" / "sessions" / f"{verb}.md").read_text(encoding="utf-8")
+        flags = _flags_of(verb)
+        selection = {"--only", "--skip", "--layer", "--tag", "--up-to", "--above"}
+        said = flags - selection if "selection flags" in page else flags  # named as a group
+        problems += [f"{verb}.md lacks {f}" for f in sorted(said) if f not in page]
+        table = re.search(r"^## (?:Flags|Options)\n(.*?)(?=^## |\Z)", page, re.M | re.S)
+        named = set(re.findall(r"^\| `(--[a-z][a-z-]*)", table.group(1), re.M)) if table else set()
+        problems += [f"{verb}.md names {f}, which {verb} lacks" for f in sorted(named - flags)]
+    assert problems == []

@@ -45,6 +45,8 @@ def test_init_writes_a_config_that_passes_graph_and_a_noxfile(
     assert ws.sibling("acme-kit").repo == "https://example.org/acme/kit.git"
     assert ws.sibling("acme-kit").path == tmp_path / "kit"
     assert ws.sibling("app").repo == str(tmp_path / "app")
+    text = (meta / "wrknv.toml").read_text()
+    assert "# no origin remote: repo is the checkout itself" in text
     build(ws).check()
     assert (meta / "noxfile.py").read_text().startswith("# /// script\n")
     assert (meta / ".gitignore").read_text() == "*.pyc\n.venv/\n.wrknv/\nwrknv.local.toml\n"
