@@ -144,6 +144,12 @@ def test_all(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
+def explain(session: nox.Session) -> None:
+    """Say what a suite's cache key is made of, and what changed since its last kept pass."""
+    _workspace(session, "explain")
+
+
+@nox.session(venv_backend="none")
 def matrix(session: nox.Session) -> None:
     """Print the CI job matrix as JSON (--shards K packs siblings into balanced shards)."""
     _workspace(session, "matrix")

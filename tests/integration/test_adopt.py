@@ -6,6 +6,7 @@ bootstrap, setup, validate and test-all, with that venv's nox and no path to thi
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,21 +19,17 @@ from workspace.env.uv import find_uv
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
+# What a clone's work tree may hold besides its sources; never part of the wheel's input.
+LEFT_OUT = (".git", ".nox", ".venv", ".demo", ".wrknv", "build", "dist", "site", "*.egg-info",
+            "__pycache__", ".*_cache")  # fmt: skip
 TESTS = {"tests/test_it.py": "def test_it():\n    assert True\n"}
 
 
 def tool_venv(base: Path) -> Path:
-    """The wheel built from a copy of this clone (the build writes beside its sources), and
-    a venv that has it and nox."""
+    """The wheel built from a copy of this work tree (the build writes beside its sources),
+    and a venv that has it and nox."""
     source = base / "source"
-    files = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard"],
-        cwd=REPO, capture_output=True, text=True, check=True,
-    ).stdout.split()  # fmt: skip
-    for name in files:
-        if (REPO / name).is_file():
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            (source / name).write_bytes((REPO / name).read_bytes())
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(*LEFT_OUT))
     uv = find_uv()
     subprocess.run([uv, "build", "--wheel", "--out-dir", str(base / "dist"), str(source)],
                    check=True, capture_output=True)  # fmt: skip

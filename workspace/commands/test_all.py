@@ -6,6 +6,7 @@ import argparse
 import secrets
 import sys
 import time
+from dataclasses import replace
 
 from workspace.commands import Command
 from workspace.commands._options import (
@@ -21,10 +22,14 @@ from workspace.model.config import Sibling
 from workspace.model.graph import Graph
 from workspace.repos.changes import changed_since
 from workspace.runs import history
+from workspace.runs.cache import Cache, split
+from workspace.runs.keys import Inputs, suite_inputs
 from workspace.runs.progress import choose_handler
+from workspace.runs.results import RunResult, SuiteResult
 from workspace.runs.runner import Runner, RunOptions
 from workspace.runs.suites import (
     DEFAULT_GRACE,
+    Suite,
     build_suites,
     count_test_files,
     order_suites,
@@ -62,6 +67,11 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         "--fail-fast",
         action="store_true",
         help="start nothing new after a suite fails; running suites finish",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="run every suite, even those whose inputs match a kept pass (passes are kept)",
     )
     parser.add_argument(
         "--allow-no-tests",
@@ -137,14 +147,16 @@ def _run(args: argparse.Namespace) -> int:
         grace=args.kill_grace,
         xdist=bool(present) and jobs > 1 and xdist,
     )
-    handler = choose_handler(sys.stdout, len(suites))
+    reused = _reuse(args, graph, suites)
+    to_run = [s for s in suites if s.name not in reused[2]]
+    handler = choose_handler(sys.stdout, len(to_run))
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     print(
-        f"test-all: {plural(len(suites), 'suite')}, {plural(jobs, 'job')}, logs in "
+        f"test-all: {plural(len(to_run), 'suite')}, {plural(jobs, 'job')}, logs in "
         f"{display_path(options.run_dir)}",
         flush=True,
     )
-    run = Runner(options, handler).run(suites)
+    run = _merge(Runner(options, handler).run(to_run), suites, reused)
     close = getattr(handler, "close", None)
     if close is not None:
         close()
@@ -159,6 +171,42 @@ def _run(args: argparse.Namespace) -> int:
     return run.exit_code(allow_no_tests=args.allow_no_tests)
 
 
+def _reuse(
+    args: argparse.Namespace, graph: Graph, suites: list[Suite]
+) -> tuple[Cache, dict[str, Inputs], dict[str, SuiteResult]]:
+    """The cache, every present suite's inputs, and the suites whose inputs have a kept pass
+    (none with --no-cache)."""
+    ws = graph.workspace
+    cache = Cache(ws.state_dir, ws.test.cache_size, warn)
+    present = [s for s in suites if s.skip_reason is None]
+    inputs = suite_inputs(graph, [s.name for s in present], {s.name: s.args for s in present})
+    cached = {} if args.no_cache else split(cache, inputs, (s.name for s in present))
+    if cached:
+        print(f"test-all: inputs unchanged, not run: {', '.join(cached)}", flush=True)
+    return cache, inputs, cached
+
+
+def _merge(
+    run: RunResult,
+    suites: list[Suite],
+    reused: tuple[Cache, dict[str, Inputs], dict[str, SuiteResult]],
+) -> RunResult:
+    """The run with the cached suites in their places; every new pass kept."""
+    cache, inputs, cached = reused
+    ran = {r.name: r for r in run.results}
+    results = tuple(
+        replace(cached[s.name], selected_because=s.selected_because)
+        if s.name in cached
+        else ran[s.name]
+        for s in suites
+        if s.name in cached or s.name in ran
+    )
+    for result in results:
+        if result.name in inputs:
+            cache.put(inputs[result.name], result, run.run_id)
+    return replace(run, results=results)
+
+
 def _extra(args: argparse.Namespace, workspace: str, started: str) -> dict[str, object]:
     return {
         "workspace": workspace,
@@ -166,6 +214,7 @@ def _extra(args: argparse.Namespace, workspace: str, started: str) -> dict[str, 
         "changed_since": args.changed_since,
         "rerun_failed": args.rerun_failed,
         "fail_fast": args.fail_fast,
+        "no_cache": args.no_cache,
     }
 
 

@@ -28,6 +28,7 @@ from workspace.model.fields import (
 from workspace.model.local import Overlay, read_local
 from workspace.model.urls import repo_problem, resolve_repo, rewrite_url
 from workspace.text import did_you_mean, display_path, normalize_name
+from workspace.tomlread import read_toml
 
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
@@ -51,6 +52,11 @@ class TestSettings:
     enabled: bool | None = None  # None: when the sibling is a Python package
     # what the suite needs in the shared venv to run; joins setup's one resolution
     requirements: tuple[str, ...] = ("pytest",)
+    # the result cache: whether a pass is kept, and what else its key includes
+    cache: bool = True
+    env: tuple[str, ...] = ()  # environment variables whose values are inputs
+    inputs: tuple[str, ...] = ()  # globs of files beside wrknv.toml that are inputs
+    cache_size: int = 1000  # entries kept under .wrknv/cache/, oldest evicted first
 
 
 @dataclass(frozen=True)
@@ -138,25 +144,6 @@ class Workspace:
 # --------------------------------------------------------------------------- helpers
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Read a TOML file; a syntax or read error names the file, line and column."""
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(
-            [Problem(display_path(path), "", f"invalid TOML: {exc}", "fix the syntax at that line")]
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            [Problem(display_path(path), "", f"not UTF-8 text: {exc}", "save it as UTF-8")]
-        ) from None
-    except OSError as exc:
-        raise ConfigError(
-            [Problem(display_path(path), "", f"cannot read: {exc.strerror}", None)]
-        ) from None
-
-
 def find_config(start: Path | None = None) -> Path:
     """The config to use: $WRKNV_CONFIG, else the nearest wrknv.toml from ``start`` upwards."""
     env = os.environ.get(ENV_VAR)
@@ -217,6 +204,10 @@ def merge_test_settings(raw: Mapping[str, Any], base: TestSettings) -> TestSetti
         xdist=raw.get("xdist", base.xdist),
         enabled=raw.get("enabled", base.enabled),
         requirements=tuple(raw.get("requirements", base.requirements)),
+        cache=raw.get("cache", base.cache),
+        env=tuple(raw.get("env", base.env)),
+        inputs=tuple(raw.get("inputs", base.inputs)),
+        cache_size=raw.get("cache_size", base.cache_size),
     )
 
 

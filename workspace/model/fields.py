@@ -65,6 +65,12 @@ def _bool(value: Any) -> bool:
     return value
 
 
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Bad("a whole number of at least 1")
+    return value
+
+
 def _timeout(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         raise Bad("a positive number of seconds")
@@ -129,6 +135,10 @@ _EXAMPLES = {
     "timeout": "900",
     "xdist": "true",
     "enabled": "true",
+    "cache": "true",
+    "env": '["DATABASE_URL"]',
+    "inputs": '["fixtures/**/*.json"]',
+    "cache_size": "1000",
     "requirements": '["pytest", "pytest-asyncio"]',
 }
 
@@ -138,6 +148,10 @@ TEST_FIELDS: dict[str, Callable[[Any], Any]] = {
     "xdist": _bool,
     "enabled": _bool,
     "requirements": _str_list,
+    "cache": _bool,
+    "env": _str_list,
+    "inputs": _str_list,
+    "cache_size": _count,
 }
 
 WORKSPACE_FIELDS: dict[str, Callable[[Any], Any]] = {

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workspace.errors import ConfigError, Problem
-from workspace.model.config import Sibling, read_toml
+from workspace.model.config import Sibling
 from workspace.text import display_path, normalize_name
+from workspace.tomlread import read_toml
 
 if TYPE_CHECKING:
     from packaging.requirements import Requirement

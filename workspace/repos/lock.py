@@ -22,11 +22,12 @@ from typing import Any
 
 from workspace.errors import ConfigError, GitError, Problem
 from workspace.fsutil import atomic_write_text
-from workspace.model.config import Sibling, Workspace, read_toml
+from workspace.model.config import Sibling, Workspace
 from workspace.model.fields import NAME_RE
 from workspace.repos import git
 from workspace.repos.pool import DEFAULT_JOBS, run_pool
 from workspace.text import display_path
+from workspace.tomlread import read_toml
 from workspace.tomlwrite import toml_value
 
 LOCK_VERSION = 1

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workspace.errors import WorkspaceError
-from workspace.model.config import read_toml
 from workspace.repos import git
 from workspace.text import normalize_name
+from workspace.tomlread import read_toml
 
 
 @dataclass(frozen=True)

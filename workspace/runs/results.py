@@ -20,6 +20,7 @@ class Status(str, Enum):
     NO_TESTS = "no-tests"
     NOT_RUN = "not-run"
     ERROR = "error"
+    CACHED = "cached"  # not run: a pass with the same inputs was kept
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class RunResult:
 
 
 def exit_code(results: Iterable[SuiteResult], *, allow_no_tests: bool = False) -> ExitCode:
-    good = {Status.PASSED, Status.NO_TESTS} if allow_no_tests else {Status.PASSED}
+    good = {Status.PASSED, Status.CACHED, *([Status.NO_TESTS] if allow_no_tests else [])}
     return ExitCode.OK if all(r.status in good for r in results) else ExitCode.FAILED
 
 

@@ -172,7 +172,7 @@ def format_table(
         f"wall {seconds(wall)} with {jobs} jobs; lower bound {seconds(bound)} "
         f"(max of longest suite and total / jobs){ratio}"
     )
-    problems = [r for r in rows if r.status is not Status.PASSED]
+    problems = [r for r in rows if r.status not in (Status.PASSED, Status.CACHED)]
     for r in problems:
         where = f" (log: {display_path(r.log)})" if r.log else ""
         why = f": {r.reason}" if r.reason else ""

@@ -1,0 +1,129 @@
+"""The result cache with real git, real uv and real pytest: a suite runs again exactly when an
+input of its key changed (its files, a sibling it needs, the installed packages, its arguments,
+a declared environment variable), and never because of a kept failure or a damaged entry."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.builders import git, init_repo, make_package, write_config
+from workspace.cli import main
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+OK = {"tests/test_ok.py": "def test_ok():\n    assert True\n"}
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """core <- kit (kit needs core), and leaf on its own; set up once for the module."""
+    base = tmp_path_factory.mktemp("cache")
+    for name, deps in (("core", []), ("kit", ["core"]), ("leaf", [])):
+        make_package(base / name, name, dependencies=deps, tests=OK)
+        (base / name / ".gitignore").write_text("__pycache__/\n*.egg-info/\n")
+        init_repo(base / name)
+    (base / "ws").mkdir()
+    entries = "".join(
+        f'\n[[siblings]]\nname = "{n}"\nrepo = "../{n}"\n' for n in ("core", "kit", "leaf")
+    )
+    cfg = write_config(
+        base / "ws",
+        '[workspace]\nname = "w"\n\n[workspace.test]\nxdist = false\nenv = ["CACHE_TEST_DB"]\n'
+        "cache_size = 50\n" + entries,
+    )
+    assert main(["setup", "--config", str(cfg)]) == 0
+    return cfg
+
+
+def statuses(config: Path, *more: str) -> dict[str, str]:
+    """Run test-all; each suite's status in the summary."""
+    code = main(["test-all", "--config", str(config), *more])
+    summary = config.parent / ".wrknv" / "runs" / "latest" / "summary.json"
+    data = json.loads(summary.read_text())
+    assert code == (1 if any(s["status"] == "failed" for s in data["siblings"]) else 0)
+    return {s["name"]: s["status"] for s in data["siblings"]}
+
+
+def ran(config: Path, *more: str) -> set[str]:
+    return {n for n, s in statuses(config, *more).items() if s != "cached"}
+
+
+def test_only_what_changed_runs(
+    config: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = config.parent.parent
+    ran(config)  # whatever is kept, this run fills the cache
+    assert ran(config) == set()  # nothing changed: every suite cached
+    assert statuses(config) == dict.fromkeys(("core", "kit", "leaf"), "cached")
+
+    (base / "leaf" / "src" / "leaf" / "extra.py").write_text("X = 1\n")  # untracked, in a leaf
+    assert ran(config) == {"leaf"}
+    git(base / "leaf", "add", "-A")
+    git(base / "leaf", "commit", "-qm", "extra")  # the same content, now committed
+    assert ran(config) == {"leaf"}  # the tree changed: run once more, then kept
+    assert ran(config) == set()
+
+    init = base / "core" / "src" / "core" / "__init__.py"
+    init.write_text(init.read_text() + "Y = 2\n")  # a lower sibling: it and its dependants
+    assert ran(config) == {"core", "kit"}
+    capsys.readouterr()
+    init.write_text(init.read_text() + "Z = 3\n")
+    assert main(["explain", "--config", str(config), "kit"]) == 0
+    out = capsys.readouterr().out
+    assert "miss: since the pass kept from run " in out
+    assert "changed: core (src/core/__init__.py modified)" in out
+    assert ran(config) == {"core", "kit"}
+
+    assert ran(config, "--", "-q") == {"core", "kit", "leaf"}  # other pytest arguments
+    assert ran(config, "--", "-q") == set()
+    monkeypatch.setenv("CACHE_TEST_DB", "postgres://elsewhere")  # a declared input
+    assert ran(config) == {"core", "kit", "leaf"}
+    assert ran(config, "--no-cache") == {"core", "kit", "leaf"}
+    assert main(["explain", "--config", str(config), "leaf"]) == 0
+    assert "hit: a kept pass has these inputs" in capsys.readouterr().out
+
+
+def test_a_failure_is_never_kept_and_a_damaged_entry_is_a_miss(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    leaf = config.parent.parent / "leaf"
+    bad = leaf / "tests" / "test_bad.py"
+    bad.write_text("def test_bad():\n    assert False\n")
+    assert statuses(config)["leaf"] == "failed"
+    assert statuses(config)["leaf"] == "failed"  # run again: the failure was not kept
+    bad.unlink()
+    statuses(config)
+    cache = config.parent / ".wrknv" / "cache"
+    for entry in cache.glob("*.json"):
+        entry.write_text("{ damaged")
+    capsys.readouterr()
+    assert ran(config) == {"core", "kit", "leaf"}
+    assert "damaged" in capsys.readouterr().err
+    assert len(list(cache.glob("*.json"))) <= 50  # the bound of cache_size
+
+
+def test_two_runs_at_once_share_the_cache(config: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    argv = [sys.executable, "-m", "workspace", "test-all", "--config", str(config), "--no-cache"]
+    procs = [subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL) for _ in range(2)]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    assert ran(config) == set()  # both kept the same passes; no entry is half written
+
+
+def test_other_installed_packages_run_everything(config: Path) -> None:
+    text = config.read_text()
+    config.write_text(
+        text.replace("cache_size = 50", 'cache_size = 50\nrequirements = ["pytest<9"]')
+    )
+    try:
+        assert main(["setup", "--config", str(config)]) == 0
+        assert ran(config) == {"core", "kit", "leaf"}
+    finally:
+        config.write_text(text)

@@ -1,0 +1,198 @@
+"""A suite's cache key: a hash of everything that can change its result.
+
+- the sibling's own files: the commit's tree (git's own object id) and the content of every
+  file git reports as changed or untracked;
+- the same for every sibling it needs, transitively, by any category (runtime, extras, the
+  groups its tests use);
+- what setup installed (the resolved pins and the venv's fingerprint), the Python (version,
+  implementation) and the platform;
+- the pytest arguments (configured and given), the values of the environment variables and
+  the content of the files that ``[workspace.test] env`` and ``inputs`` declare;
+- the format of the key itself.
+
+Each part is kept apart (:class:`Inputs`), so that ``explain`` can say which one changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workspace.env.venv import read_fingerprint, read_pyvenv
+from workspace.model.config import Sibling, Workspace
+from workspace.model.graph import Graph
+from workspace.repos import git
+
+KEY_FORMAT = 1
+PINS = Path("setup") / "pins.txt"  # under the state dir: what setup resolved
+
+
+@dataclass(frozen=True)
+class Tree:
+    """What a checkout holds: its commit's tree, and the files that differ from it."""
+
+    tree: str | None  # None: no commit yet
+    changed: Mapping[str, str] = field(default_factory=dict)  # path -> content digest
+
+    @property
+    def digest(self) -> str:
+        return _digest({"tree": self.tree, "changed": dict(sorted(self.changed.items()))})
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A suite's key, part by part: ``parts`` name -> digest; ``trees`` for explain."""
+
+    name: str
+    parts: Mapping[str, str]
+    trees: Mapping[str, Tree]  # the sibling's and those it needs
+    pins: Mapping[str, str]  # distribution -> pinned version, of the third-party set
+
+    @property
+    def key(self) -> str:
+        return _digest({"format": KEY_FORMAT, **self.parts})
+
+
+def _digest(data: object) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except IsADirectoryError:
+        return "directory"
+    except OSError:
+        return "deleted"
+
+
+def tree_of(path: Path) -> Tree | None:
+    """The checkout's state by content; None when git cannot say it (then nothing is cached)."""
+    if not git.is_checkout(path):
+        return None
+    tree = git.output(["rev-parse", "--verify", "--quiet", "HEAD^{tree}"], path)
+    proc = git.run(
+        ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"],
+        path,
+        check=False,
+    )
+    if proc.returncode:
+        return None
+    changed = {}
+    for entry in proc.stdout.split("\0"):
+        name = entry[3:]
+        # Bytecode that a test run leaves where git does not ignore it changes no result.
+        if name and "__pycache__/" not in name and not name.endswith(".pyc"):
+            changed[name] = _file_digest(path / name)
+    return Tree(tree, changed)
+
+
+def pins_of(state_dir: Path) -> dict[str, str]:
+    """The third-party distributions setup resolved: name -> version (editables left out)."""
+    try:
+        text = (state_dir / PINS).read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    pins = {}
+    for line in text.splitlines():
+        name, sep, version = line.partition("==")
+        if sep and not line.startswith(("-e", "#", " ")):
+            pins[name.strip().split("[")[0]] = version.split(";")[0].strip()
+    return pins
+
+
+def environment(ws: Workspace) -> dict[str, str] | None:
+    """The parts every suite of the workspace shares; None when setup has not run."""
+    stamp = read_fingerprint(ws.venv)
+    if not stamp:
+        return None
+    cfg = read_pyvenv(ws.venv)
+    test = ws.test
+    files = sorted({p for pattern in test.inputs for p in ws.root.glob(pattern) if p.is_file()})
+    return {
+        "venv": str(stamp.get("hash")),
+        "pins": _digest(pins_of(ws.state_dir)),
+        "python": f"{cfg.get('implementation', 'python')}-{cfg.get('version_info', '?')}",
+        "platform": sys.platform,
+        "env": _digest({name: os.environ.get(name) for name in test.env}),
+        "inputs": _digest({str(p.relative_to(ws.root)): _file_digest(p) for p in files}),
+    }
+
+
+def suite_inputs(
+    graph: Graph, names: Sequence[str], args: Mapping[str, Sequence[str]], jobs: int = 8
+) -> dict[str, Inputs]:
+    """The inputs of each named suite whose result can be cached (``test.cache`` not false,
+    and git able to say every tree it depends on); siblings are read in parallel, once."""
+    ws = graph.workspace
+    shared = environment(ws)
+    if shared is None:
+        return {}
+    wanted = [n for n in names if ws.sibling(n).test.cache]
+    needed = {n: sorted(graph.closure([n], upward=False)) for n in wanted}
+    siblings = sorted({s for deps in needed.values() for s in deps})
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        trees = dict(zip(siblings, pool.map(lambda n: _tree(ws.sibling(n)), siblings), strict=True))
+    pins = pins_of(ws.state_dir)
+    out = {}
+    for name in wanted:
+        mine = {n: trees[n] for n in needed[name]}
+        if any(t is None for t in mine.values()):
+            continue
+        parts = dict(shared)
+        parts.update({f"sibling:{n}": t.digest for n, t in mine.items() if t is not None})
+        parts["args"] = _digest(list(args.get(name, ())))
+        out[name] = Inputs(name, parts, {n: t for n, t in mine.items() if t is not None}, pins)
+    return out
+
+
+def _tree(sibling: Sibling) -> Tree | None:
+    return tree_of(sibling.path) if sibling.path.is_dir() else None
+
+
+def changes(old: Mapping[str, str], new: Inputs, old_trees: Mapping[str, object]) -> list[str]:
+    """What differs between a stored entry's parts and ``new``, in words, for explain."""
+    said = []
+    for part in sorted(set(old) | set(new.parts)):
+        if old.get(part) == new.parts.get(part):
+            continue
+        if part.startswith("sibling:"):
+            said.append(f"changed: {part.split(':', 1)[1]}{_files(part, old_trees, new)}")
+        elif part == "pins":
+            said.append("changed: the installed third-party packages (setup ran again)")
+        else:
+            said.append(f"changed: {part}")
+    return said
+
+
+def _files(part: str, old_trees: Mapping[str, object], new: Inputs) -> str:
+    """`` (a.py, b.py modified)`` for a sibling whose changed files differ."""
+    name = part.split(":", 1)[1]
+    before = old_trees.get(name)
+    now = new.trees.get(name)
+    if not isinstance(before, dict) or now is None:
+        return ""
+    raw = before.get("changed")
+    old_changed: dict[str, object] = raw if isinstance(raw, dict) else {}
+    paths = sorted(
+        p for p in set(old_changed) | set(now.changed) if old_changed.get(p) != now.changed.get(p)
+    )
+    if before.get("tree") != now.tree:
+        return " (new commits)" if not paths else f" (new commits; {', '.join(paths[:5])})"
+    return f" ({', '.join(paths[:5])} modified)" if paths else ""
+
+
+def tree_data(trees: Mapping[str, Tree]) -> dict[str, object]:
+    return {n: {"tree": t.tree, "changed": dict(t.changed)} for n, t in trees.items()}
+
+
+def pin_changes(old: Mapping[str, str], new: Mapping[str, str]) -> Iterable[str]:
+    for name in sorted(set(old) | set(new)):
+        if old.get(name) != new.get(name):
+            yield f"changed: {name} {old.get(name, '(none)')} -> {new.get(name, '(none)')}"
