@@ -1,0 +1,99 @@
+"""The result cache's store and keys, on real files and a real git checkout."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.builders import init_repo
+from workspace.runs.cache import Cache
+from workspace.runs.keys import Inputs, Tree, changes, pin_changes, pins_of, tree_of
+from workspace.runs.results import Counts, Status, SuiteResult
+
+
+def inputs(name: str, n: int) -> Inputs:
+    return Inputs(name, {"args": str(n)}, {}, {})
+
+
+def passed(name: str) -> SuiteResult:
+    return SuiteResult(name, Status.PASSED, 0, 1.5, Counts(passed=3))
+
+
+def test_only_passes_are_kept_and_come_back_cached(tmp_path: Path) -> None:
+    said: list[str] = []
+    cache = Cache(tmp_path, 10, said.append)
+    cache.put(inputs("a", 1), SuiteResult("a", Status.FAILED, 1, 1.0), "r1")
+    assert cache.get(inputs("a", 1)) is None  # a failure is never kept
+    cache.put(inputs("a", 1), passed("a"), "r2")
+    hit = cache.get(inputs("a", 1))
+    assert hit is not None
+    assert (hit.status, hit.counts.passed, hit.duration) == (Status.CACHED, 3, 1.5)
+    assert hit.reason == "inputs unchanged since run r2"
+    assert cache.get(inputs("a", 2)) is None
+    assert said == []
+
+
+def test_the_oldest_entries_go_beyond_the_size(tmp_path: Path) -> None:
+    cache = Cache(tmp_path, 2, print)
+    for n in range(3):
+        cache.put(inputs("a", n), passed("a"), f"r{n}")
+        entry = tmp_path / "cache" / f"{inputs('a', n).key}.json"
+        os.utime(entry, (1000 + n, 1000 + n))  # the order of writing, whatever the clock
+    cache.put(inputs("a", 3), passed("a"), "r3")
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 2
+    assert cache.get(inputs("a", 0)) is None
+    assert cache.get(inputs("a", 3)) is not None
+    newest = cache.newest_for("a")
+    assert newest is not None
+    assert newest["run_id"] == "r3"
+
+
+def test_a_damaged_entry_is_a_miss_with_one_warning(tmp_path: Path) -> None:
+    said: list[str] = []
+    cache = Cache(tmp_path, 10, said.append)
+    cache.put(inputs("a", 1), passed("a"), "r1")
+    (tmp_path / "cache" / f"{inputs('a', 1).key}.json").write_text('{"format": 1}')
+    assert cache.get(inputs("a", 1)) is None
+    assert len(said) == 1
+    assert "damaged" in said[0]
+
+
+def test_a_tree_is_its_commit_and_the_content_of_what_changed(tmp_path: Path) -> None:
+    repo = tmp_path / "r"
+    init_repo(repo, {"a.py": "A = 1\n"})
+    clean = tree_of(repo)
+    assert clean is not None
+    assert clean.changed == {}
+    (repo / "__pycache__").mkdir()
+    (repo / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
+    assert tree_of(repo) == clean  # bytecode changes no result
+    (repo / "a.py").write_text("A = 2\n")
+    (repo / "new.py").write_text("B = 1\n")
+    dirty = tree_of(repo)
+    assert dirty is not None
+    assert sorted(dirty.changed) == ["a.py", "new.py"]
+    assert dirty.digest != clean.digest
+    assert tree_of(tmp_path) is None  # not a checkout: never cached
+
+
+def test_changes_say_what_differs_in_words() -> None:
+    old = {"sibling:core": "x", "args": "1", "pins": "p", "env": "e"}
+    new = Inputs(
+        "kit",
+        {"sibling:core": "y", "args": "2", "pins": "p", "env": "e"},
+        {"core": Tree("t1", {"src/core/log.py": "h2"})},
+        {},
+    )
+    said = changes(old, new, {"core": {"tree": "t1", "changed": {"src/core/log.py": "h1"}}})
+    assert said == ["changed: args", "changed: core (src/core/log.py modified)"]
+    assert list(pin_changes({"pytest": "8.3.4"}, {"pytest": "8.4.0"})) == [
+        "changed: pytest 8.3.4 -> 8.4.0"
+    ]
+
+
+def test_pins_are_the_third_party_set(tmp_path: Path) -> None:
+    (tmp_path / "setup").mkdir()
+    (tmp_path / "setup" / "pins.txt").write_text(
+        "-e /src/core\npytest==8.4.0\n    # via kit\nrich[jupyter]==13.0 ; python_version > '3'\n"
+    )
+    assert pins_of(tmp_path) == {"pytest": "8.4.0", "rich": "13.0"}
