@@ -103,29 +103,17 @@ def _edit(path: Path) -> None:
     path.write_text(path.read_text() + "# edited\n")
 
 
-def run(quick: bool) -> dict[str, Any]:
-    for role in ("AUTHOR", "COMMITTER"):
-        os.environ.setdefault(f"GIT_{role}_NAME", "bench")
-        os.environ.setdefault(f"GIT_{role}_EMAIL", "bench@example.invalid")
-    seconds = 0.3 if quick else 1.0
-    with tempfile.TemporaryDirectory(prefix="bench-cache-") as raw:
-        base = Path(raw)
-        config = _workspace(base, seconds)
-        with contextlib.redirect_stdout(io.StringIO()):
-            main(["setup", "--config", str(config)])
-        first, _ = _test_all(config)
-        second, ran_second = _test_all(config)
-        _edit(base / "own0" / "src" / "own0" / "__init__.py")
-        _, ran_leaf = _test_all(config)
-        _edit(base / "base" / "src" / "base" / "__init__.py")
-        _, ran_base = _test_all(config)
-    demo_first, demo_second = _demo_ratio()
-    keys = {}
-    for count in (100,) if quick else (100, 1000):
-        with tempfile.TemporaryDirectory(prefix="bench-keys-") as raw:
-            keys[count] = _keys_time(Path(raw), count)
+def _rows(
+    synthetic: tuple[float, float],
+    demo: tuple[float, float],
+    ran_second: list[str],
+    ran_leaf: list[str],
+    ran_base: list[str],
+) -> list[dict[str, Any]]:
+    first, second = synthetic
+    demo_first, demo_second = demo
     ratio = second / first
-    rows = [
+    return [
         {
             "measure": "second test-all, nothing changed / first test-all (12 siblings)",
             "value": f"{ratio:.3f} ({second:.2f} s vs {first:.2f} s)",
@@ -155,6 +143,30 @@ def run(quick: bool) -> dict[str, Any]:
             "meaning": "it and exactly its dependants",
         },
     ]
+
+
+def run(quick: bool) -> dict[str, Any]:
+    for role in ("AUTHOR", "COMMITTER"):
+        os.environ.setdefault(f"GIT_{role}_NAME", "bench")
+        os.environ.setdefault(f"GIT_{role}_EMAIL", "bench@example.invalid")
+    seconds = 0.3 if quick else 1.0
+    with tempfile.TemporaryDirectory(prefix="bench-cache-") as raw:
+        base = Path(raw)
+        config = _workspace(base, seconds)
+        with contextlib.redirect_stdout(io.StringIO()):
+            main(["setup", "--config", str(config)])
+        first, _ = _test_all(config)
+        second, ran_second = _test_all(config)
+        _edit(base / "own0" / "src" / "own0" / "__init__.py")
+        _, ran_leaf = _test_all(config)
+        _edit(base / "base" / "src" / "base" / "__init__.py")
+        _, ran_base = _test_all(config)
+    demo_first, demo_second = _demo_ratio()
+    keys = {}
+    for count in (100,) if quick else (100, 1000):
+        with tempfile.TemporaryDirectory(prefix="bench-keys-") as raw:
+            keys[count] = _keys_time(Path(raw), count)
+    rows = _rows((first, second), (demo_first, demo_second), ran_second, ran_leaf, ran_base)
     for count, took in keys.items():
         rows.append(
             {
