@@ -149,6 +149,12 @@ def explain(session: nox.Session) -> None:
     _workspace(session, "explain")
 
 
+@nox.session(name="exec", venv_backend="none")
+def exec_(session: nox.Session) -> None:
+    """One command in every selected sibling's directory: ``-- [flags] -- CMD ARGS``."""
+    _workspace(session, "exec")
+
+
 @nox.session(venv_backend="none")
 def matrix(session: nox.Session) -> None:
     """Print the CI job matrix as JSON (--shards K packs siblings into balanced shards)."""

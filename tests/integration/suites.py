@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -70,3 +72,29 @@ def make_workspace(
                 init_repo(path)
                 git(path, "tag", "base")
     return write_config(root, "\n".join(lines))
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` is a live process (a zombie awaiting its reaper counts as dead)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if stat.parent.parent.is_dir() and Path("/proc/self").exists():
+        try:
+            state = stat.read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state not in ("Z", "X")
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait_dead(pids: list[int], seconds: float = 10.0) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        living = [p for p in pids if alive(p)]
+        if not living:
+            return []
+        time.sleep(0.05)
+    return [p for p in pids if alive(p)]

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.builders import commit_all
-from tests.integration.suites import FAILING, make_workspace
+from tests.integration.suites import FAILING, make_workspace, wait_dead
 from workspace.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,32 +36,6 @@ def summary(config: Path) -> dict[str, Any]:
 
 def by_name(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {s["name"]: s for s in data["siblings"]}
-
-
-def alive(pid: int) -> bool:
-    """True while ``pid`` is a live process (a zombie awaiting its reaper counts as dead)."""
-    stat = Path(f"/proc/{pid}/stat")
-    if stat.parent.parent.is_dir() and Path("/proc/self").exists():
-        try:
-            state = stat.read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            return False
-        return state not in ("Z", "X")
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def wait_dead(pids: list[int], seconds: float = 10.0) -> list[int]:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        living = [p for p in pids if alive(p)]
-        if not living:
-            return []
-        time.sleep(0.05)
-    return [p for p in pids if alive(p)]
 
 
 def hanging_tests(pid_dir: Path) -> dict[str, str]:

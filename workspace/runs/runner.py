@@ -79,7 +79,7 @@ class RunOptions:
 
 
 @contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
+def sigterm_as_interrupt() -> Iterator[None]:
     """A CI cancel (SIGTERM) stops suites the same way as Ctrl-C does."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -122,7 +122,7 @@ class Runner:
         interrupted = False
         stop_reason: str | None = None
         last_tick = 0.0
-        with _sigterm_as_interrupt():
+        with sigterm_as_interrupt():
             try:
                 while pending or self.running:
                     while pending and stop_reason is None:

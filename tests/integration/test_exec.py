@@ -1,0 +1,188 @@
+"""exec: one command in every selected sibling, its output in one block per sibling."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.builders import write_config
+from tests.integration.gitrepos import NAMES, Remotes, config_text, run
+from tests.integration.suites import wait_dead
+from workspace.errors import ExitCode
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Prints three lines with pauses between them (so blocks would interleave if they were not
+# captured), fails in beta, takes a second longer in gamma.
+SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    name, path = sys.argv[1], sys.argv[2]
+    for i in range(3):
+        print(f"{name} line {i} in {path}", flush=True)
+        time.sleep(0.05)
+    if name == "gamma":
+        time.sleep(1)
+    sys.exit(3 if name == "beta" else 0)
+    """
+)
+
+
+@pytest.fixture
+def four(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """alpha, beta and gamma checked out; delta configured but missing."""
+    remotes = Remotes(tmp_path / "srv")
+    urls = {n: remotes.url(n) for n in NAMES}
+    (tmp_path / "ws").mkdir()
+    cfg = write_config(tmp_path / "ws", config_text({**urls, "delta": urls["alpha"]}))
+    assert run(capsys, "bootstrap", "--config", str(cfg), "--skip", "delta")[0] == 0
+    (tmp_path / "script.py").write_text(SCRIPT)
+    return cfg
+
+
+def _script(cfg: Path) -> list[str]:
+    return [sys.executable, str(cfg.parent.parent / "script.py"), "{name}", "{path}"]
+
+
+def test_exec_prints_one_block_per_sibling_and_fails_when_one_fails(
+    four: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    code, out = run(capsys, "exec", "--config", str(four), "--jobs", "4", "--", *_script(four))
+    assert code == ExitCode.FAILED, out
+    lines = out.splitlines()
+    sibs = four.parent.parent
+    for name in ("alpha", "beta", "gamma"):
+        head = lines.index(next(line for line in lines if line.startswith(f"== {name}: exit")))
+        assert lines[head + 1 : head + 4] == [
+            f"{name} line {i} in {sibs / name}" for i in range(3)
+        ], out
+    assert "== beta: exit 3" in out
+    assert "== delta: skipped (missing at " in out
+    assert "exec: 4 siblings: 2 ok, 1 failed, 1 skipped" in out
+    assert "  failed: beta (exit 3)" in out
+    # the slow one finished last: its block comes after the others
+    assert out.index("== gamma:") > out.index("== alpha:")
+
+
+def test_exec_fail_fast_starts_nothing_after_the_first_failure(
+    four: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run(
+        capsys, "exec", "--config", str(four), "-j", "1", "--fail-fast", "--", *_script(four)
+    )
+    assert code == ExitCode.FAILED
+    assert "== alpha: exit 0" in out
+    assert "== beta: exit 3" in out
+    assert "== gamma: skipped (--fail-fast: beta failed)" in out
+    assert "gamma line" not in out
+
+
+def test_exec_shell_and_placeholders(
+    four: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out = run(
+        capsys,
+        "exec",
+        "--config",
+        str(four),
+        "--only",
+        "alpha",
+        "--only",
+        "gamma",
+        "--shell",
+        'echo "$WRKNV_SIBLING:{name}" > marker; git log -1 --format=%s; pwd',
+    )
+    assert code == ExitCode.OK, out
+    for name in ("alpha", "gamma"):
+        assert (tmp_path / name / "marker").read_text() == f"{name}:{name}\n"
+    assert not (tmp_path / "beta" / "marker").exists()
+    assert "exec: 2 siblings: 2 ok, 0 failed, 0 skipped" in out
+    # an argv is never run through a shell: the ';' reaches echo as an argument
+    code, out = run(capsys, "exec", "--config", str(four), "--only", "alpha", "--", "echo", "a;b")
+    assert code == ExitCode.OK
+    assert "\na;b\n" in out
+
+
+def test_exec_puts_the_shared_venv_first_on_path(
+    four: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    venv = four.parent / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    code, out = run(
+        capsys, "exec", "--config", str(four), "--only", "alpha", "--",
+        "python", "-c", "import os, sys; print(sys.prefix); print(os.environ['VIRTUAL_ENV'])",
+    )  # fmt: skip
+    assert code == ExitCode.OK, out
+    assert out.count(str(venv)) == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "exec: no command given"),
+        (["--shell", "echo", "--", "ls"], "exec: both --shell and a command (ls) were given"),
+        (["--shell", " "], "exec: --shell is empty"),
+    ],
+)
+def test_exec_bad_input_is_one_line_and_exit_2(
+    four: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out = run(capsys, "exec", "--config", str(four), *argv)
+    assert code == ExitCode.USAGE
+    assert message in out
+    assert "Traceback" not in out
+
+
+def test_exec_command_not_found_fails_each_sibling_with_a_reason(
+    four: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run(capsys, "exec", "--config", str(four), "--", "no-such-tool-here")
+    assert code == ExitCode.FAILED
+    assert out.count("cannot run no-such-tool-here: No such file or directory") >= 3
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_every_command_and_its_children(four: Path, tmp_path: Path) -> None:
+    pid_dir = tmp_path / "pids"
+    pid_dir.mkdir()
+    hang = textwrap.dedent(
+        f"""
+        import os, subprocess, sys, time
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+        with open(os.path.join({str(pid_dir)!r}, sys.argv[1] + ".pids"), "w") as f:
+            f.write(f"{{os.getpid()}} {{child.pid}}")
+        time.sleep(120)
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workspace", "exec", "--config", str(four), "-j", "3", "--",
+         sys.executable, "-c", hang, "{name}"],
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(pid_dir.glob("*.pids"))) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(list(pid_dir.glob("*.pids"))) == 3
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == ExitCode.INTERRUPTED, output
+    pids = [int(p) for f in pid_dir.glob("*.pids") for p in f.read_text().split()]
+    assert len(pids) == 6
+    assert wait_dead(pids) == []
+    assert "exec: 4 siblings: 0 ok, 3 failed, 1 skipped" in output
