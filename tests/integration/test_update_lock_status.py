@@ -159,9 +159,57 @@ def test_status_json_and_exit_code(
     assert by["beta"]["matches_lock"] is False
     assert by["beta"]["branch"] == "main"
     assert by["gamma"]["origin_matches"] is False
-    assert [d.split()[0] for d in by["gamma"]["drift"]] == ["origin"]
+    assert by["gamma"]["drift"] == []  # another origin is a note, not drift
+    assert by["gamma"]["notes"] == [
+        f"origin is {remotes.bare('alpha')}, wrknv.toml says {remotes.url('gamma')}"
+    ]
+    assert data["orphans"] == []
 
     out_file = workspace_root / "status.json"
     code, _ = run(capsys, "status", "--config", str(cfg), "--json", str(out_file), "--exit-code")
     assert code == ExitCode.FAILED
     assert json.loads(out_file.read_text())["siblings"][0]["name"] == "alpha"
+
+
+def test_status_names_stray_checkouts_and_fails_on_notes_only_when_strict(
+    workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = make_ws(workspace_root, remotes)
+    assert run(capsys, "bootstrap", "--config", str(cfg))[0] == 0
+    sibs = workspace_root.parent
+    code, out = run(capsys, "status", "--config", str(cfg), "--strict")
+    assert code == ExitCode.OK, out
+    assert "stray" not in out
+
+    git(sibs, "clone", "-q", str(remotes.bare("alpha")), "extra")  # a checkout nobody named
+    (sibs / "extra" / "pyproject.toml").write_text('[project]\nname = "extra-tool"\n')
+    (sibs / "not-git").mkdir()  # not a checkout: never listed
+    git(sibs / "gamma", "remote", "set-url", "origin", str(remotes.bare("beta")))
+
+    code, out = run(capsys, "status", "--config", str(cfg), "--exit-code")
+    assert code == ExitCode.OK, out  # notes and strays are no drift
+    assert f"  ~ origin is {remotes.bare('beta')}, wrknv.toml says {remotes.url('gamma')}" in out
+    assert f"extra-tool  origin {remotes.bare('alpha')}" in out
+    assert "not-git" not in out
+    assert out.splitlines()[-1] == (
+        "3 siblings: 0 missing, 0 dirty, 0 differ from wrknv.toml, 1 note, 1 stray checkout"
+    )
+    assert run(capsys, "status", "--config", str(cfg), "--strict")[0] == ExitCode.FAILED
+    assert run(capsys, "status", "--config", str(cfg), "--only", "alpha", "--strict")[0] == (
+        ExitCode.FAILED  # a stray checkout is the workspace's, whatever the selection
+    )
+
+    code, out = run(capsys, "status", "--config", str(cfg), "--json")
+    data = json.loads(out)
+    assert data["orphans"] == [
+        {"path": str(sibs / "extra"), "name": "extra-tool", "origin": str(remotes.bare("alpha"))}
+    ]
+    assert {s["name"]: s["notes"] != [] for s in data["siblings"]} == {
+        "alpha": False,
+        "beta": False,
+        "gamma": True,
+    }
+
+    shutil.rmtree(sibs / "extra")
+    git(sibs / "gamma", "remote", "set-url", "origin", str(remotes.bare("gamma")))
+    assert run(capsys, "status", "--config", str(cfg), "--strict")[0] == ExitCode.OK

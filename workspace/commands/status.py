@@ -1,4 +1,5 @@
-"""``status``: one line per sibling; ``--json`` as data; ``--exit-code`` as a CI drift gate."""
+"""``status``: one line per sibling, then the checkouts wrknv.toml does not name; ``--json`` as
+data; ``--exit-code`` as a CI drift gate (``--strict``: notes and stray checkouts count too)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from workspace.errors import ExitCode
 from workspace.fsutil import write_output
 from workspace.repos import status
 from workspace.repos.lock import read_lock
+from workspace.repos.scan import Checkout
+from workspace.text import display_path, plural
 
 
 def _changes(s: status.SiblingStatus) -> str:
@@ -42,7 +45,9 @@ def _lock(s: status.SiblingStatus, has_lock: bool) -> str:
     return "lock ok" if s.head == s.locked else "lock differs"
 
 
-def format_status(states: Sequence[status.SiblingStatus], has_lock: bool) -> str:
+def format_status(
+    states: Sequence[status.SiblingStatus], has_lock: bool, orphans: Sequence[Checkout] = ()
+) -> str:
     width = max((len(s.name) for s in states), default=0)
     lines = []
     for s in states:
@@ -65,13 +70,20 @@ def format_status(states: Sequence[status.SiblingStatus], has_lock: bool) -> str
         ]
         lines.append("  ".join(c for c in cells if c).rstrip())
         lines += [f"{'':<{width}}  ! {d}" for d in s.drift]
+        lines += [f"{'':<{width}}  ~ {n}" for n in s.notes]
+    if orphans:
+        lines.append("checkouts that wrknv.toml does not name (`nox -s add -- PATH` adds one):")
+        for c in orphans:
+            lines.append(f"  {display_path(c.path)}  {c.name}  origin {c.origin or '(none)'}")
     drifted = sum(1 for s in states if s.drift)
     missing = sum(1 for s in states if s.presence is status.Presence.MISSING)
     dirty = sum(1 for s in states if s.dirty)
-    lines.append(
-        f"{len(states)} siblings: {missing} missing, {dirty} dirty, "
-        f"{drifted} differ from wrknv.toml{' or wrknv.lock' if has_lock else ''}"
-    )
+    notes = sum(len(s.notes) for s in states)
+    counts = [f"{missing} missing", f"{dirty} dirty"]
+    counts.append(f"{drifted} differ from wrknv.toml{' or wrknv.lock' if has_lock else ''}")
+    counts += [plural(notes, "note")] if notes else []
+    counts += [plural(len(orphans), "stray checkout")] if orphans else []
+    lines.append(f"{len(states)} siblings: {', '.join(counts)}")
     return "\n".join(lines) + "\n"
 
 
@@ -91,6 +103,11 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="exit 1 when any sibling is missing or differs from wrknv.toml or wrknv.lock",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="--exit-code, and notes (an origin that differs) and stray checkouts fail too",
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -98,21 +115,24 @@ def _run(args: argparse.Namespace) -> int:
     ws = graph.workspace
     lock = read_lock(ws)
     states = status.status(selected, lock, jobs=args.jobs)
+    orphans = status.orphans(ws)
     if args.json is not None:
         data = {
             "workspace": ws.name,
             "lock": str(ws.lock_file) if lock is not None else None,
             "drift": any(s.drift for s in states),
             "siblings": [s.to_json() for s in states],
+            "orphans": [{"path": str(c.path), "name": c.name, "origin": c.origin} for c in orphans],
         }
         write_output(args.json, json.dumps(data, indent=2) + "\n")
     else:
-        print(format_status(states, lock is not None), end="")
+        print(format_status(states, lock is not None, orphans), end="")
     if any(s.presence is status.Presence.BROKEN for s in states):
         return ExitCode.FAILED  # the others were shown; this one could not be read
-    if args.exit_code and any(s.drift for s in states):
-        return ExitCode.FAILED
-    return ExitCode.OK
+    failing = any(s.drift for s in states)
+    if args.strict:
+        failing = failing or bool(orphans) or any(s.notes for s in states)
+    return ExitCode.FAILED if (args.exit_code or args.strict) and failing else ExitCode.OK
 
 
 COMMANDS = [

@@ -40,7 +40,7 @@ class InitPlan:
 def plan_init(meta: Path, siblings_dir: str, *, layers: bool) -> InitPlan:
     """What init would write for the checkouts in ``meta / siblings_dir``."""
     folder = (meta / siblings_dir).resolve()
-    found = checkouts(folder, leave_out=meta)
+    found = checkouts(folder, leave_out=[meta])
     if not found:
         raise WorkspaceError(
             f"no git checkouts in {display_path(folder)}",

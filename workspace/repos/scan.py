@@ -3,6 +3,8 @@ project is called, and where its ``origin`` points."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,12 +33,13 @@ def project_name(path: Path) -> str:
     return name if isinstance(name, str) and name.strip() else path.name
 
 
-def checkouts(folder: Path, leave_out: Path | None = None) -> list[Checkout]:
-    """Every git checkout directly in ``folder`` (``leave_out``, the meta-repository itself,
-    excepted), sorted by directory name."""
+def checkouts(folder: Path, leave_out: Iterable[Path] = ()) -> list[Checkout]:
+    """Every git checkout directly in ``folder``, sorted by directory name. The paths in
+    ``leave_out`` (the meta-repository, known siblings) are skipped before git is asked."""
+    skip = {os.path.realpath(p) for p in leave_out}
     found = []
     for entry in sorted(folder.iterdir()) if folder.is_dir() else ():
-        if leave_out is not None and entry.resolve() == leave_out.resolve():
+        if os.path.realpath(entry) in skip:
             continue
         if entry.is_dir() and git.is_checkout(entry):
             found.append(Checkout(entry, project_name(entry), git.origin_url(entry)))

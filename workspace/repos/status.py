@@ -1,16 +1,20 @@
-"""status: what each sibling's checkout is, against wrknv.toml and wrknv.lock (read only)."""
+"""status: what each sibling's checkout is, against wrknv.toml and wrknv.lock, and the checkouts
+beside them that wrknv.toml does not name (read only)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from pathlib import Path
 
 from workspace.errors import GitError
-from workspace.model.config import Sibling
+from workspace.model.config import Sibling, Workspace
 from workspace.repos import git
 from workspace.repos.lock import LockEntry
 from workspace.repos.pool import DEFAULT_JOBS, run_pool
+from workspace.repos.scan import Checkout, checkouts
 
 
 def origin_matches(sib: Sibling, origin: str) -> bool:
@@ -28,7 +32,8 @@ class Presence(Enum):
 
 @dataclass(frozen=True)
 class SiblingStatus:
-    """Everything ``status`` says about one sibling; ``drift`` lists what differs."""
+    """Everything ``status`` says about one sibling. ``drift`` lists what differs from the config
+    or the lock; ``notes`` what is worth a look but may be on purpose (a fork as origin)."""
 
     name: str
     path: str
@@ -45,6 +50,7 @@ class SiblingStatus:
     repo: str = ""
     locked: str | None = None  # the commit in wrknv.lock
     drift: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def dirty(self) -> bool:
@@ -69,6 +75,7 @@ class SiblingStatus:
             "locked": self.locked,
             "matches_lock": None if self.locked is None else self.head == self.locked,
             "drift": list(self.drift),
+            "notes": list(self.notes),
         }
 
 
@@ -102,11 +109,12 @@ def status_one(sib: Sibling, lock: dict[str, LockEntry] | None) -> SiblingStatus
     except GitError as exc:
         return replace(base, presence=Presence.BROKEN, drift=(f"git cannot read it: {exc}",))
     origin = git.origin_url(sib.path)
-    drift: list[str] = []
+    notes = []
     if origin is None:
-        drift.append("no origin remote")
+        notes.append("no origin remote")
     elif not origin_matches(sib, origin):
-        drift.append(f"origin is {origin}, wrknv.toml says {sib.repo}")
+        notes.append(f"origin is {origin}, wrknv.toml says {sib.repo}")
+    drift: list[str] = []
     why = _revision_drift(sib, state)
     if why:
         drift.append(why)
@@ -130,6 +138,7 @@ def status_one(sib: Sibling, lock: dict[str, LockEntry] | None) -> SiblingStatus
         origin=origin,
         origin_matches=None if origin is None else origin_matches(sib, origin),
         drift=tuple(drift),
+        notes=tuple(notes),
     )
 
 
@@ -140,3 +149,20 @@ def status(
     jobs: int = DEFAULT_JOBS,
 ) -> list[SiblingStatus]:
     return run_pool(siblings, lambda s: status_one(s, lock), jobs)
+
+
+def orphans(ws: Workspace) -> list[Checkout]:
+    """The git checkouts beside the siblings (in the siblings directory, and in each folder a
+    sibling's path points into) that no ``[[siblings]]`` entry names; the meta-repository and
+    every configured path are left out before git is asked."""
+    known = [ws.root, *(s.path for s in ws.siblings)]
+    siblings_dir = Path(os.path.normpath(ws.root / ws.siblings_dir))
+    folders = sorted({siblings_dir, *(s.path.parent for s in ws.siblings)})
+    seen: set[Path] = set()
+    found = []
+    for folder in folders:
+        resolved = folder.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            found += checkouts(folder, leave_out=known)
+    return found
