@@ -8,7 +8,15 @@ import json
 from workspace.commands import Command
 from workspace.commands._options import add_workspace_arguments
 from workspace.env.check_results import CheckResult, Status, error
-from workspace.env.validate import Context, config_result, failed, lenient, run_checks, summarize
+from workspace.env.validate import (
+    Context,
+    choose_checks,
+    config_result,
+    failed,
+    lenient,
+    run_checks,
+    summarize,
+)
 from workspace.errors import ConfigError, ExitCode
 from workspace.model import config
 from workspace.model.graph import build
@@ -22,10 +30,18 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     add_workspace_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    parser.add_argument(
+        "--only-check",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only this check (repeatable), e.g. --only-check deps",
+    )
 
 
 def collect(args: argparse.Namespace) -> list[CheckResult]:
     """Load what can be loaded and run every check; a broken config is itself a result."""
+    checks = choose_checks(args.only_check)
     try:
         ws = config.load(args.config)
         graph = lenient(build(ws))
@@ -36,7 +52,7 @@ def collect(args: argparse.Namespace) -> list[CheckResult]:
         ]
     selected = Selection.from_args(args).apply(graph)
     ctx = Context(graph, selected)
-    return [config_result(ws), *run_checks(ctx)]
+    return [config_result(ws), *run_checks(ctx, checks)]
 
 
 def format_table(results: list[CheckResult]) -> str:
@@ -80,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
 COMMANDS = [
     Command(
         "validate",
-        "check the shared venv: Python, editables, imports, versions, layers, lock, tests",
+        "check the shared venv: Python, editables, imports, versions, layers, lock, tests, deps",
         _add_arguments,
         _run,
     )

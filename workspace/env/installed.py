@@ -45,6 +45,9 @@ class VenvContents:
     dists: Mapping[str, InstalledDist] = field(default_factory=dict)
     names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # by distribution name
     resolved: Mapping[str, Mapping[str, object]] = field(default_factory=dict)  # by import name
+    # packages_distributions(): top-level import name -> the distributions that provide it
+    providers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    stdlib: frozenset[str] = frozenset()  # the venv Python's sys.stdlib_module_names (3.10+)
 
     def import_names(self, dist: str) -> tuple[str, ...]:
         """The import names of a distribution asked about; empty for any other."""
@@ -308,7 +311,10 @@ def main():
         }
     names = {key: sorted(n) for key, (n, _owns, _homes) in found.items()}
     resolved = {n: where(n) for found in names.values() for n in found}
-    print(json.dumps({"dists": dists, "names": names, "resolved": resolved}))
+    providers = {pkg: sorted({norm(d) for d in who if d}) for pkg, who in top_level().items()}
+    stdlib = sorted({*getattr(sys, "stdlib_module_names", ()), *sys.builtin_module_names})
+    print(json.dumps({"dists": dists, "names": names, "resolved": resolved,
+                      "providers": providers, "stdlib": stdlib}))
 
 
 if __name__ == "__main__":
@@ -367,10 +373,17 @@ def read_venv(python: Path, wanted: Iterable[str] = ()) -> VenvContents:
         data = None
     if not isinstance(data, dict):
         raise _failure(python, f"unexpected output: {proc.stdout.strip()[-300:]!r}")
-    raw_dists, raw_names, raw_resolved = (
-        raw if isinstance(raw := data.get(k), dict) else {} for k in ("dists", "names", "resolved")
+    raw_dists, raw_names, raw_resolved, raw_providers = (
+        raw if isinstance(raw := data.get(k), dict) else {}
+        for k in ("dists", "names", "resolved", "providers")
     )
     dists = {d.name: d for d in (_dist(v) for v in raw_dists.values() if isinstance(v, dict))}
     names = {str(k): tuple(str(n) for n in v) for k, v in raw_names.items() if isinstance(v, list)}
     resolved = {str(k): v for k, v in raw_resolved.items() if isinstance(v, dict)}
-    return VenvContents(dists, names, resolved)
+    providers = {
+        str(k): tuple(map(str, v)) for k, v in raw_providers.items() if isinstance(v, list)
+    }
+    stdlib = data.get("stdlib")
+    return VenvContents(
+        dists, names, resolved, providers, frozenset(stdlib if isinstance(stdlib, list) else ())
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 from packaging.specifiers import SpecifierSet
 
 from workspace.env.check_results import CheckResult, Status, error, ok
+from workspace.env.checks_deps import check_deps
 from workspace.env.checks_siblings import (
     check_editables,
     check_imports,
@@ -141,7 +142,25 @@ CHECKS: tuple[Callable[[Context], list[CheckResult]], ...] = (
     check_pip,
     check_lock,
     check_tests,
+    check_deps,
 )
+
+
+def check_name(check: Callable[[Context], list[CheckResult]]) -> str:
+    return check.__name__.removeprefix("check_")
+
+
+def choose_checks(names: Iterable[str]) -> list[Callable[[Context], list[CheckResult]]]:
+    """The checks named (``--only-check``), in their usual order; every check without names."""
+    wanted = set(names)
+    known = {check_name(c): c for c in CHECKS}
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise WorkspaceError(
+            f"validate: no check named {', '.join(map(repr, unknown))}",
+            hint=f"the checks: {', '.join(known)}",
+        )
+    return [c for n, c in known.items() if n in wanted or not wanted]
 
 
 def run_checks(
@@ -150,7 +169,7 @@ def run_checks(
     """Every check, whatever the others found; a check that breaks becomes an error result."""
     results: list[CheckResult] = []
     for check in checks:
-        name = check.__name__.removeprefix("check_")
+        name = check_name(check)
         try:
             results.extend(check(ctx))
         except (WorkspaceError, OSError, ValueError, subprocess.SubprocessError) as exc:
@@ -182,6 +201,7 @@ __all__ = [
     "CheckResult",
     "Context",
     "Status",
+    "choose_checks",
     "config_result",
     "failed",
     "lenient",
