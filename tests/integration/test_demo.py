@@ -33,6 +33,7 @@ def test_demo_runs_everything_then_reuses_it(
     for i, step in enumerate(demo.STEPS, 1):
         assert f"demo: step {i}/4 {step}: ok" in out
     assert "demo: all 4 steps passed" in out
+    assert "deps                   every import of 6 siblings is declared" in out
 
     summary = _summary(layout)
     assert sorted(s["name"] for s in summary["siblings"]) == sorted(names)

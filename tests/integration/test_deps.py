@@ -91,7 +91,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return config
 
 
-def deps(config: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[dict]]:
+def deps(
+    config: Path, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, list[dict[str, str]]]:
     capsys.readouterr()
     code = main(["validate", "--config", str(config), "--json", "--only-check", "deps", *args])
     checks = json.loads(capsys.readouterr().out)["checks"]

@@ -72,6 +72,24 @@ def test_exec_prints_one_block_per_sibling_and_fails_when_one_fails(
     assert out.index("== gamma:") > out.index("== alpha:")
 
 
+def test_exec_on_github_actions_folds_each_block_and_annotates_failures(
+    four: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    argv = ["--only", "alpha", "--only", "beta", "--", *_script(four)]
+    code, out = run(capsys, "exec", "--config", str(four), *argv)
+    assert code == ExitCode.FAILED
+    lines = out.splitlines()
+    for name in ("alpha", "beta"):
+        start = next(i for i, line in enumerate(lines) if line.startswith(f"::group::== {name}:"))
+        assert lines[start + 1 : start + 5] == [
+            *(f"{name} line {i} in {four.parent.parent / name}" for i in range(3)),
+            "::endgroup::",
+        ]
+    assert "::error title=beta::== beta: exit 3" in out
+    assert "::error title=alpha" not in out
+
+
 def test_exec_fail_fast_starts_nothing_after_the_first_failure(
     four: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
