@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Mapping
@@ -98,3 +99,20 @@ def wait_dead(pids: list[int], seconds: float = 10.0) -> list[int]:
             return []
         time.sleep(0.05)
     return [p for p in pids if alive(p)]
+
+
+def interrupt_when_ready(proc: subprocess.Popen[str], pid_dir: Path, count: int) -> str:
+    """Once ``count`` pid files are in ``pid_dir``, send SIGINT (Ctrl-C) to ``proc``; return
+    its output. ``proc`` is killed if it does not end within a minute."""
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(pid_dir.glob("*.pids"))) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(list(pid_dir.glob("*.pids"))) == count
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return output

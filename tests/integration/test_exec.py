@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.builders import write_config
 from tests.integration.gitrepos import NAMES, Remotes, config_text, run
-from tests.integration.suites import wait_dead
+from tests.integration.suites import interrupt_when_ready, wait_dead
 from workspace.errors import ExitCode
 
 REPO = Path(__file__).resolve().parents[2]
@@ -188,17 +186,7 @@ def test_ctrl_c_stops_every_command_and_its_children(four: Path, tmp_path: Path)
         stderr=subprocess.STDOUT,
         text=True,
     )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while len(list(pid_dir.glob("*.pids"))) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert len(list(pid_dir.glob("*.pids"))) == 3
-        proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    output = interrupt_when_ready(proc, pid_dir, 3)
     assert proc.returncode == ExitCode.INTERRUPTED, output
     pids = [int(p) for f in pid_dir.glob("*.pids") for p in f.read_text().split()]
     assert len(pids) == 6

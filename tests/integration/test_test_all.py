@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import textwrap
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,7 +15,12 @@ from typing import Any
 import pytest
 
 from tests.builders import commit_all
-from tests.integration.suites import FAILING, make_workspace, wait_dead
+from tests.integration.suites import (
+    FAILING,
+    interrupt_when_ready,
+    make_workspace,
+    wait_dead,
+)
 from workspace.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -267,17 +270,7 @@ def test_ctrl_c_stops_every_suite_and_still_writes_the_summary(
         stderr=subprocess.STDOUT,
         text=True,
     )
-    try:
-        deadline = time.monotonic() + 60
-        while len(list(pid_dir.glob("*.pids"))) < 2 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert len(list(pid_dir.glob("*.pids"))) == 2
-        proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    output = interrupt_when_ready(proc, pid_dir, 2)
     assert proc.returncode == 130, output
     assert wait_dead(recorded_pids(pid_dir)) == []
     sibs = by_name(summary(config))

@@ -63,14 +63,18 @@ def load_selected(args: argparse.Namespace) -> tuple[Graph, list[Sibling]]:
     return graph, selected
 
 
-def add_jobs_argument(parser: argparse.ArgumentParser) -> None:
+def add_jobs_argument(parser: argparse.ArgumentParser, cores: str | None = None) -> None:
+    """--jobs N: git operations at once; with ``cores`` (what N counts) the default is None,
+    which the verb takes as the usable cores."""
     parser.add_argument(
         "--jobs",
         "-j",
         type=positive_int,
-        default=DEFAULT_JOBS,
+        default=None if cores else DEFAULT_JOBS,
         metavar="N",
-        help=f"git operations at once (default: {DEFAULT_JOBS}; 1 to debug)",
+        help=f"{cores} (default: the usable cores)"
+        if cores
+        else f"git operations at once (default: {DEFAULT_JOBS}; 1 to debug)",
     )
 
 

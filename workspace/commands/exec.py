@@ -13,7 +13,7 @@ import sys
 from typing import TextIO
 
 from workspace.commands import Command
-from workspace.commands._options import add_workspace_arguments, load_selected, positive_int
+from workspace.commands._options import add_jobs_argument, add_workspace_arguments, load_selected
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.runs.execute import PLACEHOLDERS, ExecOptions, ExecResult, Executor, Outcome
 from workspace.runs.progress import LiveBoard, is_live
@@ -23,14 +23,7 @@ from workspace.text import plural, seconds
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     add_workspace_arguments(parser)
-    parser.add_argument(
-        "--jobs",
-        "-j",
-        type=positive_int,
-        default=None,
-        metavar="N",
-        help="commands at once (default: the usable cores)",
-    )
+    add_jobs_argument(parser, cores="commands at once")
     parser.add_argument(
         "--fail-fast",
         action="store_true",

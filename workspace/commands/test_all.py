@@ -11,10 +11,10 @@ from dataclasses import replace
 from workspace.commands import Command
 from workspace.commands._options import (
     add_changed_since,
+    add_jobs_argument,
     add_workspace_arguments,
     load_selected,
     positive_float,
-    positive_int,
     warn,
 )
 from workspace.errors import ExitCode
@@ -43,15 +43,7 @@ from workspace.text import display_path, plural
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     add_workspace_arguments(parser)
     add_changed_since(parser)
-    parser.add_argument(
-        "--jobs",
-        "-j",
-        type=positive_int,
-        default=None,
-        metavar="N",
-        help="cores to use: outer suites x xdist workers never exceed N "
-        "(default: the usable cores)",
-    )
+    add_jobs_argument(parser, cores="cores to use: outer suites x xdist workers never exceed N")
     parser.add_argument(
         "--timeout",
         type=positive_float,

@@ -22,7 +22,7 @@ from typing import IO
 
 from workspace.env.venv import venv_python
 from workspace.model.config import Sibling
-from workspace.runs.runner import kill_group, sigterm_as_interrupt
+from workspace.runs.runner import kill_group, sigterm_as_interrupt, stop_groups
 from workspace.runs.suites import DEFAULT_GRACE
 
 PLACEHOLDERS = ("{name}", "{path}")
@@ -170,19 +170,7 @@ class Executor:
         self._finish(ExecResult(run.sib.name, outcome, rc, output, duration, reason))
 
     def _stop_all(self) -> None:
-        for run in self.running.values():
-            kill_group(run.proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + self.options.grace
-        try:
-            while self.running and time.monotonic() < deadline:
-                self._reap()
-                time.sleep(self.options.poll)
-        except KeyboardInterrupt:
-            pass  # a second Ctrl-C: no more waiting
-        for run in self.running.values():
-            kill_group(run.proc.pid, signal.SIGKILL)
-            run.proc.wait()
-        self._reap()
+        stop_groups(self.running, self._reap, self.options.grace, self.options.poll)
 
     def _reap(self) -> None:
         for name, run in list(self.running.items()):

@@ -16,11 +16,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from workspace.runs.junit import read_counts
 from workspace.runs.results import (
@@ -47,6 +47,31 @@ def kill_group(pid: int, sig: int) -> None:
     """Signal a suite's whole process group; a group already gone is fine."""
     with suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, sig)
+
+
+class _Stoppable(Protocol):
+    proc: subprocess.Popen[bytes]
+
+
+def stop_groups(
+    running: Mapping[str, _Stoppable], reap: Callable[[], None], grace: float, poll: float
+) -> None:
+    """Ctrl-C: SIGTERM every running process group, reap what ends within the grace period,
+    then SIGKILL the rest and reap them too. ``reap`` removes finished ones from ``running``."""
+    for run in running.values():
+        kill_group(run.proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    try:
+        while running and time.monotonic() < deadline:
+            reap()
+            time.sleep(poll)
+    except KeyboardInterrupt:
+        pass  # a second Ctrl-C: no more waiting
+    for run in running.values():
+        kill_group(run.proc.pid, signal.SIGKILL)
+    for run in list(running.values()):
+        run.proc.wait()
+    reap()
 
 
 @dataclass
@@ -297,21 +322,9 @@ class Runner:
         )
 
     def _stop_all(self) -> None:
-        """Ctrl-C: SIGTERM every suite's group, wait out the grace period, then SIGKILL."""
-        for run in self.running.values():
-            kill_group(run.proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + self.options.grace
-        try:
-            while self.running and time.monotonic() < deadline:
-                self._reap("interrupted")
-                time.sleep(self.options.poll)
-        except KeyboardInterrupt:
-            pass  # a second Ctrl-C: no more waiting
-        for run in self.running.values():
-            kill_group(run.proc.pid, signal.SIGKILL)
-        for run in list(self.running.values()):
-            run.proc.wait()
-        self._reap("interrupted")
+        """Ctrl-C: stop every running suite's group (see :func:`stop_groups`)."""
+        opts = self.options
+        stop_groups(self.running, lambda: self._reap("interrupted"), opts.grace, opts.poll)
 
     def _reap(self, reason: str) -> None:
         now = time.monotonic()
