@@ -69,10 +69,8 @@ def block(result: ExecResult) -> str:
     status = f"exit {result.returncode}" if result.returncode is not None else "not run"
     why = f", {result.reason}" if result.reason else ""
     head = f"== {result.name}: {status}{why} in {seconds(result.duration)}"
-    body = (
-        result.output if not result.output or result.output.endswith("\n") else result.output + "\n"
-    )
-    return head + ("\n" + body.rstrip("\n") if body else "")
+    body = result.output.rstrip("\n")
+    return head + ("\n" + body if body else "")
 
 
 class _Printer:
@@ -87,6 +85,10 @@ class _Printer:
     def start(self, name: str) -> None:
         if self.board is not None:
             self.board.start(name)
+
+    def tick(self) -> None:
+        if self.board is not None:
+            self.board.refresh()  # the running times move on
 
     def finish(self, result: ExecResult) -> None:
         text = block(result)
@@ -126,6 +128,7 @@ def _run(args: argparse.Namespace) -> int:
         ExecOptions(command, jobs, graph.workspace.venv, shell=shell, fail_fast=args.fail_fast),
         on_start=printer.start,
         on_finish=printer.finish,
+        on_tick=printer.tick,
     )
     try:
         results, interrupted = executor.run(selected)

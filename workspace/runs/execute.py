@@ -93,6 +93,7 @@ class Executor:
     options: ExecOptions
     on_start: Callable[[str], None] = lambda name: None
     on_finish: Callable[[ExecResult], None] = lambda result: None
+    on_tick: Callable[[], None] = lambda: None  # about four times a second while it runs
     results: dict[str, ExecResult] = field(default_factory=dict)
     running: dict[str, _Running] = field(default_factory=dict)
 
@@ -105,6 +106,7 @@ class Executor:
             else:
                 self._skip(sib, f"missing at {sib.path}; bootstrap clones it")
         interrupted = False
+        last_tick = 0.0
         with sigterm_as_interrupt():
             try:
                 while pending or self.running:
@@ -115,6 +117,9 @@ class Executor:
                         for sib in pending:
                             self._skip(sib, f"--fail-fast: {self._failed()[0]} failed")
                         pending = []
+                    if time.monotonic() - last_tick >= 0.25:
+                        last_tick = time.monotonic()
+                        self.on_tick()
                     time.sleep(self.options.poll)
             except KeyboardInterrupt:
                 interrupted = True
