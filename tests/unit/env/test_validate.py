@@ -45,3 +45,13 @@ def test_verdict(statuses: list[Status], strict: bool, failed: bool) -> None:
 def _ctx(tmp_path: Path, installed: set[str], settings: list[TestSettings]) -> object:
     sibs = [SimpleNamespace(name=f"s{i}", test=t) for i, t in enumerate(settings)]
     return SimpleNamespace(python_siblings=sibs, dists=dict.fromkeys(installed), site=tmp_path)
+
+
+def test_only_check_runs_the_named_checks_in_their_usual_order() -> None:
+    chosen = validate.choose_checks(["deps", "python"])
+    assert [c.__name__ for c in chosen] == ["check_python", "check_deps"]
+    assert validate.choose_checks([]) == list(validate.CHECKS)
+    with pytest.raises(WorkspaceError, match=r"no check named 'dep', 'nope'") as info:
+        validate.choose_checks(["dep", "nope", "deps"])
+    assert info.value.hint is not None
+    assert "deps" in info.value.hint
