@@ -206,7 +206,7 @@ def _scan_sibling(scan: _Scan, sib: Sibling, names: list[str]) -> tuple[list[Fin
         elif any(real == r or real.startswith(r + os.sep) for r in roots):
             files.append((path, rel, False))
     local = _local_names(sib, {p.parent for p, _, tests in files if tests})
-    findings: dict[tuple[str | None, bool, str], Finding] = {}
+    findings: dict[tuple[bool, str], Finding] = {}
     unreadable = []
     for path, rel, tests in files:
         try:
@@ -219,7 +219,7 @@ def _scan_sibling(scan: _Scan, sib: Sibling, names: list[str]) -> tuple[list[Fin
             if dists is None or any(d in (declared_tests if tests else declared) for d in dists):
                 continue
             dist = dists[0] if dists else None
-            key = (dist, tests, dist or imp.module.split(".", maxsplit=1)[0])
+            key = (tests, dist or imp.module.split(".", maxsplit=1)[0])
             first = findings.get(key)
             if first is None or (first.imp.kind is not Kind.REQUIRED and imp.kind is Kind.REQUIRED):
                 findings[key] = Finding(sib.name, rel.as_posix(), imp, dist, tests)
