@@ -280,11 +280,12 @@ def main():
                       "direct_url": direct}
         if key in WANTED:
             chosen[key] = (dist, direct)
+    # packages_distributions() walks every distribution: once, for all that follows
+    owners = {pkg: {norm(d) for d in who if d} for pkg, who in top_level().items()}
     declared = {}
-    for pkg, owners in top_level().items():
-        for owner in owners:
-            if owner:
-                declared.setdefault(norm(owner), set()).add(pkg)
+    for pkg, dists_of_pkg in owners.items():
+        for owner in dists_of_pkg:
+            declared.setdefault(owner, set()).add(pkg)
     found = {}
     for key, (dist, direct) in chosen.items():
         top = source_dir(direct)
@@ -295,7 +296,6 @@ def main():
             if editable and top
             else regular_names(dist, declared.get(key, ()))
         )
-    owners = {pkg: {norm(d) for d in who if d} for pkg, who in top_level().items()}
     for _ in range(3):  # a shared name can hold shared names in turn
         counts = {}
         for key, (names, _owns, _homes) in found.items():
@@ -311,7 +311,7 @@ def main():
         }
     names = {key: sorted(n) for key, (n, _owns, _homes) in found.items()}
     resolved = {n: where(n) for found in names.values() for n in found}
-    providers = {pkg: sorted({norm(d) for d in who if d}) for pkg, who in top_level().items()}
+    providers = {pkg: sorted(who) for pkg, who in owners.items()}
     stdlib = sorted({*getattr(sys, "stdlib_module_names", ()), *sys.builtin_module_names})
     print(json.dumps({"dists": dists, "names": names, "resolved": resolved,
                       "providers": providers, "stdlib": stdlib}))
