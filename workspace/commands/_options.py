@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from workspace.model import config
@@ -85,6 +86,12 @@ def add_changed_since(parser: argparse.ArgumentParser) -> None:
         help="only siblings whose repository changed since REF (commits, uncommitted or "
         "untracked files), plus every sibling that depends on one of them",
     )
+
+
+def pytest_extra(values: Sequence[str] | None) -> list[str]:
+    """The pytest arguments given after ``--``, as test-all passes them to every suite and as
+    its cache keys them (explain must key them the same way)."""
+    return [a for a in values or () if a != "--"]
 
 
 def warn(text: str) -> None:

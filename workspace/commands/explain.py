@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from workspace.commands import Command
-from workspace.commands._options import add_config_argument, warn
+from workspace.commands._options import add_config_argument, pytest_extra, warn
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.model import config
 from workspace.model.graph import build
@@ -28,7 +28,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     ws = config.load(args.config)
     sib = ws.sibling(args.name)
-    extra = [a for a in args.pytest_args if a != "--"]
+    extra = pytest_extra(args.pytest_args)
     inputs = suite_inputs(build(ws), [sib.name], {sib.name: (*sib.test.args, *extra)})
     if sib.name not in inputs:
         raise WorkspaceError(

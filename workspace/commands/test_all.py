@@ -15,6 +15,7 @@ from workspace.commands._options import (
     add_workspace_arguments,
     load_selected,
     positive_float,
+    pytest_extra,
     warn,
 )
 from workspace.errors import ExitCode
@@ -107,7 +108,7 @@ def _run(args: argparse.Namespace) -> int:
     ws = graph.workspace
     reasons = select(args, graph, selected)
     chosen = [s for s in selected if s.name in reasons]
-    extra = [a for a in args.pytest_args if a != "--"] if args.pytest_args else []
+    extra = pytest_extra(args.pytest_args)
     suites = build_suites(
         ws, chosen, reasons, timeout=args.timeout, extra_args=extra, broken=graph.broken
     )
