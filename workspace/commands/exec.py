@@ -16,7 +16,7 @@ from workspace.commands import Command
 from workspace.commands._options import add_jobs_argument, add_workspace_arguments, load_selected
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.runs.execute import PLACEHOLDERS, ExecOptions, ExecResult, Executor, Outcome
-from workspace.runs.progress import LiveBoard, is_live
+from workspace.runs.progress import LiveBoard, annotation, is_live
 from workspace.runs.suites import usable_cores
 from workspace.text import plural, seconds
 
@@ -95,7 +95,7 @@ class _Printer:
         failed = result.outcome is Outcome.FAILED
         if self.github:
             head, _, body = text.partition("\n")
-            error = f"::error title={result.name}::{head}\n" if failed else ""
+            error = f"::error title={result.name}::{annotation(head)}\n" if failed else ""
             text = f"{error}::group::{head}\n{body}\n::endgroup::" if body else error + head
         if self.board is not None:
             self.board.finish(result.name, text, failed=failed)

@@ -81,7 +81,7 @@ class GitHubReporter:
             self.out.write(log if log.endswith("\n") or not log else log + "\n")
             self._print("::endgroup::")
         else:
-            self._print(f"::error title={r.name} {r.status.value}::{_escape(line)}")
+            self._print(f"::error title={r.name} {r.status.value}::{annotation(line)}")
             self._print(line)
             self.out.write(log if log.endswith("\n") or not log else log + "\n")
             self.out.flush()
@@ -91,7 +91,8 @@ class GitHubReporter:
         self.out.flush()
 
 
-def _escape(text: str) -> str:
+def annotation(text: str) -> str:
+    """Text made safe for a GitHub Actions workflow command (``::error::...``)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
