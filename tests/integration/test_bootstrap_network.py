@@ -68,16 +68,18 @@ def test_connection_refused_is_network(
     assert "alpha: network error" in out
 
 
+def _slow_bootstrap(root: Path, daemon: GitDaemon, port: int, names: tuple[str, ...]) -> list[str]:
+    """The command line of a bootstrap, 2 clones at a time, of ``names`` through the proxy."""
+    cfg = write_config(root, config_text({n: daemon.url(f"{n}.git", port) for n in names}))
+    return [sys.executable, "-m", "workspace", "bootstrap", "--config", str(cfg), "-j", "2"]
+
+
 @pytest.mark.slow
 def test_kill_in_the_middle_then_rerun(workspace_root: Path, tmp_path: Path) -> None:
     names = tuple(f"sib{i}" for i in range(6))
     remotes = Remotes(tmp_path / "srv", names)
     with GitDaemon(remotes.base / "remotes") as d, DelayProxy(d.port, delay=0.1) as proxy:
-        cfg = write_config(
-            workspace_root,
-            config_text({n: d.url(f"{n}.git", proxy.port) for n in names}),
-        )
-        argv = [sys.executable, "-m", "workspace", "bootstrap", "--config", str(cfg), "-j", "2"]
+        argv = _slow_bootstrap(workspace_root, d, proxy.port, names)
         proc = subprocess.Popen(
             argv,
             cwd=REPO_ROOT,
@@ -122,10 +124,7 @@ def test_ctrl_c_cleans_up(workspace_root: Path, tmp_path: Path) -> None:
     names = tuple(f"sib{i}" for i in range(4))
     remotes = Remotes(tmp_path / "srv", names)
     with GitDaemon(remotes.base / "remotes") as d, DelayProxy(d.port, delay=0.1) as proxy:
-        cfg = write_config(
-            workspace_root, config_text({n: d.url(f"{n}.git", proxy.port) for n in names})
-        )
-        argv = [sys.executable, "-m", "workspace", "bootstrap", "--config", str(cfg), "-j", "2"]
+        argv = _slow_bootstrap(workspace_root, d, proxy.port, names)
         proc = subprocess.Popen(
             argv,
             cwd=REPO_ROOT,
