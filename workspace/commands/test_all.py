@@ -186,13 +186,13 @@ def _merge(
 ) -> RunResult:
     """The run with the cached suites in their places; every new pass kept."""
     cache, inputs, cached = reused
-    ran = {r.name: r for r in run.results}
+    ran = {r.key: r for r in run.results}
     results = tuple(
         replace(cached[s.name], selected_because=s.selected_because)
         if s.name in cached
-        else ran[s.name]
+        else ran[s.key]
         for s in suites
-        if s.name in cached or s.name in ran
+        if s.name in cached or s.key in ran
     )
     for result in results:
         if result.name in inputs:

@@ -54,10 +54,17 @@ class SuiteResult:
     workers: int = 1
     command: tuple[str, ...] = ()
     reason: str | None = None  # why not-run, error or timeout
+    python: str | None = None  # the Python it ran on, when a run covers several
+    files: tuple[str, ...] = ()  # only these test files ran: a piece of a split suite
+    started: float | None = None  # seconds after the run began
 
     @property
     def ok(self) -> bool:
         return self.status is Status.PASSED
+
+    @property
+    def key(self) -> str:
+        return suite_key(self.name, self.python)
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,12 @@ class RunResult:
         if self.interrupted:
             return ExitCode.INTERRUPTED
         return exit_code(self.results, allow_no_tests=allow_no_tests)
+
+
+def suite_key(name: str, python: str | None) -> str:
+    """What results, logs and history are keyed by: the sibling, and the Python when a run
+    covers several (``alpha@3.12``)."""
+    return name if python is None else f"{name}@{python}"
 
 
 def exit_code(results: Iterable[SuiteResult], *, allow_no_tests: bool = False) -> ExitCode:

@@ -129,13 +129,14 @@ class Runner:
         self.results: dict[str, SuiteResult] = {}
         self.running: dict[str, _Running] = {}
         self.total = 0
+        self.t0 = time.monotonic()
 
     # ------------------------------------------------------------------ the loop
 
     def run(self, suites: Sequence[Suite]) -> RunResult:
         opts = self.options
         opts.run_dir.mkdir(parents=True, exist_ok=True)
-        order = [s.name for s in suites]
+        order = [s.key for s in suites]
         self.total = len(suites)
         pending = []
         for suite in suites:
@@ -143,7 +144,7 @@ class Runner:
                 self._finish(self._not_run(suite, suite.skip_reason))
             else:
                 pending.append(suite)
-        t0 = time.monotonic()
+        t0 = self.t0 = time.monotonic()
         interrupted = False
         stop_reason: str | None = None
         last_tick = 0.0
@@ -161,7 +162,7 @@ class Runner:
                     if opts.fail_fast and stop_reason is None:
                         bad = [r for r in self.results.values() if r.status in _FAILING]
                         if bad:
-                            stop_reason = f"--fail-fast: {bad[0].name} {bad[0].status.value}"
+                            stop_reason = f"--fail-fast: {bad[0].key} {bad[0].status.value}"
                             for suite in pending:
                                 self._finish(self._not_run(suite, stop_reason))
                             pending = []
@@ -201,8 +202,8 @@ class Runner:
 
     def _start(self, suite: Suite, workers: int) -> None:
         opts = self.options
-        workdir = opts.run_dir / suite.name
-        log_path = opts.run_dir / f"{suite.name}.log"
+        workdir = opts.run_dir / suite.key
+        log_path = opts.run_dir / f"{suite.key}.log"
         command = suite_command(opts.python, suite, workdir, workers)
         try:
             for sub in ("tmp", "cache", "basetemp"):
@@ -231,7 +232,7 @@ class Runner:
             reason = f"could not start pytest: {exc.strerror or exc}"
             self._cannot_start(suite, command, log_path, reason)
             return
-        self.running[suite.name] = _Running(
+        self.running[suite.key] = _Running(
             suite=suite,
             proc=proc,
             log=log,
@@ -244,7 +245,7 @@ class Runner:
         )
         self.handler(
             SuiteStarted(
-                name=suite.name,
+                name=suite.key,
                 done=len(self.results),
                 total=self.total,
                 workers=workers,
@@ -264,6 +265,8 @@ class Runner:
                 log=log,
                 command=tuple(command),
                 reason=reason,
+                python=suite.python,
+                files=suite.files,
             )
         )
 
@@ -318,6 +321,9 @@ class Runner:
                 workers=run.workers,
                 command=run.command,
                 reason=reason,
+                python=run.suite.python,
+                files=run.suite.files,
+                started=run.start - self.t0,
             )
         )
 
@@ -340,10 +346,12 @@ class Runner:
             status=Status.NOT_RUN,
             selected_because=suite.selected_because,
             reason=reason,
+            python=suite.python,
+            files=suite.files,
         )
 
     def _finish(self, result: SuiteResult) -> None:
-        self.results[result.name] = result
+        self.results[result.key] = result
         self.handler(SuiteFinished(result, len(self.results), self.total))
 
 

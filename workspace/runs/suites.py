@@ -11,6 +11,7 @@ from pathlib import Path
 from workspace.env.venv import importable, venv_python
 from workspace.errors import EnvError
 from workspace.model.config import Sibling, Workspace
+from workspace.runs.results import suite_key
 from workspace.text import display_path
 
 DEFAULT_GRACE = 5.0
@@ -41,6 +42,12 @@ class Suite:
     selected_because: str = "selected"
     expected_seconds: float | None = None  # single-worker estimate from history
     skip_reason: str | None = None  # set: recorded as not-run, never started
+    python: str | None = None  # the Python it runs on, when a run covers several
+    files: tuple[str, ...] = ()  # only these test files (a piece of a split suite)
+
+    @property
+    def key(self) -> str:
+        return suite_key(self.name, self.python)
 
 
 def count_test_files(path: Path) -> int:
@@ -175,7 +182,7 @@ def suite_command(python: Path, suite: Suite, workdir: Path, workers: int) -> li
     ]
     if workers > 1:
         cmd += ["-n", str(workers)]
-    return [*cmd, *suite.args]
+    return [*cmd, *suite.args, *suite.files]
 
 
 def suite_env(base: Mapping[str, str], venv: Path, workdir: Path, name: str) -> dict[str, str]:

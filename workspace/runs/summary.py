@@ -58,6 +58,9 @@ def sibling_data(r: SuiteResult, run_dir: Path | None = None) -> dict[str, Any]:
         "workers": r.workers,
         "command": list(r.command),
         "reason": r.reason,
+        "python": r.python,
+        "files": list(r.files),
+        "started_seconds": None if r.started is None else round(r.started, 3),
     }
 
 
@@ -86,6 +89,9 @@ def result_from_data(entry: Mapping[str, Any], run_dir: Path) -> SuiteResult:
         workers=int(entry.get("workers") or 1),
         command=tuple(entry.get("command") or ()),
         reason=entry.get("reason"),
+        python=entry.get("python"),
+        files=tuple(entry.get("files") or ()),
+        started=entry.get("started_seconds"),
     )
 
 

@@ -39,6 +39,9 @@ def test_summary_has_the_documented_shape(tmp_path: Path) -> None:
         "workers": 1,
         "command": ["python", "-m", "pytest"],
         "reason": None,
+        "python": None,
+        "files": [],
+        "started_seconds": None,
     }
     assert data["siblings"][2]["returncode"] is None
     json.dumps(data)  # serializable
