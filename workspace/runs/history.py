@@ -1,7 +1,7 @@
 """What earlier runs left behind: suite durations for scheduling, last results for reruns.
 
-``.wrknv/durations.json`` keeps, per sibling, the last measured duration and the xdist workers
-it ran with. The last run's results are read from ``.wrknv/runs/latest/summary.json``, the
+``.wrknv/durations.json`` keeps, per sibling (and per sibling and Python, ``name@3.12``, when a
+run covers several Pythons), the last measured duration and the xdist workers it ran with. The last run's results are read from ``.wrknv/runs/latest/summary.json``, the
 file test-all writes anyway, so there is one source for "what happened last time".
 """
 
@@ -67,7 +67,7 @@ def save_durations(state_dir: Path, results: Iterable[SuiteResult]) -> None:
     merged: dict[str, Any] = dict(entries) if isinstance(entries, dict) else {}
     for r in results:
         if r.status in _MEASURED and r.duration > 0:
-            merged[r.name] = {"seconds": round(r.duration, 3), "workers": r.workers}
+            merged[r.key] = {"seconds": round(r.duration, 3), "workers": r.workers}
     text = json.dumps({"version": 1, "siblings": dict(sorted(merged.items()))}, indent=2)
     atomic_write_text(path, text + "\n")
 

@@ -138,9 +138,7 @@ def order_suites(
     """Longest expected first; suites with no history go before all of them (they may be long,
     and running them early is how they get a history), the biggest (``sizes``: test files)
     first among those."""
-    with_times = [
-        s if s.name not in expected else _with_expected(s, expected[s.name]) for s in suites
-    ]
+    with_times = [_with_expected(s, expected.get(s.key, expected.get(s.name))) for s in suites]
     size = sizes or {}
     return sorted(
         with_times,
@@ -153,8 +151,9 @@ def order_suites(
     )
 
 
-def _with_expected(suite: Suite, seconds: float) -> Suite:
-    return replace(suite, expected_seconds=seconds)
+def _with_expected(suite: Suite, seconds: float | None) -> Suite:
+    """The suite with its expected seconds (its own Python's history, else the sibling's)."""
+    return suite if seconds is None else replace(suite, expected_seconds=seconds)
 
 
 def workers_for(suite: Suite, free: int, remaining: int, *, xdist: bool) -> int:
