@@ -1,8 +1,6 @@
-"""Plan a CI job matrix: one entry per sibling, or K shards balanced by expected duration.
-
-Shards are packed with the LPT rule (longest first onto the currently lightest shard), which
-gives a makespan within 4/3 of the optimum. Expected durations come from the stored history;
-a sibling without history is estimated from its number of test files.
+"""Plan a CI job matrix: one entry per sibling, or K shards balanced by expected duration
+(see ``ci/shards.py``). Expected durations come from the stored history; a sibling without
+history is estimated from its number of test files.
 """
 
 from __future__ import annotations
@@ -10,31 +8,24 @@ from __future__ import annotations
 import json
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from packaging.specifiers import SpecifierSet
 
+from workspace.ci.shards import Plan, Shard, file_weights, makespan, pack, whole
 from workspace.env.interpreters import allows_minor
-from workspace.errors import SelectionError, WorkspaceError
+from workspace.errors import WorkspaceError
 from workspace.model.config import Sibling, Workspace
 from workspace.model.graph import Graph
 from workspace.model.project import ProjectInfo
-from workspace.runs.results import lower_bound
 from workspace.runs.suites import count_test_files
+from workspace.runs.testfiles import find_test_files, names_paths
 from workspace.text import plural
 
 KNOWN_PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 GITHUB_MAX_JOBS = 256  # GitHub Actions' limit on jobs from one matrix
 DEFAULT_SECONDS_PER_FILE = 2.0
-
-
-@dataclass(frozen=True)
-class Shard:
-    index: int  # 1-based
-    names: tuple[str, ...]
-    estimated_seconds: float
 
 
 # --------------------------------------------------------------------------- estimates
@@ -61,27 +52,6 @@ def estimate(
             out[s.name] = max(files[s.name], 1) * per_file
             source[s.name] = f"{files[s.name]} test files x {per_file:.1f}s"
     return out, source
-
-
-def pack(estimates: Mapping[str, float], k: int) -> list[Shard]:
-    """LPT: each sibling, longest first, goes to the shard with the least work so far.
-
-    Never more shards than siblings, so no shard is empty.
-    """
-    if k < 1:
-        raise SelectionError(f"--shards {k}: expected at least 1", hint="use --shards 1 or more")
-    count = min(k, len(estimates))
-    loads = [0.0] * count
-    members: list[list[str]] = [[] for _ in range(count)]
-    for name in sorted(estimates, key=lambda n: (-estimates[n], n)):
-        i = min(range(count), key=lambda j: (loads[j], j))
-        loads[i] += estimates[name]
-        members[i].append(name)
-    return [Shard(i + 1, tuple(members[i]), loads[i]) for i in range(count)]
-
-
-def makespan(shards: Iterable[Shard]) -> float:
-    return max((s.estimated_seconds for s in shards), default=0.0)
 
 
 # --------------------------------------------------------------------------- Python versions
@@ -139,6 +109,9 @@ def sibling_entries(
 def shard_entries(
     graph: Graph, shards: Sequence[Shard], requested_pythons: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
+    """One entry per shard (and Python): ``siblings`` names every sibling the shard needs
+    (for bootstrap and setup), ``whole`` those it runs whole, ``files`` the ``sibling:path``
+    files it runs of a split one (for ``test-all --files``)."""
     entries = []
     total = len(shards)
     for shard in shards:
@@ -152,6 +125,8 @@ def shard_entries(
                     "shards": total,
                     "session": "test-all",
                     "siblings": ",".join(shard.names),
+                    "whole": ",".join(shard.whole),
+                    "files": ",".join(shard.files),
                     "python": python,
                     "estimated_seconds": round(shard.estimated_seconds, 1),
                 }
@@ -176,23 +151,67 @@ def write_github_output(path: Path, matrix: str, count: int) -> None:
         fh.write(f"matrix={matrix}\ncount={count}\n")
 
 
+def split_weights(
+    siblings: Sequence[Sibling], history: Mapping[str, Mapping[str, float]]
+) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    """The file weights of every sibling that may be split, and why each other one may not.
+
+    A sibling's files are the test files pytest would collect (below its ``testpaths``) and
+    those its last run reported that are still there."""
+    weights: dict[str, dict[str, float]] = {}
+    why_not: dict[str, str] = {}
+    for sib in siblings:
+        named = names_paths(sib.test.args, sib.path)
+        if not sib.test.split:
+            why_not[sib.name] = "split = false"
+        elif named:
+            why_not[sib.name] = f"its test args name paths ({', '.join(named)})"
+        else:
+            seen = history.get(sib.name, {})
+            files = set(find_test_files(sib.path)) if sib.path.is_dir() else set()
+            files |= {f for f in seen if (sib.path / f).is_file()}
+            if len(files) < 2:
+                why_not[sib.name] = plural(len(files), "test file")
+            else:
+                weights[sib.name] = file_weights(sorted(files), seen)
+    return weights, why_not
+
+
 def format_plan(
-    shards: Sequence[Shard],
+    done: Plan,
     estimates: Mapping[str, float],
     source: Mapping[str, str],
+    why_not: Mapping[str, str],
 ) -> str:
-    """The human side of ``--shards``: each shard's estimate and the makespan."""
+    """The human side of ``--shards``: each shard's estimate, what was split and what could
+    not be, and the makespan against the lower bound and against the plan without splitting."""
+    shards = done.shards
     lines = []
     for shard in shards:
+        shown = [
+            p.name if not p.files else f"{p.name} ({plural(len(p.files), 'file')})"
+            for p in shard.pieces
+        ]
         lines.append(
             f"shard {shard.index}/{len(shards)}: {plural(len(shard.names), 'sibling')}, "
-            f"estimated {shard.estimated_seconds:.1f}s: {', '.join(shard.names)}"
+            f"estimated {shard.estimated_seconds:.1f}s: {', '.join(shown)}"
         )
+    ideal = sum(estimates.values()) / max(len(shards), 1)
+    for name, n in sorted(done.split.items()):
+        lines.append(f"split: {name} into {n} pieces ({_over(estimates[name], ideal)})")
+    for name in sorted(n for n in why_not if estimates.get(n, 0.0) > ideal):
+        lines.append(f"not split: {name} ({why_not[name]}; {_over(estimates[name], ideal)})")
     guessed = sorted(n for n, s in source.items() if s != "history")
     if guessed:
         lines.append(f"estimated from test files (no history): {', '.join(guessed)}")
-    bound = lower_bound(((s, 1) for s in estimates.values()), len(shards))
-    span = makespan(shards)
+    span, bound = makespan(shards), done.lower_bound
     ratio = f" ({span / bound:.2f}x)" if bound else ""
     lines.append(f"estimated makespan {span:.1f}s; lower bound {bound:.1f}s{ratio}")
+    if done.split:
+        unsplit = makespan(pack(whole(estimates), len(shards)))
+        lines.append(f"without splitting: makespan {unsplit:.1f}s")
     return "\n".join(lines) + "\n"
+
+
+def _over(seconds: float, ideal: float) -> str:
+    return f"estimated {seconds:.1f}s > ideal shard {ideal:.1f}s"

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from workspace.ci import matrix
+from workspace.ci.shards import plan
 from workspace.commands import Command
 from workspace.commands._options import (
     add_changed_since,
@@ -59,10 +60,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.shards:
         durations = history.load_durations(ws.state_dir, warn=warn)
         estimates, source = matrix.estimate(siblings, durations)
-        shards = matrix.pack(estimates, args.shards) if siblings else []
-        entries = matrix.shard_entries(graph, shards, pythons)
-        if shards:
-            print(matrix.format_plan(shards, estimates, source), end="", file=sys.stderr)
+        files = history.load_file_durations(ws.state_dir)
+        weights, why_not = matrix.split_weights(siblings, files)
+        done = plan(estimates, weights, args.shards)
+        entries = matrix.shard_entries(graph, done.shards, pythons)
+        if done.shards:
+            print(matrix.format_plan(done, estimates, source, why_not), end="", file=sys.stderr)
     else:
         entries = matrix.sibling_entries(graph, siblings, pythons)
     text = matrix.matrix_json(entries)

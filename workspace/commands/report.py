@@ -36,7 +36,14 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     summary, results = merge(list(args.dirs), args.output)
     title = f"report ({plural(len(args.dirs), 'shard')})"
-    print(format_table(results, summary["wall_seconds"], summary["jobs"], title=title), end="")
+    table = format_table(
+        results,
+        summary["wall_seconds"],
+        summary["jobs"],
+        title=title,
+        bound=summary["lower_bound_seconds"],
+    )
+    print(table, end="")
     print(f"merged: {display_path(args.output / SUMMARY)}, {display_path(args.output / JUNIT)}")
     if summary["interrupted"]:
         return ExitCode.FAILED

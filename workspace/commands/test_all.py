@@ -33,7 +33,9 @@ from workspace.runs.suites import (
     Suite,
     build_suites,
     count_test_files,
+    narrow_to_files,
     order_suites,
+    parse_files,
     require_test_runner,
     usable_cores,
 )
@@ -70,6 +72,13 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         "--allow-no-tests",
         action="store_true",
         help="a suite that collects no tests does not make the run fail",
+    )
+    parser.add_argument(
+        "--files",
+        action="append",
+        metavar="SIBLING:PATH,...",
+        help="run only these test files of SIBLING, one piece of a suite that matrix --shards "
+        "split (repeatable or comma-separated)",
     )
     parser.add_argument(
         "--kill-grace",
@@ -112,6 +121,7 @@ def _run(args: argparse.Namespace) -> int:
     suites = build_suites(
         ws, chosen, reasons, timeout=args.timeout, extra_args=extra, broken=graph.broken
     )
+    suites = narrow_to_files(suites, parse_files(args.files))
     if not suites:
         why = (
             f"no sibling changed since {args.changed_since}"
@@ -172,7 +182,8 @@ def _reuse(
     ws = graph.workspace
     cache = Cache(ws.state_dir, ws.test.cache_size, warn)
     present = [s for s in suites if s.skip_reason is None]
-    inputs = suite_inputs(graph, [s.name for s in present], {s.name: s.args for s in present})
+    args_of = {s.name: (*s.args, *s.files) for s in present}
+    inputs = suite_inputs(graph, [s.name for s in present], args_of)
     cached = {} if args.no_cache else split(cache, inputs, (s.name for s in present))
     if cached:
         print(f"test-all: inputs unchanged, not run: {', '.join(cached)}", flush=True)

@@ -49,6 +49,7 @@ class TestSettings:
     args: tuple[str, ...] = ()
     timeout: float | None = None
     xdist: bool = True
+    split: bool = True  # matrix --shards may spread its test files over several shards
     enabled: bool | None = None  # None: when the sibling is a Python package
     # what the suite needs in the shared venv to run; joins setup's one resolution
     requirements: tuple[str, ...] = ("pytest",)
@@ -202,6 +203,7 @@ def merge_test_settings(raw: Mapping[str, Any], base: TestSettings) -> TestSetti
         args=tuple(raw.get("args", base.args)),
         timeout=raw.get("timeout", base.timeout),
         xdist=raw.get("xdist", base.xdist),
+        split=raw.get("split", base.split),
         enabled=raw.get("enabled", base.enabled),
         requirements=tuple(raw.get("requirements", base.requirements)),
         cache=raw.get("cache", base.cache),

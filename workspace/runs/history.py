@@ -1,8 +1,10 @@
 """What earlier runs left behind: suite durations for scheduling, last results for reruns.
 
-``.wrknv/durations.json`` keeps, per sibling (and per sibling and Python, ``name@3.12``, when a
-run covers several Pythons), the last measured duration and the xdist workers it ran with. The last run's results are read from ``.wrknv/runs/latest/summary.json``, the
-file test-all writes anyway, so there is one source for "what happened last time".
+``.wrknv/durations.json`` keeps, per sibling (per sibling and Python, ``name@3.12``, when a run
+covers several Pythons), the last measured duration, the xdist workers it ran with, and the
+seconds of each test file (what a long suite is split by). The last run's results are read from
+``.wrknv/runs/latest/summary.json``, the file test-all writes anyway, so there is one source for
+"what happened last time".
 """
 
 from __future__ import annotations
@@ -30,13 +32,9 @@ def durations_file(state_dir: Path) -> Path:
     return state_dir / DURATIONS
 
 
-def load_durations(state_dir: Path, warn: Callable[[str], None] | None = None) -> dict[str, float]:
-    """Expected single-worker seconds per sibling; empty when there is no usable history.
-
-    A suite that ran with K xdist workers is expected to take about K times as long alone.
-    A damaged file is ignored, said to ``warn``: it only guides the order, and the next run
-    rewrites it.
-    """
+def _entries(state_dir: Path, warn: Callable[[str], None] | None) -> dict[str, dict[str, Any]]:
+    """The stored entries by key. A damaged file is ignored, said to ``warn``: it only guides
+    the order and the plan, and the next run rewrites it."""
     try:
         raw = _read_json(durations_file(state_dir), "test-all writes it anew after its run")
     except WorkspaceError as exc:
@@ -46,30 +44,54 @@ def load_durations(state_dir: Path, warn: Callable[[str], None] | None = None) -
     entries = raw.get("siblings") if isinstance(raw, dict) else None
     if not isinstance(entries, dict):
         return {}
+    return {k: v for k, v in entries.items() if isinstance(v, dict)}
+
+
+def load_durations(state_dir: Path, warn: Callable[[str], None] | None = None) -> dict[str, float]:
+    """Expected single-worker seconds per key; empty when there is no usable history.
+
+    A suite that ran with K xdist workers is expected to take about K times as long alone.
+    """
     out: dict[str, float] = {}
-    for name, entry in entries.items():
-        if not isinstance(entry, dict):
-            continue
+    for name, entry in _entries(state_dir, warn).items():
         seconds, workers = entry.get("seconds"), entry.get("workers", 1)
         if isinstance(seconds, (int, float)) and seconds >= 0 and isinstance(workers, int):
             out[name] = float(seconds) * max(workers, 1)
     return out
 
 
+def load_file_durations(
+    state_dir: Path, warn: Callable[[str], None] | None = None
+) -> dict[str, dict[str, float]]:
+    """Seconds per test file (relative to the sibling), per key."""
+    out: dict[str, dict[str, float]] = {}
+    for name, entry in _entries(state_dir, warn).items():
+        files = entry.get("files")
+        if isinstance(files, dict):
+            out[name] = {
+                str(f): float(t) for f, t in files.items() if isinstance(t, (int, float)) and t >= 0
+            }
+    return out
+
+
 def save_durations(state_dir: Path, results: Iterable[SuiteResult]) -> None:
-    """Merge this run's measured durations into the stored ones."""
-    path = durations_file(state_dir)
-    try:
-        raw = _read_json(path, "")
-    except WorkspaceError:  # damaged: replaced by this run's durations
-        raw = None
-    entries = raw.get("siblings") if isinstance(raw, dict) else None
-    merged: dict[str, Any] = dict(entries) if isinstance(entries, dict) else {}
+    """Merge this run's measured durations into the stored ones. A whole suite replaces its
+    entry; a piece of a split suite (``files`` set) only updates the seconds of its files."""
+    merged = _entries(state_dir, None)  # damaged: replaced by this run's durations
     for r in results:
-        if r.status in _MEASURED and r.duration > 0:
+        if r.status not in _MEASURED or r.duration <= 0:
+            continue
+        if r.files:
+            entry = dict(merged.get(r.key, {}))
+            old = entry.get("files")
+            entry["files"] = {**(old if isinstance(old, dict) else {}), **dict(r.file_seconds)}
+            merged[r.key] = entry
+        else:
             merged[r.key] = {"seconds": round(r.duration, 3), "workers": r.workers}
+            if r.file_seconds:
+                merged[r.key]["files"] = dict(r.file_seconds)
     text = json.dumps({"version": 1, "siblings": dict(sorted(merged.items()))}, indent=2)
-    atomic_write_text(path, text + "\n")
+    atomic_write_text(durations_file(state_dir), text + "\n")
 
 
 def latest_run(state_dir: Path) -> Path:

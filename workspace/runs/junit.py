@@ -48,6 +48,18 @@ def read_counts(junit: Path) -> Counts | None:
     return Counts(passed, failed, skipped, errors)
 
 
+def case_seconds(junit: Path) -> list[tuple[str, float]]:
+    """(classname, seconds) of every test case in a JUnit file; empty when it is unreadable."""
+    out = []
+    for case in (c for suite in read_suites(junit) or () for c in suite.iter("testcase")):
+        try:
+            seconds = float(case.get("time") or 0.0)
+        except ValueError:
+            continue
+        out.append((case.get("classname", ""), seconds))
+    return out
+
+
 def _synthetic_suite(r: SuiteResult) -> ET.Element:
     """A suite that left no JUnit file (timeout, crash, not run) still shows up in CI."""
     suite = ET.Element("testsuite", name=r.name, tests="1", failures="0", skipped="0")

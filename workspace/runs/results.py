@@ -57,6 +57,7 @@ class SuiteResult:
     python: str | None = None  # the Python it ran on, when a run covers several
     files: tuple[str, ...] = ()  # only these test files ran: a piece of a split suite
     started: float | None = None  # seconds after the run began
+    file_seconds: tuple[tuple[str, float], ...] = ()  # (test file, seconds) from its JUnit
 
     @property
     def ok(self) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-from workspace.runs.junit import read_counts
+from workspace.runs.junit import case_seconds, read_counts
 from workspace.runs.results import (
     PYTEST_NO_TESTS,
     Counts,
@@ -41,6 +41,7 @@ from workspace.runs.suites import (
     suite_env,
     workers_for,
 )
+from workspace.runs.testfiles import sum_by_file
 
 
 def kill_group(pid: int, sig: int) -> None:
@@ -324,6 +325,7 @@ class Runner:
                 python=run.suite.python,
                 files=run.suite.files,
                 started=run.start - self.t0,
+                file_seconds=tuple(sum_by_file(case_seconds(junit), run.suite.path).items()),
             )
         )
 

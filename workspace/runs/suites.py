@@ -6,18 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from workspace.env.venv import importable, venv_python
-from workspace.errors import EnvError
+from workspace.errors import EnvError, SelectionError
 from workspace.model.config import Sibling, Workspace
 from workspace.runs.results import suite_key
+from workspace.runs.testfiles import find_test_files
 from workspace.text import display_path
 
 DEFAULT_GRACE = 5.0
-_SKIP_DIRS = frozenset(
-    {".git", ".venv", "venv", ".tox", ".nox", "node_modules", "build", "dist", "__pycache__"}
-)
 _XDIST_FLAGS = ("-n", "--numprocesses", "--dist", "-d", "--tx")
 # Variables of an outer pytest-xdist run that must not leak into the suites we start.
 _LEAKY_ENV = (
@@ -51,16 +49,8 @@ class Suite:
 
 
 def count_test_files(path: Path) -> int:
-    """``test_*.py`` and ``*_test.py`` files below ``path`` (virtualenvs and VCS dirs skipped)."""
-    count = 0
-    for _dirpath, dirnames, filenames in os.walk(path):
-        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS and not d.endswith(".egg-info")]
-        count += sum(
-            1
-            for f in filenames
-            if f.endswith(".py") and (f.startswith("test_") or f.endswith("_test.py"))
-        )
-    return count
+    """The test files pytest would collect below ``path`` (see :func:`find_test_files`)."""
+    return len(find_test_files(path))
 
 
 def usable_cores() -> int:
@@ -128,6 +118,38 @@ def build_suites(
             )
         )
     return suites
+
+
+def parse_files(values: Iterable[str] | None) -> dict[str, tuple[str, ...]]:
+    """``--files SIBLING:PATH[,SIBLING:PATH...]`` (repeatable) as sibling -> paths, in order.
+    Empty values are allowed (a matrix entry with nothing split); a bad one is an error."""
+    out: dict[str, list[str]] = {}
+    for item in (i.strip() for v in values or () for i in v.split(",")):
+        if not item:
+            continue
+        name, sep, path = item.partition(":")
+        parts = PurePosixPath(path).parts
+        if not sep or not name or not path or PurePosixPath(path).is_absolute() or ".." in parts:
+            raise SelectionError(
+                f"--files {item!r}: expected SIBLING:PATH, PATH relative to the sibling",
+                hint="as matrix --shards writes them: --files big:tests/test_io.py",
+            )
+        if path not in out.setdefault(name, []):
+            out[name].append(path)
+    return {name: tuple(paths) for name, paths in out.items()}
+
+
+def narrow_to_files(suites: Sequence[Suite], files: Mapping[str, tuple[str, ...]]) -> list[Suite]:
+    """Each suite named in ``files`` runs only those test files; every name must be a suite of
+    the run."""
+    names = {s.name for s in suites}
+    for name in files:
+        if name not in names:
+            raise SelectionError(
+                f"--files {name}:...: {name} is not among the suites this run selects",
+                hint=f"select it too (--only {name}), or check the name",
+            )
+    return [replace(s, files=files[s.name]) if s.name in files else s for s in suites]
 
 
 def order_suites(

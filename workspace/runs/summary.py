@@ -61,6 +61,7 @@ def sibling_data(r: SuiteResult, run_dir: Path | None = None) -> dict[str, Any]:
         "python": r.python,
         "files": list(r.files),
         "started_seconds": None if r.started is None else round(r.started, 3),
+        "file_seconds": dict(r.file_seconds),
     }
 
 
@@ -92,6 +93,15 @@ def result_from_data(entry: Mapping[str, Any], run_dir: Path) -> SuiteResult:
         python=entry.get("python"),
         files=tuple(entry.get("files") or ()),
         started=entry.get("started_seconds"),
+        file_seconds=_file_seconds(entry.get("file_seconds")),
+    )
+
+
+def _file_seconds(raw: object) -> tuple[tuple[str, float], ...]:
+    if not isinstance(raw, dict):
+        return ()
+    return tuple(
+        (str(k), float(v)) for k, v in raw.items() if isinstance(v, (int, float)) and v >= 0
     )
 
 
@@ -141,9 +151,15 @@ def point_latest(runs_dir: Path, run_dir: Path) -> None:
 
 
 def format_table(
-    results: Sequence[SuiteResult], wall: float, jobs: int, *, title: str = "test-all"
+    results: Sequence[SuiteResult],
+    wall: float,
+    jobs: int,
+    *,
+    title: str = "test-all",
+    bound: float | None = None,
 ) -> str:
-    """Every suite sorted by duration (longest first), then wall time against the lower bound."""
+    """Every suite sorted by duration (longest first), then wall time against the lower bound
+    (computed from the results unless given: a merged report knows it from the pieces)."""
     rows = sorted(results, key=lambda r: (-r.duration, r.name))
     header = ("sibling", "status", "time", "passed", "failed", "skipped", "why")
     body = [
@@ -168,7 +184,8 @@ def format_table(
         return "  ".join(out).rstrip()
 
     lines = [line(header), line(["-" * w for w in widths]), *(line(row) for row in body)]
-    bound = lower_bound(spans(results), jobs)
+    if bound is None:
+        bound = lower_bound(spans(results), jobs)
     counts = {s: sum(1 for r in results if r.status is s) for s in Status}
     tally = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
     lines.append("")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import pytest
@@ -12,47 +11,13 @@ from tests.builders import write_config, write_files
 from workspace.ci.matrix import (
     GITHUB_MAX_JOBS,
     estimate,
-    makespan,
     matrix_json,
-    pack,
     python_versions,
     write_github_output,
 )
-from workspace.errors import SelectionError, WorkspaceError
+from workspace.errors import WorkspaceError
 from workspace.model.config import Sibling, load
-from workspace.runs.results import lower_bound
 from workspace.runs.suites import count_test_files
-
-
-@pytest.mark.parametrize("seed", range(25))
-@pytest.mark.parametrize("k", [1, 2, 3, 5, 8])
-def test_lpt_places_each_sibling_once_within_four_thirds(seed: int, k: int) -> None:
-    rng = random.Random(seed)
-    estimates = {
-        f"s{i}": rng.choice([0.5, 1, 2, 3, 7, 20, 60]) * rng.random() + 0.1
-        for i in range(rng.randint(1, 40))
-    }
-    shards = pack(estimates, k)
-    placed = [n for s in shards for n in s.names]
-    assert sorted(placed) == sorted(estimates)
-    assert all(s.names for s in shards)
-    assert len(shards) == min(k, len(estimates))
-    for s in shards:
-        assert s.estimated_seconds == pytest.approx(sum(estimates[n] for n in s.names))
-    bound = lower_bound(((s, 1) for s in estimates.values()), k)
-    assert makespan(shards) <= 4 / 3 * bound + 1e-9
-
-
-def test_lpt_puts_longest_first_onto_lightest() -> None:
-    shards = pack({"a": 5, "b": 4, "c": 3, "d": 3, "e": 2}, 2)
-    # a->1, b->2, c->2 (4 < 5), d->1 (5 < 7), e->2 (7 < 8)
-    assert [s.names for s in shards] == [("a", "d"), ("b", "c", "e")]
-    assert makespan(shards) == 9
-
-
-def test_pack_rejects_zero_shards() -> None:
-    with pytest.raises(SelectionError):
-        pack({"a": 1.0}, 0)
 
 
 def test_count_test_files_skips_venvs_and_vcs(tmp_path: Path) -> None:

@@ -102,3 +102,30 @@ def test_a_damaged_file_is_named_never_a_traceback(tmp_path: Path, content: str)
     assert info.value.hint == "run test-all once without --rerun-failed"
     history.save_durations(state, [])  # a damaged file is replaced, not a crash
     assert history.load_durations(state) == {}
+
+
+def test_file_seconds_are_kept_and_a_piece_updates_only_its_files(tmp_path: Path) -> None:
+    whole = SuiteResult(
+        name="big",
+        status=Status.PASSED,
+        duration=10.0,
+        file_seconds=(("tests/test_a.py", 4.0), ("tests/test_b.py", 5.0)),
+    )
+    history.save_durations(tmp_path, [whole])
+    assert history.load_file_durations(tmp_path) == {
+        "big": {"tests/test_a.py": 4.0, "tests/test_b.py": 5.0}
+    }
+    piece = SuiteResult(
+        name="big",
+        status=Status.FAILED,
+        duration=3.0,
+        files=("tests/test_b.py",),
+        file_seconds=(("tests/test_b.py", 2.5),),
+    )
+    history.save_durations(tmp_path, [piece])
+    assert history.load_durations(tmp_path) == {"big": 10.0}  # a piece is not the suite
+    assert history.load_file_durations(tmp_path) == {
+        "big": {"tests/test_a.py": 4.0, "tests/test_b.py": 2.5}
+    }
+    history.save_durations(tmp_path, [SuiteResult(name="big", status=Status.PASSED, duration=8)])
+    assert history.load_file_durations(tmp_path) == {}  # a whole run replaces the entry

@@ -42,6 +42,7 @@ def test_summary_has_the_documented_shape(tmp_path: Path) -> None:
         "python": None,
         "files": [],
         "started_seconds": None,
+        "file_seconds": {},
     }
     assert data["siblings"][2]["returncode"] is None
     json.dumps(data)  # serializable
