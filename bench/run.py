@@ -26,7 +26,7 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).parent
 ROOT = BENCH_DIR.parent
-NAMES = ("scale", "bootstrap", "setup", "test_all", "cache", "deps", "overhead")
+NAMES = ("scale", "bootstrap", "setup", "test_all", "cache", "deps", "overhead", "split")
 
 
 def _version(*cmd: str) -> str:

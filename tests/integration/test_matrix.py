@@ -192,6 +192,8 @@ def test_workflow_has_the_planned_shape() -> None:
         "nox -s matrix",
         "nox -s report",
         "nox -s test-all",
+        'test-all -- --only "$SIBLINGS" --files "$FILES"',  # a shard runs its pieces
+        "FILES: ${{ matrix.files }}",
         "enable-cache: true",
         '["3.10", "3.11", "3.12", "3.13"]',
         "upload-artifact",
