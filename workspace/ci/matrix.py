@@ -157,7 +157,8 @@ def split_weights(
     """The file weights of every sibling that may be split, and why each other one may not.
 
     A sibling's files are the test files pytest would collect (below its ``testpaths``) and
-    those its last run reported that are still there."""
+    those its last run reported that are still there; for a sibling not cloned here (a CI
+    plan job), those its last run reported."""
     weights: dict[str, dict[str, float]] = {}
     why_not: dict[str, str] = {}
     for sib in siblings:
@@ -168,8 +169,10 @@ def split_weights(
             why_not[sib.name] = f"its test args name paths ({', '.join(named)})"
         else:
             seen = history.get(sib.name, {})
-            files = set(find_test_files(sib.path)) if sib.path.is_dir() else set()
-            files |= {f for f in seen if (sib.path / f).is_file()}
+            files = set(seen)
+            if sib.path.is_dir():
+                files = {f for f in seen if (sib.path / f).is_file()}
+                files.update(find_test_files(sib.path))
             if len(files) < 2:
                 why_not[sib.name] = plural(len(files), "test file")
             else:

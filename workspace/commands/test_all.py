@@ -199,7 +199,7 @@ def _merge(
     cache, inputs, cached = reused
     ran = {r.key: r for r in run.results}
     results = tuple(
-        replace(cached[s.name], selected_because=s.selected_because)
+        replace(cached[s.name], selected_because=s.selected_because, started=None)
         if s.name in cached
         else ran[s.key]
         for s in suites

@@ -116,8 +116,12 @@ def test_split_weights_respect_the_settings_and_the_suites_own_paths(tmp_path: P
         Sibling("pathed", "r", tmp_path / "pathed", test=TestSettings(args=("-q", "tests"))),
         Sibling("single", "r", tmp_path / "single"),
         Sibling("scoped", "r", tmp_path / "scoped"),
+        Sibling("absent", "r", tmp_path / "absent"),  # not cloned: its history is all there is
     ]
-    history = {"free": {"tests/test_0.py": 9.0, "tests/deleted.py": 3.0}}
+    history = {
+        "free": {"tests/test_0.py": 9.0, "tests/deleted.py": 3.0},
+        "absent": {"t/test_a.py": 2.0, "t/test_b.py": 4.0},
+    }
     weights, why_not = split_weights(sibs, history)
     assert weights["free"] == {
         "tests/test_0.py": 9.0,
@@ -130,3 +134,4 @@ def test_split_weights_respect_the_settings_and_the_suites_own_paths(tmp_path: P
         "single": "1 test file",
     }
     assert sorted(weights["scoped"]) == sorted([*tests, "tests/sub/test_deep.py"])
+    assert weights["absent"] == history["absent"]
