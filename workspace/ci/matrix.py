@@ -162,13 +162,13 @@ def split_weights(
     weights: dict[str, dict[str, float]] = {}
     why_not: dict[str, str] = {}
     for sib in siblings:
-        named = names_paths(sib.test.args, sib.path)
+        seen = history.get(sib.name, {})
+        named = names_paths(sib.test.args, sib.path, seen)
         if not sib.test.split:
             why_not[sib.name] = "split = false"
         elif named:
             why_not[sib.name] = f"its test args name paths ({', '.join(named)})"
         else:
-            seen = history.get(sib.name, {})
             files = set(seen)
             if sib.path.is_dir():
                 files = {f for f in seen if (sib.path / f).is_file()}

@@ -76,10 +76,17 @@ def find_test_files(root: Path) -> list[str]:
     return sorted(found)
 
 
-def names_paths(args: Sequence[str], root: Path) -> list[str]:
-    """The arguments among a sibling's test args that name a file or directory: a suite
-    that picks its own paths cannot be narrowed to a few files."""
-    return [a for a in args if not a.startswith("-") and (root / a).exists()]
+def names_paths(args: Sequence[str], root: Path, known: Iterable[str] = ()) -> list[str]:
+    """The arguments among a sibling's test args that name a file or directory below
+    ``root``, or one of the ``known`` test files or a directory of them (for a sibling not
+    cloned here): a suite that picks its own paths cannot be narrowed to a few files."""
+    files = list(known)
+
+    def is_path(arg: str) -> bool:
+        below = arg.rstrip("/") + "/"
+        return (root / arg).exists() or any(f == arg or f.startswith(below) for f in files)
+
+    return [a for a in args if not a.startswith("-") and is_path(a)]
 
 
 class FileOf:

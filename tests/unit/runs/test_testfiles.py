@@ -62,6 +62,11 @@ def test_args_that_name_paths_are_found(tmp_path: Path) -> None:
         "tests",
         "docs/test_example.py",
     ]
+    absent, known = tmp_path / "absent", ["t/unit/test_a.py", "t/test_b.py"]
+    assert names_paths(("-k", "slow", "t/unit/", "t/test_b.py", "tests"), absent, known) == [
+        "t/unit/",
+        "t/test_b.py",
+    ]
 
 
 def test_seconds_are_summed_per_test_file(tmp_path: Path) -> None:
