@@ -1,0 +1,96 @@
+"""report's merge: the pieces of a split suite joined back into one result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workspace.ci.merge import merge
+from workspace.errors import WorkspaceError
+from workspace.runs.results import Counts, RunResult, Status, SuiteResult
+from workspace.runs.summary import write_run_files
+
+
+def shard(tmp_path: Path, name: str, *results: SuiteResult) -> Path:
+    run_dir = tmp_path / name
+    run_dir.mkdir()
+    with_logs = []
+    for r in results:
+        (run_dir / f"{r.key}.log").write_text(f"{name}\n")
+        with_logs.append(SuiteResult(**{**r.__dict__, "log": run_dir / f"{r.key}.log"}))
+    write_run_files(RunResult(name, run_dir, 2, 30.0, tuple(with_logs)))
+    return run_dir
+
+
+def piece(status: Status, seconds: float, *files: str, workers: int = 1) -> SuiteResult:
+    passed = 0 if status is Status.NO_TESTS else 2
+    return SuiteResult(
+        "big",
+        status,
+        duration=seconds,
+        counts=Counts(passed, int(status is Status.FAILED), 0, 0),
+        workers=workers,
+        files=files,
+        file_seconds=tuple((f, seconds / len(files)) for f in files),
+    )
+
+
+@pytest.mark.parametrize(
+    ("statuses", "joined"),
+    [
+        ((Status.PASSED, Status.PASSED, Status.PASSED), Status.PASSED),
+        ((Status.PASSED, Status.FAILED, Status.PASSED), Status.FAILED),
+        ((Status.FAILED, Status.TIMEOUT, Status.PASSED), Status.TIMEOUT),
+        ((Status.PASSED, Status.NO_TESTS, Status.CACHED), Status.PASSED),
+        ((Status.CACHED, Status.CACHED, Status.CACHED), Status.CACHED),
+        ((Status.NOT_RUN, Status.PASSED, Status.ERROR), Status.ERROR),
+    ],
+)
+def test_pieces_become_one_result_with_the_worst_status(
+    tmp_path: Path, statuses: tuple[Status, ...], joined: Status
+) -> None:
+    dirs = [
+        shard(tmp_path, "one", piece(statuses[0], 10.0, "t/a.py", "t/b.py", workers=2)),
+        shard(tmp_path, "two", piece(statuses[1], 6.0, "t/c.py"), SuiteResult("x", Status.PASSED)),
+        shard(tmp_path, "three", piece(statuses[2], 4.0, "t/d.py")),
+    ]
+    summary, results = merge(dirs, tmp_path / "out")
+    assert [r.name for r in results] == ["big", "x"]
+    big = results[0]
+    assert big.status is joined
+    assert big.files == ()
+    assert big.duration == 10.0 * 2 + 6.0 + 4.0  # one worker's seconds
+    assert big.counts.passed == sum(0 if s is Status.NO_TESTS else 2 for s in statuses)
+    entry = summary["siblings"][0]
+    assert entry["pieces"] == 3
+    assert entry["shards"] == [str(d) for d in dirs]
+    assert [(tmp_path / "out" / log).read_text() for log in entry["logs"]] == [
+        "one\n",
+        "two\n",
+        "three\n",
+    ]
+    stored = json.loads((tmp_path / "out/durations.json").read_text())["siblings"]
+    if joined in (Status.PASSED, Status.FAILED, Status.TIMEOUT):  # a measured length
+        files = {"t/a.py": 5.0, "t/b.py": 5.0, "t/c.py": 6.0, "t/d.py": 4.0}
+        assert stored["big"] == {"seconds": 30.0, "workers": 1, "files": files}
+    else:
+        assert "big" not in stored
+    # The bound comes from the pieces as they ran, not from the joined suite's 30 s.
+    assert summary["lower_bound_seconds"] == pytest.approx(max(10.0, (20 + 6 + 4) / 6))
+
+
+def test_the_same_file_in_two_pieces_is_an_error(tmp_path: Path) -> None:
+    one = shard(tmp_path, "one", piece(Status.PASSED, 1.0, "t/a.py", "t/b.py"))
+    two = shard(tmp_path, "two", piece(Status.PASSED, 1.0, "t/b.py"))
+    with pytest.raises(WorkspaceError, match=r"big: t/b.py ran in two shards \(.*one, .*two\)"):
+        merge([one, two], tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # nothing half written
+
+
+def test_whole_suites_of_one_name_are_not_joined(tmp_path: Path) -> None:
+    one = shard(tmp_path, "one", SuiteResult("a", Status.PASSED, duration=1.0))
+    two = shard(tmp_path, "two", SuiteResult("a", Status.FAILED, duration=2.0))
+    _, results = merge([one, two], tmp_path / "out")
+    assert [r.status for r in results] == [Status.PASSED, Status.FAILED]
