@@ -8,6 +8,7 @@ import sys
 import time
 from dataclasses import replace
 
+from workspace.ci.markdown import step_summary_of_run
 from workspace.commands import Command
 from workspace.commands._options import (
     add_changed_since,
@@ -159,6 +160,7 @@ def _run(args: argparse.Namespace) -> int:
     print()
     print(format_table(run.results, run.wall_seconds, run.jobs), end="")
     print(f"summary: {display_path(run.run_dir / 'summary.json')}")
+    step_summary_of_run(run.run_dir, warn)
     if run.interrupted:
         print("test-all: interrupted; running suites were stopped", file=sys.stderr)
     return run.exit_code(allow_no_tests=args.allow_no_tests)
