@@ -41,7 +41,16 @@ ICONS = {
     "cached": "♻️",
 }
 # The order of the table: what needs looking at first, then the rest by duration.
-RANK = {"failed": 0, "timeout": 1, "error": 2, "no-tests": 3, "not-run": 4}
+RANK = {
+    "failed": 0,
+    "timeout": 1,
+    "error": 2,
+    "no-tests": 3,
+    "not-run": 4,
+    "passed": 5,
+    "cached": 6,
+}
+PROBLEMS = frozenset(s for s, rank in RANK.items() if rank < RANK["passed"])
 WITH_LOGS = frozenset({"failed", "timeout", "error", "no-tests"})
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -106,8 +115,10 @@ def _name(entry: Mapping[str, Any]) -> str:
 
 
 def _order(entry: Mapping[str, Any]) -> tuple[int, float, str]:
-    duration = float(entry.get("duration_seconds") or 0.0)
-    return (RANK.get(str(entry.get("status")), 9), -duration, _name(entry))
+    """Failures first, then what ran (longest first), then the cached, which took no time."""
+    status = str(entry.get("status"))
+    duration = 0.0 if status == "cached" else float(entry.get("duration_seconds") or 0.0)
+    return (RANK.get(status, len(RANK)), -duration, _name(entry))
 
 
 def _shard_cell(entry: Mapping[str, Any]) -> str:
@@ -148,7 +159,7 @@ def headline(summary: Mapping[str, Any], title: str) -> str:
     icon = "❌" if bad or summary.get("interrupted") else "✅"
     lines = [f"## {icon} {cell(title)}: {what}", ""]
     counts = ", ".join(
-        f"{n} {s}" for s, n in sorted(tally.items(), key=lambda i: RANK.get(i[0], 9))
+        f"{n} {s}" for s, n in sorted(tally.items(), key=lambda i: RANK.get(i[0], len(RANK)))
     )
     wall = float(summary.get("wall_seconds") or 0.0)
     bound = float(summary.get("lower_bound_seconds") or 0.0)
@@ -213,7 +224,9 @@ def _log_block(base: Path, rel: str, budget: int) -> tuple[str, int]:
 
 def failures(summary: Mapping[str, Any], base: Path) -> str:
     """Each suite that did not pass: why, where, and the tail of its log(s)."""
-    bad = sorted((e for e in summary.get("siblings") or [] if e.get("status") in RANK), key=_order)
+    bad = sorted(
+        (e for e in summary.get("siblings") or [] if e.get("status") in PROBLEMS), key=_order
+    )
     if not bad:
         return ""
     out = ["### Failures", ""]
