@@ -171,6 +171,8 @@ def headline(summary: Mapping[str, Any], title: str) -> str:
         f"of {seconds(bound)}{ratio} on {jobs}: no schedule ends sooner than the longest suite "
         "or all the work spread over every job."
     )
+    if summary.get("run_id"):
+        lines[-1] += f" Run `{cell(summary['run_id'])}`."
     if tally.get("cached"):
         lines += [
             "",

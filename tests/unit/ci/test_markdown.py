@@ -186,8 +186,9 @@ def test_log_tails_stop_at_the_budget_and_the_page_at_its_limit(
 
 
 def test_the_headline_gives_the_makespan_against_the_bound_and_the_cache() -> None:
-    summary = run_summary(entry("a"), entry("b", "cached"), interrupted=True)
+    summary = run_summary(entry("a"), entry("b", "cached"), interrupted=True, run_id="r-1")
     page = render(summary, Path("."), title="test-all")
+    assert "or all the work spread over every job. Run `r-1`.\n" in page
     assert "**Makespan 6.0s** against a lower bound of 5.0s (1.20×) on 2 jobs" in page
     assert "♻️ 1 suite cached: not run" in page
     assert "> ⚠️ Interrupted" in page
