@@ -217,7 +217,8 @@ def _log_block(base: Path, rel: str, budget: int) -> tuple[str, int]:
         tail, cut = log_tail(base / rel, chars=min(TAIL_CHARS, budget))
     except OSError as exc:
         return f"Log `{cell(rel)}` could not be read ({cell(exc.strerror or exc)}).\n", 0
-    what = f"last {TAIL_LINES} lines of" if cut else "log"
+    shown = plural(len(tail.splitlines()) or 1, "line")
+    what = f"last {shown} of" if cut else "log"
     mark = fence(tail)
     summary = html.escape(f"{what} {rel}" + (" (earlier lines left out)" if cut else ""))
     block = f"<details><summary>{summary}</summary>\n\n{mark}text\n{tail}\n{mark}\n\n</details>\n"

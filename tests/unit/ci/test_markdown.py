@@ -179,6 +179,7 @@ def test_log_tails_stop_at_the_budget_and_the_page_at_its_limit(
     page = render(summary, tmp_path, title="test-all")
     assert "y" * 300 in page
     assert "Log tail of `b.log` left out: the page is at its size limit." in page
+    assert "<summary>log a.log</summary>" in page
     monkeypatch.setattr(markdown, "PAGE_LIMIT", 700)
     cut = render(summary, tmp_path, title="test-all")
     assert len(cut.encode()) <= 700
@@ -222,3 +223,13 @@ def test_test_all_only_warns_when_the_step_summary_cannot_be_written(tmp_path: P
     assert "cannot append the step summary" in said[0]
     step_summary_of_run(tmp_path / "missing", said.append, {})  # not set: nothing read
     assert len(said) == 1
+
+
+def test_a_tail_cut_by_characters_says_how_many_lines_it_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.log").write_text("".join(f"{i:02d}" + "x" * 47 + "\n" for i in range(10)))
+    monkeypatch.setattr(markdown, "TAIL_CHARS", 120)
+    page = render(run_summary(entry("a", "failed")), tmp_path, title="test-all")
+    assert "<summary>last 2 lines of a.log (earlier lines left out)</summary>" in page
+    assert "\n08" + "x" * 47 + "\n09" in page
