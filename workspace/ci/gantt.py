@@ -17,6 +17,7 @@ from typing import Any
 from workspace.text import plural
 
 MAX_BARS = 200
+SHORT_RUN = 10.0  # seconds: below this the axis shows milliseconds
 # A suite that starts within this of another's end may take its lane (the runner rounds).
 EPSILON = 1e-3
 FAILED = frozenset({"failed", "timeout", "error"})
@@ -166,7 +167,7 @@ def gantt(summary: Mapping[str, Any], *, max_bars: int = MAX_BARS) -> tuple[str,
         notes.append(f"Not drawn: {plural(unplaced, 'suite')} split over several shards.")
     if not drawn:
         return "", notes
-    lines = ["```mermaid", "gantt", "    dateFormat x", "    axisFormat %M:%S"]
+    lines = ["```mermaid", "gantt", "    dateFormat x", f"    axisFormat {axis_format(drawn)}"]
     for section in sorted({b.section for b in drawn}, key=_section_order):
         lines.append(f"    section {task_name(section)}")
         for bar in sorted((b for b in drawn if b.section == section), key=lambda b: b.start):
@@ -175,6 +176,12 @@ def gantt(summary: Mapping[str, Any], *, max_bars: int = MAX_BARS) -> tuple[str,
             lines.append(f"    {bar.label} :{', '.join(data)}")
     lines.append("```")
     return "\n".join(lines) + "\n", notes
+
+
+def axis_format(drawn: Sequence[Bar]) -> str:
+    """Seconds and milliseconds for a short run, where minutes:seconds would label every
+    tick 00:00 or 00:01; minutes:seconds otherwise."""
+    return "%S.%L" if max((b.end for b in drawn), default=0.0) < SHORT_RUN else "%M:%S"
 
 
 def _priority(bar: Bar) -> tuple[bool, bool, float]:

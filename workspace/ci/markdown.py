@@ -259,9 +259,9 @@ def schedule(summary: Mapping[str, Any]) -> str:
     text = ["### Schedule", ""]
     if chart:
         text += [
-            "One bar per suite on its lane (one suite at a time), in minutes:seconds after the "
-            "run began. The bar marked critical ends at the makespan; failed suites are "
-            "marked active. Cached suites did not run and have no bar.",
+            "One bar per suite on its lane (one suite at a time), timed from the start of its "
+            "run. The bar marked critical ends at the makespan; failed suites are marked "
+            "active. Cached suites did not run and have no bar.",
             "",
             chart,
         ]

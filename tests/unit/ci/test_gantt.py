@@ -80,7 +80,7 @@ def test_the_bar_that_sets_the_makespan_is_critical_and_failures_are_active() ->
     }
     chart, notes = gantt(summary)
     lines = chart.splitlines()
-    assert lines[:4] == ["```mermaid", "gantt", "    dateFormat x", "    axisFormat %M:%S"]
+    assert lines[:4] == ["```mermaid", "gantt", "    dateFormat x", "    axisFormat %S.%L"]
     assert lines[-1] == "```"
     tasks = [line for line in lines if line.startswith("    ") and ":" in line[4:]]
     tasks = [t for t in tasks if not t.lstrip().startswith(("dateFormat", "axisFormat"))]
@@ -123,6 +123,12 @@ def test_the_chart_keeps_the_makespan_and_failures_when_capped() -> None:
     names = {line.split(" :")[0].strip() for line in chart.splitlines() if " :" in line}
     assert names == {"s4", "s3", "bad (timeout)"}
     assert notes == ["3 of 6 bars left out (the shortest); the chart shows at most 3."]
+
+
+def test_a_longer_run_has_minutes_on_its_axis() -> None:
+    chart, _ = gantt({"siblings": [entry("a", 0.0, 4.0), entry("b", 2.0, 12.5)]})
+    assert "    axisFormat %M:%S\n" in chart
+    assert "    b :crit, 2000, 14500\n" in chart
 
 
 def test_no_chart_when_nothing_ran() -> None:
