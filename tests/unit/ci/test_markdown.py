@@ -205,6 +205,16 @@ def test_the_step_summary_is_appended(tmp_path: Path) -> None:
     assert target.read_text() == "earlier step\n\npage one\n\npage two\n"
 
 
+def test_the_page_goes_to_a_file_whole_or_to_standard_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "deep" / "page.md"
+    write_markdown(target, "# page\n")
+    assert target.read_text() == "# page\n"
+    write_markdown(Path("-"), "# page\n")
+    assert capsys.readouterr().out == "# page\n"
+
+
 def test_an_unwritable_target_is_one_error_naming_it(tmp_path: Path) -> None:
     folder = tmp_path / "a-directory"
     folder.mkdir()
