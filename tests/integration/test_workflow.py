@@ -204,3 +204,16 @@ def test_every_demo_in_the_workflow_only_prepares() -> None:
     assert lines, "the workflow never prepares the demo workspace"
     for line in lines:
         assert line.rstrip().endswith("nox -s demo -- --prepare-only"), line
+
+
+def test_the_page_reaches_the_job_summary_and_the_artifact() -> None:
+    """report and test-all append their page to $GITHUB_STEP_SUMMARY themselves; the workflow
+    must leave that variable to GitHub, and the report step keeps a copy in merged/, the
+    directory the merged-report artifact uploads."""
+    text = WORKFLOW.read_text()
+    assert "GITHUB_STEP_SUMMARY:" not in text  # never redirected through env
+    report = [line for line in text.splitlines() if "run: " in line and "nox -s report" in line]
+    assert len(report) == 1
+    assert "--output merged --markdown merged/summary.md " in report[0]
+    upload = text[text.index("name: merged-report") :]
+    assert "path: merged/" in upload

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from workspace.ci.markdown import append_step_summary, render, write_markdown
 from workspace.ci.merge import merge
 from workspace.commands import Command
 from workspace.errors import ExitCode
@@ -31,6 +32,13 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="a suite that collected no tests does not make the report fail",
     )
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="FILE",
+        help="also write the Markdown page (table, failures' log tails, schedule chart) to "
+        "FILE (- for standard output); it goes to $GITHUB_STEP_SUMMARY whenever that is set",
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -45,6 +53,10 @@ def _run(args: argparse.Namespace) -> int:
     )
     print(table, end="")
     print(f"merged: {display_path(args.output / SUMMARY)}, {display_path(args.output / JUNIT)}")
+    page = render(summary, args.output, title=title)
+    if args.markdown is not None:
+        write_markdown(args.markdown, page)
+    append_step_summary(page)
     if summary["interrupted"]:
         return ExitCode.FAILED
     return exit_code(results, allow_no_tests=args.allow_no_tests)

@@ -8,6 +8,7 @@ import sys
 import time
 from dataclasses import replace
 
+from workspace.ci.markdown import step_summary_of_run
 from workspace.commands import Command
 from workspace.commands._options import (
     add_changed_since,
@@ -123,14 +124,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     suites = narrow_to_files(suites, parse_files(args.files))
     if not suites:
-        why = (
-            f"no sibling changed since {args.changed_since}"
-            if args.changed_since
-            else "nothing failed in the last run"
-            if args.rerun_failed
-            else "no Python sibling selected"
-        )
-        print(f"test-all: nothing to test: {why}")
+        print(f"test-all: nothing to test: {_why_nothing(args)}")
         return ExitCode.OK
     present = [s for s in suites if s.skip_reason is None]
     python, xdist = require_test_runner(ws)
@@ -169,9 +163,16 @@ def _run(args: argparse.Namespace) -> int:
     print()
     print(format_table(run.results, run.wall_seconds, run.jobs), end="")
     print(f"summary: {display_path(run.run_dir / 'summary.json')}")
+    step_summary_of_run(run.run_dir, warn)
     if run.interrupted:
         print("test-all: interrupted; running suites were stopped", file=sys.stderr)
     return run.exit_code(allow_no_tests=args.allow_no_tests)
+
+
+def _why_nothing(args: argparse.Namespace) -> str:
+    if args.changed_since:
+        return f"no sibling changed since {args.changed_since}"
+    return "nothing failed in the last run" if args.rerun_failed else "no Python sibling selected"
 
 
 def _reuse(

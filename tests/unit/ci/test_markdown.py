@@ -1,0 +1,245 @@
+"""The Markdown page: table rows (failures first), log tails in collapsible blocks, the bounds
+on its size, cached suites, merged reports, and where the page is written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workspace.ci import markdown
+from workspace.ci.markdown import (
+    append_step_summary,
+    cell,
+    clean_log,
+    fence,
+    log_tail,
+    render,
+    step_summary_of_run,
+    table,
+    write_markdown,
+)
+from workspace.errors import WorkspaceError
+
+
+def entry(name: str, status: str = "passed", seconds: float = 1.0, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "status": status,
+        "returncode": 0 if status == "passed" else 1,
+        "duration_seconds": seconds,
+        "tests": {"passed": 3, "failed": int(status == "failed"), "skipped": 1, "errors": 0},
+        "log": f"{name}.log",
+        "started_seconds": 0.0,
+        "python": None,
+        "files": [],
+        "reason": None,
+        **extra,
+    }
+
+
+def run_summary(*siblings: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "jobs": 2,
+        "wall_seconds": 6.0,
+        "lower_bound_seconds": 5.0,
+        "interrupted": False,
+        "siblings": list(siblings),
+        **extra,
+    }
+
+
+def rows(page: str) -> list[list[str]]:
+    """The body rows of the first table in ``page``, cells stripped."""
+    lines = page.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| suite"))
+    body = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        body.append([c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]])
+    return body
+
+
+def test_cells_are_one_line_with_pipes_escaped_and_no_html() -> None:
+    assert cell("a|b\nc  <d>") == "a\\|b c &lt;d&gt;"
+
+
+def test_the_fence_is_longer_than_any_backtick_run() -> None:
+    assert fence("no ticks") == "```"
+    assert fence("a ```` b ` c") == "`````"
+
+
+def test_logs_lose_colours_and_redraws() -> None:
+    assert clean_log("\x1b[31mred\x1b[0m\r\nprog 1\rprog 2\n\x07bell") == "red\nprog 2\nbell"
+
+
+def test_the_log_tail_is_bounded_in_lines_and_characters(tmp_path: Path) -> None:
+    log = tmp_path / "a.log"
+    log.write_text("".join(f"line {i}\n" for i in range(100)))
+    tail, cut = log_tail(log, lines=5)
+    assert (tail.splitlines(), cut) == ([f"line {i}" for i in range(95, 100)], True)
+    assert log_tail(log, lines=500) == ("\n".join(f"line {i}" for i in range(100)), False)
+    tail, cut = log_tail(log, lines=500, chars=12)
+    assert (tail, cut) == ("line 99", True)
+    one_line = tmp_path / "one.log"
+    one_line.write_text("z" * 9)
+    assert log_tail(one_line, chars=5) == ("zzzzz", True)
+    big = tmp_path / "big.log"
+    big.write_text("x" * 200_000 + "\nlast\n")
+    assert log_tail(big) == ("last", True)
+
+
+def test_rows_show_failures_first_then_the_longest() -> None:
+    summary = run_summary(
+        entry("quick", seconds=0.5),
+        entry("slow", seconds=9.0),
+        entry("broken", "failed", 2.0, python="3.12"),
+        entry("kept", "cached", 4.0, reason="inputs unchanged since run r0"),
+        entry("stuck", "timeout", 3.0),
+        entry("piece", seconds=1.0, files=["tests/test_a.py", "tests/test_b.py"]),
+    )
+    body = rows(table(summary))
+    assert [r[0] for r in body] == [
+        "broken (3.12)",
+        "stuck",
+        "slow",
+        "piece [2 files]",
+        "quick",
+        "kept",  # cached: it took no time now, whatever it took when it ran
+    ]
+    assert body[0] == ["broken (3.12)", "❌ failed", "3", "1", "1", "2.0s"]
+    assert body[5][1:] == ["♻️ cached (not run)", "3", "0", "1", "-"]
+    assert all(len(r) == 6 for r in body)  # no shard column for one run
+
+
+def test_a_merged_report_names_the_shard_of_each_row() -> None:
+    summary = run_summary(
+        entry("a", shard="shards/run-shard-1-of-2"),
+        entry("b", "failed", shard="shards/run-shard-2-of-2"),
+        entry("c", shards=["shards/run-shard-1-of-2", "shards/run-shard-2-of-2"], pieces=2),
+        shards=[
+            {"dir": "shards/run-shard-1-of-2", "jobs": 1, "wall_seconds": 3.0, "ok": True},
+            {"dir": "shards/run-shard-2-of-2", "jobs": 1, "wall_seconds": 6.0, "ok": False},
+        ],
+    )
+    page = render(summary, Path("/nonexistent"), title="report (2 shards)")
+    body = rows(page)
+    assert [(r[0], r[-1]) for r in body] == [
+        ("b", "run-shard-2-of-2"),
+        ("a", "run-shard-1-of-2"),
+        ("c [2 pieces]", "run-shard-1-of-2, run-shard-2-of-2"),
+    ]
+    assert "| 2 | shards/run-shard-2-of-2 | 1 | 6.0s | ❌ failed |" in page
+    assert "section shard 1 · lane 1" in page
+    assert "(the longest shard)" in page
+
+
+def test_failures_come_with_the_tail_of_their_logs(tmp_path: Path) -> None:
+    (tmp_path / "bad.log").write_text("".join(f"out {i}\n" for i in range(60)) + "E ``` x\n")
+    (tmp_path / "ok.log").write_text("fine\n")
+    summary = run_summary(
+        entry("ok"), entry("bad", "failed", 5.0, reason=None), entry("gone", "error", 1.0)
+    )
+    page = render(summary, tmp_path, title="test-all")
+    assert page.startswith("## ❌ test-all: 2 of 3 suites did not pass\n")
+    assert "\n1 failed, 1 error, 1 passed. **Makespan" in page
+    failures = page[page.index("### Failures") : page.index("### Schedule")]
+    assert failures.index("**bad**") < failures.index("**gone**")
+    block = (
+        "<details><summary>last 40 lines of bad.log (earlier lines left out)</summary>\n\n"
+        "````text\n" + "".join(f"out {i}\n" for i in range(21, 60)) + "E ``` x\n````\n\n</details>"
+    )
+    assert block in failures
+    assert "out 20\n" not in failures
+    assert "Log `gone.log` could not be read (No such file or directory)." in failures
+    assert "fine" not in page  # a passing suite's log is not shown
+    assert "bad (failed) :crit, active, 0, 5000" in page
+
+
+def test_every_log_of_a_split_suite_is_shown(tmp_path: Path) -> None:
+    for n in (1, 2):
+        (tmp_path / f"piece{n}.log").write_text(f"piece {n} failed\n")
+    summary = run_summary(entry("split", "failed", logs=["piece1.log", "piece2.log"], pieces=2))
+    page = render(summary, tmp_path, title="report (2 shards)")
+    assert "<summary>log piece1.log</summary>" in page
+    assert "piece 1 failed" in page
+    assert "piece 2 failed" in page
+
+
+def test_log_tails_stop_at_the_budget_and_the_page_at_its_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.log").write_text("y" * 300 + "\n")
+    monkeypatch.setattr(markdown, "LOG_BUDGET", 300)
+    summary = run_summary(entry("a", "failed", 2.0), entry("b", "failed", 1.0))
+    page = render(summary, tmp_path, title="test-all")
+    assert "y" * 300 in page
+    assert "Log tail of `b.log` left out: the page is at its size limit." in page
+    assert "<summary>log a.log</summary>" in page
+    monkeypatch.setattr(markdown, "PAGE_LIMIT", 700)
+    cut = render(summary, tmp_path, title="test-all")
+    assert len(cut.encode()) <= 700
+    assert cut.endswith("_The page was cut at GitHub's 1 MiB limit for a step summary._\n")
+
+
+def test_the_headline_gives_the_makespan_against_the_bound_and_the_cache() -> None:
+    summary = run_summary(entry("a"), entry("b", "cached"), interrupted=True, run_id="r-1")
+    page = render(summary, Path("."), title="test-all")
+    assert "or all the work spread over every job. Run `r-1`.\n" in page
+    assert "**Makespan 6.0s** against a lower bound of 5.0s (1.20×) on 2 jobs" in page
+    assert "♻️ 1 suite cached: not run" in page
+    assert "> ⚠️ Interrupted" in page
+    assert page.startswith("## ❌ test-all: interrupted; 2 suites passed\n")
+
+
+def test_the_step_summary_is_appended(tmp_path: Path) -> None:
+    target = tmp_path / "step_summary.md"
+    target.write_text("earlier step\n")
+    assert append_step_summary("page one\n", {}) is None
+    assert append_step_summary("page one\n", {"GITHUB_STEP_SUMMARY": str(target)}) == target
+    append_step_summary("page two\n", {"GITHUB_STEP_SUMMARY": str(target)})
+    assert target.read_text() == "earlier step\n\npage one\n\npage two\n"
+
+
+def test_the_page_goes_to_a_file_whole_or_to_standard_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "deep" / "page.md"
+    write_markdown(target, "# page\n")
+    assert target.read_text() == "# page\n"
+    write_markdown(Path("-"), "# page\n")
+    assert capsys.readouterr().out == "# page\n"
+
+
+def test_an_unwritable_target_is_one_error_naming_it(tmp_path: Path) -> None:
+    folder = tmp_path / "a-directory"
+    folder.mkdir()
+    with pytest.raises(WorkspaceError, match="a-directory: cannot append the step summary"):
+        append_step_summary("x", {"GITHUB_STEP_SUMMARY": str(folder)})
+    with pytest.raises(WorkspaceError, match="a-directory: cannot write the Markdown page"):
+        write_markdown(folder, "x")
+
+
+def test_test_all_only_warns_when_the_step_summary_cannot_be_written(tmp_path: Path) -> None:
+    (tmp_path / "summary.json").write_text('{"siblings": []}')
+    said: list[str] = []
+    step_summary_of_run(tmp_path, said.append, {"GITHUB_STEP_SUMMARY": str(tmp_path)})
+    assert len(said) == 1
+    assert said[0].startswith("warning: ")
+    assert "cannot append the step summary" in said[0]
+    step_summary_of_run(tmp_path / "missing", said.append, {})  # not set: nothing read
+    assert len(said) == 1
+
+
+def test_a_tail_cut_by_characters_says_how_many_lines_it_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.log").write_text("".join(f"{i:02d}" + "x" * 47 + "\n" for i in range(10)))
+    monkeypatch.setattr(markdown, "TAIL_CHARS", 120)
+    page = render(run_summary(entry("a", "failed")), tmp_path, title="test-all")
+    assert "<summary>last 2 lines of a.log (earlier lines left out)</summary>" in page
+    assert "\n08" + "x" * 47 + "\n09" in page

@@ -1,0 +1,322 @@
+"""The Markdown page of a run, test-all's or a merged report's: the suites in one table (the
+failures first), the tail of each failure's log in a collapsible block, the makespan against
+the lower bound, and the schedule as a Mermaid gantt chart (``ci/gantt.py``).
+
+It is rendered from a summary.json as read back and the directory it lives in (where its
+``log`` paths start), and goes to ``$GITHUB_STEP_SUMMARY`` (appended: other steps write there
+too) and to ``report --markdown FILE``. GitHub shows at most 1 MiB of one step's summary, so
+every log tail, all of them together, and the page are bounded, and a cut says so.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from workspace.ci.gantt import entry_shards, gantt, suite_label
+from workspace.errors import WorkspaceError
+from workspace.fsutil import write_output
+from workspace.runs.summary import read_summary
+from workspace.text import display_path, plural, seconds
+
+STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
+TAIL_LINES = 40
+TAIL_CHARS = 8_000  # one log block
+LOG_BUDGET = 400_000  # every log block together
+PAGE_LIMIT = 1_000_000  # bytes; GitHub refuses a step summary over 1 MiB
+_READ = 64 * 1024  # what is read from the end of a log to find its last lines
+
+ICONS = {
+    "passed": "✅",
+    "failed": "❌",
+    "timeout": "⏱️",
+    "error": "💥",
+    "no-tests": "⚠️",
+    "not-run": "⏭️",
+    "cached": "♻️",
+}
+# The order of the table: what needs looking at first, then the rest by duration.
+RANK = {
+    "failed": 0,
+    "timeout": 1,
+    "error": 2,
+    "no-tests": 3,
+    "not-run": 4,
+    "passed": 5,
+    "cached": 6,
+}
+PROBLEMS = frozenset(s for s, rank in RANK.items() if rank < RANK["passed"])
+WITH_LOGS = frozenset({"failed", "timeout", "error", "no-tests"})
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def cell(text: object) -> str:
+    """``text`` safe inside a Markdown table cell: one line, pipes escaped, no raw HTML."""
+    flat = " ".join(str(text).split())
+    return html.escape(flat, quote=False).replace("|", "\\|")
+
+
+def fence(text: str) -> str:
+    """A backtick fence longer than any run of backticks in ``text``."""
+    runs = [len(r) for r in re.findall(r"`+", text)]
+    return "`" * max(3, max(runs, default=0) + 1)
+
+
+def clean_log(text: str) -> str:
+    """Log text without colour codes, carriage-return redraws or other control characters."""
+    text = _ANSI.sub("", text)
+    lines = [line.rstrip("\r").rsplit("\r", 1)[-1] for line in text.split("\n")]
+    return _CONTROL.sub("", "\n".join(lines))
+
+
+def log_tail(path: Path, lines: int = TAIL_LINES, chars: int = TAIL_CHARS) -> tuple[str, bool]:
+    """The last ``lines`` lines of a log (at most ``chars`` characters) and whether anything
+    before them was left out. OSError when the log cannot be read."""
+    with path.open("rb") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        fh.seek(max(0, size - _READ))
+        data = fh.read()
+    text = clean_log(data.decode("utf-8", errors="replace")).rstrip("\n")
+    kept = text.split("\n")
+    cut = size > _READ
+    if cut:
+        kept = kept[1:]  # the first line read is most likely partial
+    if len(kept) > lines:
+        kept, cut = kept[-lines:], True
+    tail = "\n".join(kept)
+    if len(tail) > chars:
+        tail, cut = tail[-chars:], True
+        if "\n" in tail:  # start at a whole line, unless it is one long line
+            tail = tail.split("\n", 1)[1]
+    return tail, cut
+
+
+def _status(entry: Mapping[str, Any]) -> str:
+    status = str(entry.get("status", "?"))
+    icon = ICONS.get(status, "")
+    return f"{icon} {status} (not run)" if status == "cached" else f"{icon} {status}".strip()
+
+
+def _name(entry: Mapping[str, Any]) -> str:
+    label = suite_label(entry)
+    files = entry.get("files") or []
+    pieces = entry.get("pieces")
+    if isinstance(pieces, int) and pieces > 1:
+        label += f" [{pieces} pieces]"
+    elif files:
+        label += f" [{plural(len(files), 'file')}]"
+    return label
+
+
+def _order(entry: Mapping[str, Any]) -> tuple[int, float, str]:
+    """Failures first, then what ran (longest first), then the cached, which took no time."""
+    status = str(entry.get("status"))
+    duration = 0.0 if status == "cached" else float(entry.get("duration_seconds") or 0.0)
+    return (RANK.get(status, len(RANK)), -duration, _name(entry))
+
+
+def _shard_cell(entry: Mapping[str, Any]) -> str:
+    return ", ".join(Path(s).name or s for s in entry_shards(entry)) or "-"
+
+
+def table(summary: Mapping[str, Any]) -> str:
+    """One row per suite, the failures first, then by duration (longest first)."""
+    entries = sorted(summary.get("siblings") or [], key=_order)
+    merged = bool(summary.get("shards"))
+    head = ["suite", "status", "passed", "failed", "skipped", "time"] + ["shard"] * merged
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "--:|" * 4 + "---|" * merged]
+    for entry in entries:
+        tests = entry.get("tests") or {}
+        duration = float(entry.get("duration_seconds") or 0.0)
+        ran = entry.get("status") != "cached" and duration > 0
+        values = [
+            _name(entry),
+            _status(entry),
+            tests.get("passed", 0),
+            int(tests.get("failed", 0)) + int(tests.get("errors", 0)),
+            tests.get("skipped", 0),
+            seconds(duration) if ran else "-",
+        ] + [_shard_cell(entry)] * merged
+        rows.append("| " + " | ".join(cell(v) for v in values) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def headline(summary: Mapping[str, Any], title: str) -> str:
+    """The heading, the tally, and the makespan against the lower bound."""
+    entries = summary.get("siblings") or []
+    tally = Counter(str(e.get("status")) for e in entries)
+    bad = sum(n for s, n in tally.items() if s not in ("passed", "cached"))
+    total = plural(len(entries), "suite")
+    what = f"{bad} of {total} did not pass" if bad else f"{total} passed"
+    if summary.get("interrupted"):
+        what = f"interrupted; {what}"
+    icon = "❌" if bad or summary.get("interrupted") else "✅"
+    lines = [f"## {icon} {cell(title)}: {what}", ""]
+    counts = ", ".join(
+        f"{n} {s}" for s, n in sorted(tally.items(), key=lambda i: RANK.get(i[0], len(RANK)))
+    )
+    wall = float(summary.get("wall_seconds") or 0.0)
+    bound = float(summary.get("lower_bound_seconds") or 0.0)
+    ratio = f" ({wall / bound:.2f}×)" if bound > 0 else ""
+    jobs = plural(int(summary.get("jobs") or 1), "job")
+    longest = " (the longest shard)" if summary.get("shards") else ""
+    lines.append(
+        f"{counts or 'no suites'}. **Makespan {seconds(wall)}**{longest} against a lower bound "
+        f"of {seconds(bound)}{ratio} on {jobs}: no schedule ends sooner than the longest suite "
+        "or all the work spread over every job."
+    )
+    if summary.get("run_id"):
+        lines[-1] += f" Run `{cell(summary['run_id'])}`."
+    if tally.get("cached"):
+        lines += [
+            "",
+            f"♻️ {plural(tally['cached'], 'suite')} cached: not run, because a pass "
+            "with the same inputs was kept (the result cache).",
+        ]
+    if summary.get("interrupted"):
+        lines += ["", "> ⚠️ Interrupted: running suites were stopped; the results are partial."]
+    return "\n".join(lines) + "\n"
+
+
+def shards_table(summary: Mapping[str, Any]) -> str:
+    """A merged report's shards, numbered as the chart's lanes name them."""
+    shards = [s for s in summary.get("shards") or [] if isinstance(s, Mapping)]
+    if not shards:
+        return ""
+    rows = ["| shard | run directory | jobs | wall | result |", "|--:|---|--:|--:|---|"]
+    for number, shard in enumerate(shards, 1):
+        result = (
+            "⚠️ interrupted"
+            if shard.get("interrupted")
+            else ("✅ passed" if shard.get("ok") else "❌ failed")
+        )
+        wall = seconds(float(shard.get("wall_seconds") or 0.0))
+        values = [number, shard.get("dir"), shard.get("jobs"), wall, result]
+        rows.append("| " + " | ".join(cell(v) for v in values) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def _log_paths(entry: Mapping[str, Any]) -> list[str]:
+    logs = entry.get("logs")
+    if isinstance(logs, list) and logs:
+        return [str(p) for p in logs]
+    return [str(entry["log"])] if isinstance(entry.get("log"), str) else []
+
+
+def _log_block(base: Path, rel: str, budget: int) -> tuple[str, int]:
+    """One collapsible block with a log's tail, and the characters it used of ``budget``."""
+    if budget <= 0:
+        return f"Log tail of `{cell(rel)}` left out: the page is at its size limit.\n", 0
+    try:
+        tail, cut = log_tail(base / rel, chars=min(TAIL_CHARS, budget))
+    except OSError as exc:
+        return f"Log `{cell(rel)}` could not be read ({cell(exc.strerror or exc)}).\n", 0
+    shown = plural(len(tail.splitlines()) or 1, "line")
+    what = f"last {shown} of" if cut else "log"
+    mark = fence(tail)
+    summary = html.escape(f"{what} {rel}" + (" (earlier lines left out)" if cut else ""))
+    block = f"<details><summary>{summary}</summary>\n\n{mark}text\n{tail}\n{mark}\n\n</details>\n"
+    return block, len(tail)
+
+
+def failures(summary: Mapping[str, Any], base: Path) -> str:
+    """Each suite that did not pass: why, where, and the tail of its log(s)."""
+    bad = sorted(
+        (e for e in summary.get("siblings") or [] if e.get("status") in PROBLEMS), key=_order
+    )
+    if not bad:
+        return ""
+    out = ["### Failures", ""]
+    budget = LOG_BUDGET
+    for entry in bad:
+        status = str(entry.get("status"))
+        facts = [f"**{cell(_name(entry))}**: {_status(entry)}"]
+        if entry.get("reason"):
+            facts.append(cell(entry["reason"]))
+        if entry.get("returncode") is not None:
+            facts.append(f"exit status {cell(entry['returncode'])}")
+        if entry_shards(entry):
+            facts.append(f"shard {cell(_shard_cell(entry))}")
+        out += ["- " + "; ".join(facts), ""]
+        for rel in _log_paths(entry) if status in WITH_LOGS else []:
+            block, used = _log_block(base, rel, budget)
+            budget -= used
+            out += [block]
+    return "\n".join(out)
+
+
+def schedule(summary: Mapping[str, Any]) -> str:
+    """The gantt chart under its heading, and its notes; empty when no suite ran."""
+    chart, notes = gantt(summary)
+    if not chart and not notes:
+        return ""
+    text = ["### Schedule", ""]
+    if chart:
+        text += [
+            "One bar per suite on its lane (one suite at a time), timed from the start of its "
+            "run. The bar marked critical ends at the makespan; failed suites are marked "
+            "active. Cached suites did not run and have no bar.",
+            "",
+            chart,
+        ]
+    text += [f"_{note}_\n" for note in notes]
+    return "\n".join(text)
+
+
+def render(summary: Mapping[str, Any], base: Path, *, title: str) -> str:
+    """The whole page, at most PAGE_LIMIT bytes."""
+    parts = [headline(summary, title), table(summary), shards_table(summary)]
+    parts += [failures(summary, base), schedule(summary)]
+    page = "\n".join(p for p in parts if p)
+    data = page.encode("utf-8")
+    if len(data) <= PAGE_LIMIT:
+        return page
+    kept = data[: PAGE_LIMIT - 200].decode("utf-8", errors="ignore").rsplit("\n", 1)[0]
+    return kept + "\n\n_The page was cut at GitHub's 1 MiB limit for a step summary._\n"
+
+
+def write_markdown(target: Path, page: str) -> None:
+    """``report --markdown FILE``: the page written atomically (``-``: standard output)."""
+    try:
+        write_output(target, page)
+    except OSError as exc:
+        raise WorkspaceError(
+            f"{display_path(target)}: cannot write the Markdown page ({exc.strerror or exc})",
+            hint="pass --markdown a file in a directory you can write",
+        ) from None
+
+
+def append_step_summary(page: str, environ: Mapping[str, str] = os.environ) -> Path | None:
+    """Append the page to the file $GITHUB_STEP_SUMMARY names; None when it is not set."""
+    value = environ.get(STEP_SUMMARY)
+    if not value:
+        return None
+    path = Path(value)
+    try:
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("\n" + page)
+    except OSError as exc:
+        raise WorkspaceError(
+            f"{display_path(path)}: cannot append the step summary ({exc.strerror or exc})",
+            hint="$GITHUB_STEP_SUMMARY must name a writable file (GitHub Actions sets it)",
+        ) from None
+    return path
+
+
+def step_summary_of_run(
+    run_dir: Path, warn: Callable[[str], None], environ: Mapping[str, str] = os.environ
+) -> None:
+    """test-all's page in $GITHUB_STEP_SUMMARY when it is set. A problem is a warning: the
+    summary never changes the run's status."""
+    if not environ.get(STEP_SUMMARY):
+        return
+    try:
+        append_step_summary(render(read_summary(run_dir), run_dir, title="test-all"), environ)
+    except WorkspaceError as exc:
+        warn(f"warning: {exc}")
