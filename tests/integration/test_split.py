@@ -62,7 +62,8 @@ def test_a_split_suite_runs_each_file_once_over_three_shards_and_merges(
         shard_dirs.append(str(dest))
     capsys.readouterr()
     merged = tmp_path / "merged"
-    assert main(["report", "--output", str(merged), *shard_dirs]) == 0
+    page = tmp_path / "page.md"
+    assert main(["report", "--output", str(merged), "--markdown", str(page), *shard_dirs]) == 0
     summary = json.loads((merged / "summary.json").read_text())
     big = next(s for s in summary["siblings"] if s["name"] == "big")
     assert big["status"] == "passed"
@@ -82,3 +83,6 @@ def test_a_split_suite_runs_each_file_once_over_three_shards_and_merges(
     assert sorted(history["files"]) == sorted(BIG)
     assert history["seconds"] >= sum(SLEEPS) * 2
     assert "report (3 shards)" in capsys.readouterr().out
+    text = page.read_text()
+    assert "big [3 pieces]" in text  # one row for the suite
+    assert all(f"big [part {i}/3] :" in text for i in (1, 2, 3))  # one bar per piece

@@ -116,13 +116,28 @@ def _span(entry: Mapping[str, Any]) -> tuple[float, float] | None:
     return float(start), float(start) + float(length)
 
 
+def _parts(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """What ran of an entry: each piece of a split suite that report joined (``runs``, each
+    on its own shard, labelled ``name [part i/n]``), else the entry itself."""
+    runs = entry.get("runs")
+    if not isinstance(runs, list) or not runs:
+        return [entry]
+    parts: list[Mapping[str, Any]] = []
+    for i, run in enumerate(runs, 1):
+        if isinstance(run, Mapping):
+            name = f"{entry.get('name', '?')} [part {i}/{len(runs)}]"
+            parts.append({**entry, **run, "name": name, "shards": None})
+    return parts
+
+
 def bars(summary: Mapping[str, Any]) -> tuple[list[Bar], int]:
-    """The bars of a run, lanes assigned per shard and the makespan marked, and how many ran
-    suites could not be placed (split over several shards: no one start time)."""
+    """The bars of a run, lanes assigned per shard and the makespan marked (each piece of a
+    split suite on its own shard), and how many ran suites could not be placed (joined
+    from several shards without their pieces' times)."""
     numbers = shard_names(summary)
     groups: dict[int, list[tuple[Mapping[str, Any], tuple[float, float]]]] = {}
     unplaced = 0
-    for entry in summary.get("siblings") or []:
+    for entry in (p for e in summary.get("siblings") or [] for p in _parts(e)):
         span = _span(entry)
         where = entry_shards(entry)
         if span is None:

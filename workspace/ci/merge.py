@@ -149,6 +149,14 @@ def _joined_entry(entries: Sequence[dict[str, Any]], joined: SuiteResult) -> dic
         pieces=len(entries),
         shards=[e["shard"] for e in entries],
         logs=[e["log"] for e in entries if e.get("log")],
+        # each piece as it ran, for the schedule picture
+        runs=[
+            {
+                key: e.get(key)
+                for key in ("shard", "status", "started_seconds", "duration_seconds", "files")
+            }
+            for e in entries
+        ],
     )
     return merged
 

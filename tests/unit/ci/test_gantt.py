@@ -116,6 +116,26 @@ def test_a_merged_report_has_lanes_per_shard() -> None:
     assert notes == ["Not drawn: 1 suite split over several shards."]
 
 
+def test_each_piece_of_a_joined_split_suite_is_drawn_on_its_shard() -> None:
+    runs = [
+        {"shard": "shards/one", "status": "passed", "started_seconds": 0.0, "duration_seconds": 4},
+        {"shard": "shards/two", "status": "failed", "started_seconds": 1.0, "duration_seconds": 5},
+    ]
+    joined = entry("big", 0.0, 9.0, shards=["shards/one", "shards/two"], pieces=2, runs=runs)
+    summary = {
+        "shards": [{"dir": "shards/one"}, {"dir": "shards/two"}],
+        "siblings": [joined, entry("a", 0.0, 2.0, shard="shards/one")],
+    }
+    placed, unplaced = bars(summary)
+    assert unplaced == 0
+    assert {(b.label, b.section, b.start, b.end) for b in placed} == {
+        ("big [part 1/2]", "shard 1 · lane 2", 0.0, 4.0),
+        ("big [part 2/2] (failed)", "shard 2 · lane 1", 1.0, 6.0),
+        ("a", "shard 1 · lane 1", 0.0, 2.0),
+    }
+    assert [b.label for b in placed if b.critical] == ["big [part 2/2] (failed)"]
+
+
 def test_the_chart_keeps_the_makespan_and_failures_when_capped() -> None:
     siblings = [entry(f"s{i}", 0.0, 1.0 + i / 10) for i in range(5)]
     siblings.append(entry("bad", 0.0, 0.5, status="timeout"))
