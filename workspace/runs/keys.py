@@ -29,7 +29,7 @@ from workspace.model.config import Sibling, Workspace
 from workspace.model.graph import Graph
 from workspace.repos import git
 
-KEY_FORMAT = 1
+KEY_FORMAT = 2  # 2: the suite's own name is a part (siblings of one cycle need the same trees)
 PINS = Path("setup") / "pins.txt"  # under the state dir: what setup resolved
 
 
@@ -147,6 +147,7 @@ def suite_inputs(
             continue
         parts = dict(shared)
         parts.update({f"sibling:{n}": t.digest for n, t in mine.items() if t is not None})
+        parts["suite"] = name  # the trees of a dependency cycle's members are the same
         parts["args"] = _digest(list(args.get(name, ())))
         out[name] = Inputs(name, parts, {n: t for n, t in mine.items() if t is not None}, pins)
     return out

@@ -5,9 +5,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.builders import init_repo
+from tests.builders import init_repo, make_package, write_config
+from workspace.env.venv import FINGERPRINT_NAME
+from workspace.model.config import load
+from workspace.model.graph import build
 from workspace.runs.cache import Cache
-from workspace.runs.keys import Inputs, Tree, changes, pin_changes, pins_of, tree_of
+from workspace.runs.keys import (
+    Inputs,
+    Tree,
+    changes,
+    pin_changes,
+    pins_of,
+    suite_inputs,
+    tree_of,
+)
 from workspace.runs.results import Counts, Status, SuiteResult
 
 
@@ -97,3 +108,18 @@ def test_pins_are_the_third_party_set(tmp_path: Path) -> None:
         "-e /src/core\npytest==8.4.0\n    # via kit\nrich[jupyter]==13.0 ; python_version > '3'\n"
     )
     assert pins_of(tmp_path) == {"pytest": "8.4.0", "rich": "13.0"}
+
+
+def test_siblings_that_need_each_other_still_have_their_own_keys(tmp_path: Path) -> None:
+    """core's tests need kit (its dev group) and kit needs core: both need the same trees."""
+    make_package(tmp_path / "core", "core", groups={"dev": ["kit"]})
+    make_package(tmp_path / "kit", "kit", dependencies=["core"])
+    for name in ("core", "kit"):
+        init_repo(tmp_path / name)
+    (tmp_path / "ws" / ".venv").mkdir(parents=True)
+    (tmp_path / "ws" / ".venv" / FINGERPRINT_NAME).write_text('{"hash": "h"}')
+    entries = "".join(f'[[siblings]]\nname = "{n}"\nrepo = "../{n}"\n' for n in ("core", "kit"))
+    config = write_config(tmp_path / "ws", '[workspace]\nname = "w"\n' + entries)
+    keys = suite_inputs(build(load(config)), ["core", "kit"], {})
+    assert set(keys["core"].trees) == set(keys["kit"].trees) == {"core", "kit"}
+    assert keys["core"].key != keys["kit"].key
