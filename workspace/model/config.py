@@ -105,6 +105,7 @@ class Workspace:
     siblings: tuple[Sibling, ...]
     description: str = ""
     python: SpecifierSet | None = None
+    pythons: tuple[str, ...] = ()  # test-all's Pythons; empty: only the shared venv's
     venv: Path = Path(".venv")
     siblings_dir: Path = Path("..")
     url_base: str | None = None
@@ -266,6 +267,7 @@ def _build(
         name=ws.get("name", root.name),
         description=ws.get("description", ""),
         python=ws.get("python"),
+        pythons=ws.get("pythons", ()),
         venv=(root / ws.get("venv", ".venv")).absolute(),
         siblings_dir=Path(os.path.normpath(root / ctx.siblings_dir)),
         url_base=ctx.url_base,

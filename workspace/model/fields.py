@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workspace.errors import Problem
+from workspace.model.pythons import EXAMPLE as PYTHONS_EXAMPLE
+from workspace.model.pythons import is_python_version
 from workspace.model.urls import CONTROL_RE, repo_problem
 from workspace.text import did_you_mean, display_path, normalize_name
 
@@ -57,6 +59,12 @@ def _unique_str_list(value: Any) -> tuple[str, ...]:
     if dupes:
         raise Bad(f"a list without repeats (repeated: {', '.join(dupes)})")
     return items
+
+
+def _pythons(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(is_python_version(v) for v in value):
+        raise Bad('a non-empty list of MAJOR.MINOR versions such as "3.12"')
+    return _unique_str_list(value)
 
 
 def _bool(value: Any) -> bool:
@@ -117,6 +125,7 @@ _EXAMPLES = {
     "name": '"provide-foundation"',
     "description": '"provide.io ecosystem workspace"',
     "python": '">=3.11"',
+    "pythons": PYTHONS_EXAMPLE,
     "venv": '".venv"',
     "siblings_dir": '".."',
     "url_base": '"https://github.com/provide-io"',
@@ -158,6 +167,7 @@ WORKSPACE_FIELDS: dict[str, Callable[[Any], Any]] = {
     "name": _name,
     "description": _text,
     "python": _specifier,
+    "pythons": _pythons,
     "venv": _str,
     "siblings_dir": _str,
     "url_base": check_repo,
