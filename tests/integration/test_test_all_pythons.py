@@ -1,0 +1,135 @@
+"""test-all on two Pythons with real uv environments: the shared venv serves its own Python,
+the other gets ``.wrknv/venvs/<version>/`` built by setup's code; a sibling whose
+requires-python excludes one of them is recorded not-run there, and fails no run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.integration.suites import make_workspace
+from workspace.cli import main
+from workspace.env.interpreters import pyenv_pythons
+from workspace.env.venv import venv_version
+from workspace.model.pythons import minor
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not installed"),
+]
+
+# Test code that says which Python runs it, so a log proves where a suite ran.
+WHICH = {"tests/test_which.py": "import sys\n\ndef test_which():\n    print(sys.version)\n"}
+
+
+def _release(version: str) -> tuple[int, ...]:
+    return tuple(map(int, version.split(".")))
+
+
+def two_pythons(shared: str) -> tuple[str, str]:
+    """The shared venv's Python and another this machine has (the next newer one when there
+    is one), lowest first; skipped without a second Python."""
+    others = sorted({minor(p.version) for p in pyenv_pythons()} - {shared}, key=_release)
+    others = [v for v in others if (3, 9) <= _release(v) < (4, 0)]
+    if not others:
+        pytest.skip("no second Python under pyenv")
+    newer = [v for v in others if _release(v) > _release(shared)]
+    other = newer[0] if newer else others[-1]
+    low, high = sorted((shared, other), key=_release)
+    return low, high
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory, test_venv: Path) -> tuple[Path, str, str]:
+    """alpha and beta run anywhere; gamma's requires-python excludes the lower Python."""
+    shared = minor(venv_version(test_venv))
+    low, high = two_pythons(shared)
+    base = tmp_path_factory.mktemp("pythons")
+    config = make_workspace(
+        base,
+        test_venv,
+        {"alpha": {"tests": WHICH}, "beta": {}, "gamma": {"requires": f">={high}"}},
+        test="xdist = false",
+        pythons=(low, high),
+    )
+    return config, low, high
+
+
+def summary(config: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        (config.parent / ".wrknv/runs/latest/summary.json").read_text()
+    )
+    return data
+
+
+def test_each_sibling_runs_on_each_python_and_an_exclusion_fails_nothing(
+    workspace: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, low, high = workspace
+    shared = minor(venv_version(Path(config.read_text().split('venv = "')[1].split('"')[0])))
+    assert main(["test-all", "--config", str(config), "--jobs", "2"]) == 0
+    out = capsys.readouterr().out
+    latest = config.parent / ".wrknv/runs/latest"
+    entries = {(s["name"], s["python"]): s for s in summary(config)["siblings"]}
+    assert set(entries) == {(n, v) for n in ("alpha", "beta", "gamma") for v in (low, high)}
+    gamma = entries["gamma", low]
+    assert gamma["status"] == "not-run"
+    assert gamma["excluded"] is True
+    assert gamma["reason"] == f"requires-python >={high} excludes {low}"
+    for key, entry in entries.items():
+        if key != ("gamma", low):
+            assert entry["status"] == "passed", key
+            assert entry["excluded"] is False
+            assert entry["log"] == f"{key[0]}@{key[1]}.log"
+            assert (latest / entry["log"]).is_file()
+            assert entry["junit"] == f"{key[0]}@{key[1]}/junit.xml"
+    for version in (low, high):  # each ran on its own Python: pytest's header says which
+        assert f"Python {version}." in (latest / f"alpha@{version}.log").read_text()
+    suites = {s.get("name") for s in ET.parse(latest / "junit.xml").getroot().iter("testsuite")}
+    assert {f"alpha@{low}", f"alpha@{high}", f"gamma@{high}"} <= suites
+    built = sorted(p.name for p in (config.parent / ".wrknv/venvs").iterdir())
+    assert built == sorted({low, high} - {shared})  # the shared venv serves its own Python
+    building = [line for line in out.splitlines() if line.startswith("test-all: building")]
+    assert len(building) == 1  # one line per environment built
+    assert f".wrknv/venvs/{built[0]} with Python {built[0]}." in building[0]
+    assert f"not-run: gamma@{low}: requires-python >={high} excludes {low}" in out
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("sibling"))
+    assert header.split()[:3] == ["sibling", "python", "status"]
+
+
+def test_a_second_run_builds_nothing_and_keeps_passes_per_python(
+    workspace: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = workspace[0]
+    main(["test-all", "--config", str(config), "--jobs", "2"])
+    capsys.readouterr()
+    assert main(["test-all", "--config", str(config), "--jobs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "installed with Python" not in out  # the fingerprint matched: nothing built
+    assert "building" not in out
+
+
+def test_a_python_the_machine_lacks_is_one_line_and_the_others_run(
+    workspace: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, low, _high = workspace
+    code = main(["test-all", "--config", str(config), "--python", f"{low},3.99", "--no-cache"])
+    assert code == 1
+    captured = capsys.readouterr()
+    errors = [line for line in captured.err.splitlines() if "3.99" in line]
+    assert errors == [
+        "error: Python 3.99 is not installed; its suites are not run (hint: install it "
+        "(pyenv install 3.99, or uv python install 3.99), or set UV_PYTHON_DOWNLOADS=automatic "
+        "to let uv fetch it)"
+    ]
+    entries = {(s["name"], s["python"]): s for s in summary(config)["siblings"]}
+    assert entries["alpha", "3.99"]["status"] == "not-run"
+    assert entries["alpha", "3.99"]["excluded"] is False
+    assert entries["alpha", low]["status"] == "passed"
+    assert entries["beta", low]["status"] == "passed"
