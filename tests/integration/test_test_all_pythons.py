@@ -5,7 +5,10 @@ requires-python excludes one of them is recorded not-run there, and fails no run
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,8 @@ from workspace.cli import main
 from workspace.env.interpreters import pyenv_pythons
 from workspace.env.venv import venv_version
 from workspace.model.pythons import minor
+
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.slow,
@@ -133,3 +138,29 @@ def test_a_python_the_machine_lacks_is_one_line_and_the_others_run(
     assert entries["alpha", "3.99"]["excluded"] is False
     assert entries["alpha", low]["status"] == "passed"
     assert entries["beta", low]["status"] == "passed"
+
+
+def _nox(base: Path, session: str) -> subprocess.CompletedProcess[str]:
+    (base / "noxfile.py").write_text("import workspace.noxsessions  # noqa: F401\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PWD": str(base)}
+    env.pop("WRKNV_CONFIG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "nox", "-s", session, "--", "--config", "ws"],
+        cwd=base,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_nox_runs_one_sibling_on_one_python(workspace: tuple[Path, str, str]) -> None:
+    config, low, high = workspace
+    base = config.parent.parent
+    ran = _nox(base, f"test-{high}(gamma)")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert f"Python {high}." in ran.stdout  # pytest's header: it ran on that Python
+    assert "2 passed" in ran.stdout
+    left_out = _nox(base, f"test-{low}(gamma)")
+    assert left_out.returncode == 0, left_out.stdout + left_out.stderr
+    assert f"test gamma: not run on Python {low}: requires-python >={high}" in left_out.stdout

@@ -168,3 +168,15 @@ def ensure_envs(
     excluded = {v: exclusions(graph, v, graph.workspace.names) for v in versions}
     envs = {v: ensure_env(graph, v, excluded[v], log) for v in versions}
     return envs, {v: {n: r for n, r in excluded[v].items() if n in names} for v in versions}
+
+
+def env_for_sibling(
+    graph: Graph, version: str, name: str, log: Log
+) -> tuple[PythonEnv, str | None]:
+    """``version``'s environment for one sibling's suite (``test NAME --python``), and why the
+    sibling cannot run there (its requires-python, or one it needs), if so."""
+    excluded = exclusions(graph, version, graph.workspace.names)
+    why = excluded.get(name)
+    if why is not None:
+        return PythonEnv(version, venv_for(graph.workspace, version), Path()), why
+    return ensure_env(graph, version, excluded, log), None
