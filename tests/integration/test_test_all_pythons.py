@@ -164,3 +164,23 @@ def test_nox_runs_one_sibling_on_one_python(workspace: tuple[Path, str, str]) ->
     left_out = _nox(base, f"test-{low}(gamma)")
     assert left_out.returncode == 0, left_out.stdout + left_out.stderr
     assert f"test gamma: not run on Python {low}: requires-python >={high}" in left_out.stdout
+
+
+def test_setup_builds_every_other_python_and_then_does_nothing(
+    tmp_path: Path, test_venv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    low, high = two_pythons(minor(venv_version(test_venv)))
+    config = make_workspace(
+        tmp_path, tmp_path / "ws" / ".venv", {"alpha": {}}, pythons=(low, high, "3.99")
+    )
+    assert main(["setup", "--config", str(config), "--all-pythons"]) == 1
+    captured = capsys.readouterr()
+    shared = minor(venv_version(config.parent / ".venv"))
+    (other,) = {low, high} - {shared}
+    assert (config.parent / ".wrknv/venvs" / other / "pyvenv.cfg").is_file()
+    assert f"Python {other}: " in captured.out
+    assert "error: Python 3.99 is not installed" in captured.err
+    assert main(["setup", "--config", str(config), "--all-pythons", "--only", "alpha"]) == 1
+    again = capsys.readouterr().out
+    assert "building" not in again  # its fingerprint matched
+    assert "is up to date" in again
