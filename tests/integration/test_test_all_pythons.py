@@ -51,14 +51,20 @@ def two_pythons(shared: str) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory, test_venv: Path) -> tuple[Path, str, str]:
-    """alpha and beta run anywhere; gamma's requires-python excludes the lower Python."""
+    """alpha and beta run anywhere; gamma's requires-python excludes the lower Python, and
+    delta's the higher, so one of them is left out of an environment that test-all builds."""
     shared = minor(venv_version(test_venv))
     low, high = two_pythons(shared)
     base = tmp_path_factory.mktemp("pythons")
     config = make_workspace(
         base,
         test_venv,
-        {"alpha": {"tests": WHICH}, "beta": {}, "gamma": {"requires": f">={high}"}},
+        {
+            "alpha": {"tests": WHICH},
+            "beta": {},
+            "gamma": {"requires": f">={high}"},
+            "delta": {"requires": f"<{high}"},
+        },
         test="xdist = false",
         pythons=(low, high),
     )
@@ -81,13 +87,16 @@ def test_each_sibling_runs_on_each_python_and_an_exclusion_fails_nothing(
     out = capsys.readouterr().out
     latest = config.parent / ".wrknv/runs/latest"
     entries = {(s["name"], s["python"]): s for s in summary(config)["siblings"]}
-    assert set(entries) == {(n, v) for n in ("alpha", "beta", "gamma") for v in (low, high)}
+    names = ("alpha", "beta", "gamma", "delta")
+    assert set(entries) == {(n, v) for n in names for v in (low, high)}
     gamma = entries["gamma", low]
     assert gamma["status"] == "not-run"
     assert gamma["excluded"] is True
     assert gamma["reason"] == f"requires-python >={high} excludes {low}"
+    assert entries["delta", high]["reason"] == f"requires-python <{high} excludes {high}"
+    assert entries["delta", high]["excluded"] is True
     for key, entry in entries.items():
-        if key != ("gamma", low):
+        if key not in (("gamma", low), ("delta", high)):
             assert entry["status"] == "passed", key
             assert entry["excluded"] is False
             assert entry["log"] == f"{key[0]}@{key[1]}.log"
