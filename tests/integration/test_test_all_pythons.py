@@ -60,8 +60,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, test_venv: Path) -> tupl
         base,
         test_venv,
         {
-            "alpha": {"tests": WHICH},
-            "beta": {},
+            "alpha": {"tests": WHICH, "git": True},
+            "beta": {"git": True},
             "gamma": {"requires": f">={high}"},
             "delta": {"requires": f"<{high}"},
         },
@@ -127,6 +127,14 @@ def test_a_second_run_builds_nothing_and_keeps_passes_per_python(
     out = capsys.readouterr().out
     assert "installed with Python" not in out  # the fingerprint matched: nothing built
     assert "building" not in out
+    # Passes are kept per (sibling, Python): the built environment's pairs are reused, each
+    # under its own key (the shared test venv was not made by setup: it has no key at all).
+    (built,) = (p.name for p in (config.parent / ".wrknv/venvs").iterdir())
+    reused = next(line for line in out.splitlines() if "inputs unchanged" in line)
+    assert f"alpha@{built}" in reused
+    assert f"beta@{built}" in reused
+    assert "alpha," not in reused
+    assert not reused.endswith("alpha")
 
 
 def test_a_python_the_machine_lacks_is_one_line_and_the_others_run(

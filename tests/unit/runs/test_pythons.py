@@ -6,8 +6,11 @@ import itertools
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.builders import write_files
 from workspace.env.pythons import PythonEnv
+from workspace.runs import pythons
 from workspace.runs.pythons import Pythons, spread, versions_in_play
 from workspace.runs.results import Event, Status, SuiteStarted
 from workspace.runs.runner import Runner, RunOptions
@@ -106,3 +109,24 @@ def test_pairs_share_one_core_budget_and_are_keyed_by_python(tmp_path: Path) -> 
     ran = [s for s in spans if s[1] > s[0]]
     assert all(a[1] <= b[0] + 0.05 for a, b in itertools.pairwise(ran))  # one at a time
     assert run.exit_code() == 0
+
+
+def test_cache_inputs_are_read_per_python_from_its_own_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[list[str], Path | None, Path | None]] = []
+
+    def fake(graph: object, names: list[str], args: object, **kw: Path | None) -> dict[str, str]:
+        calls.append((names, kw["venv"], kw["pins_file"]))
+        return {n: f"{n} in {kw['venv']}" for n in names}
+
+    monkeypatch.setattr(pythons, "suite_inputs", fake)
+    suites = spread([suite("alpha")], ENVS, {})
+    found: dict[str, object] = dict(pythons.pair_inputs(None, suites, ENVS))  # type: ignore[arg-type]
+    assert found == {
+        "alpha@3.11": "alpha in /ws/.venv",
+        "alpha@3.12": "alpha in /ws/.wrknv/venvs/3.12",
+    }
+    assert calls[1] == (["alpha"], Path("/ws/.wrknv/venvs/3.12"), Path("/p"))
+    plain: dict[str, object] = dict(pythons.pair_inputs(None, [suite("alpha")], {}))  # type: ignore[arg-type]
+    assert plain == {"alpha": "alpha in None"}  # one Python: keyed by name, as before
