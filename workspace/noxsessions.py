@@ -136,30 +136,31 @@ def validate(session: nox.Session) -> None:
     _workspace(session, "validate")
 
 
-def _test_session(python: str | None, pass_python: bool) -> None:
-    """Declare ``test(<name>)``, or with ``python`` nox's ``test-3.12(<name>)``: nox ignores
-    a ``python=`` list when sessions make no venv, so each Python is a session name of its
-    own."""
+def _test_session(name: str, python: str | None) -> None:
+    """Declare ``test(<name>)``, or ``test-3.12(<name>)`` for one Python of several: nox
+    ignores a ``python=`` list on sessions that make no venv, so each Python is a session name
+    of its own, as nox itself names sessions parametrized by Python."""
 
     def test(session: nox.Session, sibling: str) -> None:
         config, pytest_args = split_config(session.posargs)  # --config is the verb's
         head = ["--config", config] if config else []
-        head += ["--python", python] if python and pass_python else []
+        head += ["--python", python] if python else []
         code = main(["test", *head, sibling, "--", *pytest_args])
         if code != ExitCode.OK:
             session.error(f"test failed (exit status {code})")
 
-    where = f"on Python {python}" if python and pass_python else "in the shared venv"
+    where = f"on Python {python}" if python else "in the shared venv"
     test.__doc__ = f"Run one sibling's tests {where} (posargs go to pytest)."
     params = [
         nox.param(s.name, id=s.name, tags=[t for t in (s.layer, *s.tags) if t]) for s in SIBLINGS
     ]
-    name = f"test-{python}" if python and len(PYTHONS) > 1 else "test"
     nox.session(name=name, venv_backend="none")(nox.parametrize("sibling", params)(test))
 
 
-for _python in PYTHONS if len(PYTHONS) > 1 else PYTHONS[:1] or [None]:
-    _test_session(_python, pass_python=True)
+# test(<name>) always (what a CI matrix entry names); one Python configured: on that Python.
+_test_session("test", PYTHONS[0] if len(PYTHONS) == 1 else None)
+for _python in PYTHONS if len(PYTHONS) > 1 else ():
+    _test_session(f"test-{_python}", _python)
 
 
 @nox.session(name="test-all", venv_backend="none")
