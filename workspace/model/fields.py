@@ -290,3 +290,19 @@ def check_across(siblings: list[Sibling], out: Collector) -> None:
                     did_you_mean(dep, [n for n in names if n != sib.name])
                     or "depends_on names other [[siblings]]",
                 )
+
+
+def layer_ok(layer: str | None, layers: tuple[str, ...], label: str, out: Collector) -> bool:
+    """Whether a sibling's layer is one declared (and given, once layers are declared)."""
+    if layers and layer is None:
+        out.add(
+            label % "layer",
+            f"missing; expected one of {', '.join(layers)}",
+            "every sibling needs a layer once [workspace].layers is declared",
+        )
+        return False
+    if layer is not None and layer not in layers:
+        hint = did_you_mean(layer, layers) if layers else "declare it in [workspace].layers"
+        out.add(label % "layer", f"{layer!r} is not a declared layer", hint)
+        return False
+    return True

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from workspace.errors import SelectionError
+
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
 
 VERSION_RE = re.compile(r"[1-9][0-9]*\.[0-9]+\Z")
 EXAMPLE = '["3.11", "3.12", "3.13"]'
@@ -39,3 +43,14 @@ def minor(version: object) -> str:
     """``"3.12"`` for a ``Version`` or a string such as ``3.12.1``."""
     parts = str(version).split(".")
     return ".".join(parts[:2])
+
+
+def outside(spec: SpecifierSet | None, versions: Iterable[str]) -> list[str]:
+    """The versions no release of which satisfies ``spec`` (``[workspace] python``)."""
+    if spec is None:
+        return []
+    return [
+        v
+        for v in versions
+        if not any(spec.contains(f"{v}.{patch}", prereleases=True) for patch in range(100))
+    ]
