@@ -201,3 +201,13 @@ def test_setup_builds_every_other_python_and_then_does_nothing(
     again = capsys.readouterr().out
     assert "building" not in again  # its fingerprint matched
     assert "is up to date" in again
+
+
+def test_test_takes_one_python_and_names_a_missing_one(
+    workspace: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, low, high = workspace
+    assert main(["test", "--config", str(config), "--python", f"{low},{high}", "alpha"]) == 2
+    assert f"--python {low},{high}: test runs on one Python" in capsys.readouterr().err
+    assert main(["test", "--config", str(config), "--python", "3.99", "alpha"]) == 2
+    assert "error: Python 3.99 is not installed" in capsys.readouterr().err
