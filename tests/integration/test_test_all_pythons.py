@@ -211,3 +211,25 @@ def test_test_takes_one_python_and_names_a_missing_one(
     assert f"--python {low},{high}: test runs on one Python" in capsys.readouterr().err
     assert main(["test", "--config", str(config), "--python", "3.99", "alpha"]) == 2
     assert "error: Python 3.99 is not installed" in capsys.readouterr().err
+
+
+def test_rerun_failed_reruns_only_the_pair_that_failed(
+    workspace: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, low, high = workspace
+    beta = config.parent.parent / "beta"
+    broken = beta / "tests" / f"test_only_on_{high.replace('.', '_')}.py"
+    broken.write_text(
+        f"import sys\n\ndef test_version():\n    assert sys.version_info[:2] != {_release(high)}\n"
+    )
+    try:
+        assert main(["test-all", "--config", str(config), "--no-cache"]) == 1
+        entries = {(s["name"], s["python"]): s["status"] for s in summary(config)["siblings"]}
+        assert entries["beta", high] == "failed"
+        assert entries["beta", low] == "passed"
+        assert main(["test-all", "--config", str(config), "--rerun-failed"]) == 1
+        again = [(s["name"], s["python"]) for s in summary(config)["siblings"]]
+        assert again == [("beta", high)]
+    finally:
+        broken.unlink()
+    capsys.readouterr()

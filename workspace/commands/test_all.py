@@ -29,7 +29,7 @@ from workspace.runs import history
 from workspace.runs.cache import Cache, split
 from workspace.runs.keys import Inputs
 from workspace.runs.progress import choose_handler
-from workspace.runs.pythons import across_pythons, pair_inputs
+from workspace.runs.pythons import across_pythons, failed_pairs, pair_inputs
 from workspace.runs.results import RunResult, SuiteResult
 from workspace.runs.runner import Runner, RunOptions
 from workspace.runs.suites import (
@@ -102,6 +102,7 @@ def select(args: argparse.Namespace, graph: Graph, selected: list[Sibling]) -> d
         reasons = changed_since(graph, args.changed_since, selected)
     if getattr(args, "rerun_failed", False):
         again = set(history.rerun_names(ws.state_dir))
+        again |= {name for name, _ in failed_pairs(ws.state_dir)}  # failed on any Python
         reasons = {
             n: ("rerun: " + r if r != "selected" else "rerun: did not pass last time")
             for n, r in reasons.items()
@@ -127,7 +128,10 @@ def _run(args: argparse.Namespace) -> int:
         print(f"test-all: nothing to test: {_why_nothing(args)}")
         return ExitCode.OK
     python, xdist = require_test_runner(ws)
-    spread = across_pythons(graph, suites, python_flag(args.python), log=_say, warn=warn)
+    rerun = failed_pairs(ws.state_dir) if args.rerun_failed else None
+    spread = across_pythons(
+        graph, suites, python_flag(args.python), log=_say, warn=warn, rerun=rerun
+    )
     suites, xdist = list(spread.suites), xdist or spread.xdist
     present = [s for s in suites if s.skip_reason is None]
     jobs = args.jobs or usable_cores()

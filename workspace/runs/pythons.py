@@ -9,15 +9,21 @@ did not build are not-run with that one line as their reason (they do fail it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from workspace.env.pythons import PythonEnv, ensure_envs, shared_version
 from workspace.env.venv import Log
+from workspace.errors import WorkspaceError
 from workspace.model.graph import Graph
+from workspace.runs.history import RERUN_STATUSES, latest_run
 from workspace.runs.keys import Inputs, suite_inputs
 from workspace.runs.results import suite_key
 from workspace.runs.suites import Suite
+from workspace.runs.summary import read_summary
+
+Pair = tuple[str, str | None]  # (sibling, Python); None: a run over one Python
 
 
 @dataclass(frozen=True)
@@ -44,9 +50,11 @@ def across_pythons(
     *,
     log: Log,
     warn: Callable[[str], None],
+    rerun: Collection[Pair] | None = None,
 ) -> Pythons:
     """The suites over every Python in play, each environment built or checked first (one
-    line per environment built; one ``error:`` line per Python that cannot run)."""
+    line per environment built; one ``error:`` line per Python that cannot run). ``rerun``
+    (--rerun-failed): only the pairs among these that did not pass last time."""
     ws = graph.workspace
     versions = versions_in_play(requested, ws.pythons)
     if not versions or versions == (shared_version(ws),):
@@ -55,7 +63,22 @@ def across_pythons(
     for env in envs.values():
         if env.problem is not None:
             warn(f"error: {env.problem} (hint: {env.hint})")
-    return Pythons(tuple(spread(suites, envs, excluded)), envs)
+    pairs = spread(suites, envs, excluded)
+    if rerun is not None:
+        # a sibling that failed on no particular Python (a run over one) runs on every one
+        pairs = [s for s in pairs if (s.name, s.python) in rerun or (s.name, None) in rerun]
+    return Pythons(tuple(pairs), envs)
+
+
+def failed_pairs(state_dir: Path) -> set[Pair]:
+    """The (sibling, Python) pairs that failed, timed out or errored in the last run (none
+    when there is no readable last run: history's own rerun check reports that)."""
+    try:
+        data = read_summary(latest_run(state_dir))
+    except WorkspaceError:
+        return set()
+    bad = {s.value for s in RERUN_STATUSES}
+    return {(e["name"], e.get("python")) for e in data["siblings"] if e.get("status") in bad}
 
 
 def spread(

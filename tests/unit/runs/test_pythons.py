@@ -130,3 +130,18 @@ def test_cache_inputs_are_read_per_python_from_its_own_environment(
     assert calls[1] == (["alpha"], Path("/ws/.wrknv/venvs/3.12"), Path("/p"))
     plain: dict[str, object] = dict(pythons.pair_inputs(None, [suite("alpha")], {}))  # type: ignore[arg-type]
     assert plain == {"alpha": "alpha in None"}  # one Python: keyed by name, as before
+
+
+def test_failed_pairs_come_from_the_last_summary(tmp_path: Path) -> None:
+    run = tmp_path / "runs" / "r1"
+    run.mkdir(parents=True)
+    (run / "summary.json").write_text(
+        '{"siblings": ['
+        '{"name": "alpha", "status": "failed", "python": "3.12"},'
+        '{"name": "alpha", "status": "passed", "python": "3.11"},'
+        '{"name": "beta", "status": "not-run", "python": "3.11", "excluded": true},'
+        '{"name": "gamma", "status": "timeout"}]}'
+    )
+    (tmp_path / "runs" / "latest").symlink_to("r1")
+    assert pythons.failed_pairs(tmp_path) == {("alpha", "3.12"), ("gamma", None)}
+    assert pythons.failed_pairs(tmp_path / "nowhere") == set()
