@@ -233,3 +233,16 @@ def test_rerun_failed_reruns_only_the_pair_that_failed(
     finally:
         broken.unlink()
     capsys.readouterr()
+
+
+def test_explain_speaks_of_one_python(
+    workspace: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = workspace[0]
+    main(["test-all", "--config", str(config)])
+    (built,) = (p.name for p in (config.parent / ".wrknv/venvs").iterdir())
+    capsys.readouterr()
+    assert main(["explain", "--config", str(config), "--python", built, "alpha"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("explain alpha: key ")
+    assert "hit: a kept pass has these inputs" in out
