@@ -24,7 +24,7 @@ from workspace.env.interpreters import (
 from workspace.env.plan import make_plan
 from workspace.env.setup import INPUT_DIR, Options, setup
 from workspace.env.uv import find_uv, run_uv
-from workspace.env.venv import FINGERPRINT_NAME, Log, importable, venv_python, venv_version
+from workspace.env.venv import Log, importable, venv_python, venv_version
 from workspace.errors import WorkspaceError
 from workspace.model.config import Workspace
 from workspace.model.graph import Graph
@@ -128,14 +128,13 @@ def ensure_env(graph: Graph, version: str, exclude: Iterable[str], log: Log) -> 
     say = _once(log, f"building {display_path(venv)} with {interpreter}")
     try:
         result = setup(plan, options, log=say)
-    except WorkspaceError as exc:
-        (venv / FINGERPRINT_NAME).unlink(missing_ok=True)
+    except WorkspaceError as exc:  # setup leaves the previous environment as it was
         return PythonEnv(
             version,
             venv,
             pins,
             f"the environment for Python {version} was not built: {exc.message}",
-            exc.hint or f"run setup to see the whole error (setup --python {version})",
+            exc.hint or "setup --all-pythons shows the whole output",
         )
     if result.changed:
         log(
