@@ -46,7 +46,7 @@ def make_workspace(
     """A workspace at tmp_path/ws whose siblings live beside it, each a package with tests.
 
     ``siblings`` maps a name to: tests (files), depends_on, timeout, xdist, present, git,
-    requires (its requires-python).
+    requires (its requires-python), dependencies.
     """
     root = tmp_path / "ws"
     root.mkdir(exist_ok=True)
@@ -72,7 +72,11 @@ def make_workspace(
         if spec.get("present", True):
             path = tmp_path / name
             make_package(
-                path, name, tests=spec.get("tests", PASSING), requires_python=spec.get("requires")
+                path,
+                name,
+                tests=spec.get("tests", PASSING),
+                requires_python=spec.get("requires"),
+                dependencies=spec.get("dependencies", ()),
             )
             if spec.get("git"):
                 (path / ".gitignore").write_text("__pycache__/\n*.egg-info/\n")

@@ -246,3 +246,26 @@ def test_explain_speaks_of_one_python(
     out = capsys.readouterr().out
     assert out.startswith("explain alpha: key ")
     assert "hit: a kept pass has these inputs" in out
+
+
+def test_an_environment_that_does_not_build_stops_only_its_python(
+    tmp_path: Path, test_venv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    low, high = two_pythons(minor(venv_version(test_venv)))
+    config = make_workspace(
+        tmp_path,
+        test_venv,
+        {"alpha": {"dependencies": ["no-such-distribution-wrknv-test"]}},
+        pythons=(low, high),
+    )
+    assert main(["test-all", "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    (other,) = {low, high} - {minor(venv_version(test_venv))}
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: the environment for Python {other} was not built: ")
+    entries = {(s["name"], s["python"]): s for s in summary(config)["siblings"]}
+    assert entries["alpha", other]["status"] == "not-run"
+    assert entries["alpha", other]["reason"].startswith("the environment for Python")
+    shared = ({low, high} - {other}).pop()
+    assert entries["alpha", shared]["status"] == "passed"  # the shared venv never resolves it
