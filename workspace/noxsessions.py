@@ -1,5 +1,5 @@
 """The nox sessions of a workspace. A noxfile that imports this module has every verb as a
-session (``nox -s setup``, ``nox -s test-all``, one ``test(<name>)`` per sibling, or one
+session (``nox -s setup``, ``nox -s test-all``, one ``test(<name>)`` per sibling, and one
 ``test-3.12(<name>)`` per sibling and Python when ``[workspace] pythons`` names several, ...)::
 
     import nox
