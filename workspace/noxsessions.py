@@ -1,5 +1,6 @@
 """The nox sessions of a workspace. A noxfile that imports this module has every verb as a
-session (``nox -s setup``, ``nox -s test-all``, one ``test(<name>)`` per sibling, ...)::
+session (``nox -s setup``, ``nox -s test-all``, one ``test(<name>)`` per sibling, and one
+``test-3.12(<name>)`` per sibling and Python when ``[workspace] pythons`` names several, ...)::
 
     import nox
     import workspace.noxsessions  # noqa: F401
@@ -20,7 +21,7 @@ import nox
 
 from workspace.cli import main
 from workspace.errors import ExitCode, WorkspaceError
-from workspace.model.config import CONFIG_NAME, Sibling, find_config, load
+from workspace.model.config import CONFIG_NAME, Sibling, Workspace, find_config, load
 
 
 def split_config(args: Sequence[str]) -> tuple[str | None, list[str]]:
@@ -51,22 +52,34 @@ def started_in() -> Path:
     return Path(pwd) if pwd and Path(pwd).is_dir() else Path.cwd()
 
 
-def siblings_with_tests(argv: Sequence[str]) -> list[Sibling]:
-    """The siblings that get a ``test(<name>)`` session, from the config the command names
-    (``--config``, else ``$WRKNV_CONFIG``, else the nearest wrknv.toml from where nox was
-    started). A broken or missing config must not break ``nox -l``: the session that needs it
-    reports the error."""
+def _named_workspace(argv: Sequence[str]) -> Workspace | None:
+    """The config the command names (``--config``, else ``$WRKNV_CONFIG``, else the nearest
+    wrknv.toml from where nox was started). A broken or missing config must not break
+    ``nox -l``: the session that needs it reports the error."""
     start = started_in()
     try:
         path = config_in(argv, start) or find_config(start)
         if path.is_dir():
             path = path / CONFIG_NAME
-        return [s for s in load(path).siblings if s.runs_tests]
+        return load(path)
     except WorkspaceError:
-        return []
+        return None
+
+
+def siblings_with_tests(argv: Sequence[str]) -> list[Sibling]:
+    """The siblings that get a ``test(<name>)`` session, from the config the command names."""
+    ws = _named_workspace(argv)
+    return [] if ws is None else [s for s in ws.siblings if s.runs_tests]
+
+
+def configured_pythons(argv: Sequence[str]) -> tuple[str, ...]:
+    """``[workspace] pythons`` of the config the command names (empty when there is none)."""
+    ws = _named_workspace(argv)
+    return () if ws is None else ws.pythons
 
 
 SIBLINGS = siblings_with_tests(sys.argv)
+PYTHONS = configured_pythons(sys.argv)
 
 
 def _workspace(session: nox.Session, verb: str, *args: str) -> None:
@@ -123,18 +136,31 @@ def validate(session: nox.Session) -> None:
     _workspace(session, "validate")
 
 
-@nox.session(venv_backend="none")
-@nox.parametrize(
-    "sibling",
-    [nox.param(s.name, id=s.name, tags=[t for t in (s.layer, *s.tags) if t]) for s in SIBLINGS],
-)
-def test(session: nox.Session, sibling: str) -> None:
-    """Run one sibling's tests in the shared venv (posargs go to pytest)."""
-    config, pytest_args = split_config(session.posargs)  # --config is the verb's, not pytest's
-    head = ["--config", config] if config else []
-    code = main(["test", *head, sibling, "--", *pytest_args])
-    if code != ExitCode.OK:
-        session.error(f"test failed (exit status {code})")
+def _test_session(name: str, python: str | None) -> None:
+    """Declare ``test(<name>)``, or ``test-3.12(<name>)`` for one Python of several: nox
+    ignores a ``python=`` list on sessions that make no venv, so each Python is a session name
+    of its own, as nox itself names sessions parametrized by Python."""
+
+    def test(session: nox.Session, sibling: str) -> None:
+        config, pytest_args = split_config(session.posargs)  # --config is the verb's
+        head = ["--config", config] if config else []
+        head += ["--python", python] if python else []
+        code = main(["test", *head, sibling, "--", *pytest_args])
+        if code != ExitCode.OK:
+            session.error(f"test failed (exit status {code})")
+
+    where = f"on Python {python}" if python else "in the shared venv"
+    test.__doc__ = f"Run one sibling's tests {where} (posargs go to pytest)."
+    params = [
+        nox.param(s.name, id=s.name, tags=[t for t in (s.layer, *s.tags) if t]) for s in SIBLINGS
+    ]
+    nox.session(name=name, venv_backend="none")(nox.parametrize("sibling", params)(test))
+
+
+# test(<name>) always (what a CI matrix entry names); one Python configured: on that Python.
+_test_session("test", PYTHONS[0] if len(PYTHONS) == 1 else None)
+for _python in PYTHONS if len(PYTHONS) > 1 else ():
+    _test_session(f"test-{_python}", _python)
 
 
 @nox.session(name="test-all", venv_backend="none")

@@ -41,14 +41,18 @@ def make_workspace(
     siblings: Mapping[str, Mapping[str, Any]],
     *,
     test: str = "",
+    pythons: tuple[str, ...] = (),
 ) -> Path:
     """A workspace at tmp_path/ws whose siblings live beside it, each a package with tests.
 
-    ``siblings`` maps a name to: tests (files), depends_on, timeout, xdist, present, git.
+    ``siblings`` maps a name to: tests (files), depends_on, timeout, xdist, present, git,
+    requires (its requires-python), dependencies.
     """
     root = tmp_path / "ws"
     root.mkdir(exist_ok=True)
-    lines = ["[workspace]", 'name = "demo"', f'venv = "{venv}"', ""]
+    lines = ["[workspace]", 'name = "demo"', f'venv = "{venv}"']
+    lines += [f"pythons = {json.dumps(list(pythons))}"] if pythons else []
+    lines.append("")
     if test:
         lines += ["[workspace.test]", test, ""]
     for name, spec in siblings.items():
@@ -67,7 +71,13 @@ def make_workspace(
         lines.append("")
         if spec.get("present", True):
             path = tmp_path / name
-            make_package(path, name, tests=spec.get("tests", PASSING))
+            make_package(
+                path,
+                name,
+                tests=spec.get("tests", PASSING),
+                requires_python=spec.get("requires"),
+                dependencies=spec.get("dependencies", ()),
+            )
             if spec.get("git"):
                 (path / ".gitignore").write_text("__pycache__/\n*.egg-info/\n")
                 init_repo(path)

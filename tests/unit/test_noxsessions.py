@@ -68,3 +68,39 @@ def test_a_noxfile_of_two_lines_lists_every_session_of_the_named_config(tmp_path
     assert proc.returncode == 0, proc.stderr
     for session in ("bootstrap", "setup", "validate", "test(core)", "test-all", "matrix"):
         assert f"- {session} -> " in proc.stdout or f"* {session} -> " in proc.stdout
+
+
+def _nox_list(tmp_path: Path) -> str:
+    (tmp_path / "noxfile.py").write_text("import workspace.noxsessions  # noqa: F401\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PWD": str(tmp_path)}
+    env.pop("WRKNV_CONFIG", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nox", "-l", "--", "--config", "ws"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_several_pythons_name_each_session_as_nox_does(tmp_path: Path) -> None:
+    (tmp_path / "ws").mkdir()
+    text = CONFIG.format("core").replace("[workspace]", '[workspace]\npythons = ["3.11", "3.12"]')
+    write_config(tmp_path / "ws", text)
+    listed = _nox_list(tmp_path)
+    assert "* test-3.11(core) -> Run one sibling's tests on Python 3.11" in listed
+    assert "* test-3.12(core) -> Run one sibling's tests on Python 3.12" in listed
+    # the plain session stays, in the shared venv: what a CI matrix entry names
+    assert "* test(core) -> Run one sibling's tests in the shared venv" in listed
+
+
+def test_one_python_keeps_the_plain_session_name(tmp_path: Path) -> None:
+    (tmp_path / "ws").mkdir()
+    text = CONFIG.format("core").replace("[workspace]", '[workspace]\npythons = ["3.12"]')
+    write_config(tmp_path / "ws", text)
+    listed = _nox_list(tmp_path)
+    assert "* test(core) -> Run one sibling's tests on Python 3.12" in listed
+    assert "test-3.12" not in listed

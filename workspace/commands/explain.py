@@ -7,15 +7,22 @@ import argparse
 
 from workspace.commands import Command
 from workspace.commands._options import add_config_argument, pytest_extra, warn
+from workspace.env.pythons import pins_for, venv_for
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.model import config
 from workspace.model.graph import build
+from workspace.model.pythons import python_flag
 from workspace.runs.cache import Cache
 from workspace.runs.keys import changes, pin_changes, suite_inputs
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     add_config_argument(parser)
+    parser.add_argument(
+        "--python",
+        metavar="VERSION",
+        help="the suite on this Python, of a test-all run over several (its environment's key)",
+    )
     parser.add_argument("name", metavar="NAME", help="the sibling whose suite to explain")
     parser.add_argument(
         "pytest_args",
@@ -29,7 +36,14 @@ def _run(args: argparse.Namespace) -> int:
     ws = config.load(args.config)
     sib = ws.sibling(args.name)
     extra = pytest_extra(args.pytest_args)
-    inputs = suite_inputs(build(ws), [sib.name], {sib.name: (*sib.test.args, *extra)})
+    python = python_flag([args.python])[0] if args.python else None
+    inputs = suite_inputs(
+        build(ws),
+        [sib.name],
+        {sib.name: (*sib.test.args, *extra)},
+        venv=venv_for(ws, python) if python else None,
+        pins_file=pins_for(ws, python) if python else None,
+    )
     if sib.name not in inputs:
         raise WorkspaceError(
             f"{sib.name}: its result is never cached (test.cache = false, setup has not run, "
@@ -44,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
     if cache.get(mine) is not None:
         print("hit: a kept pass has these inputs; test-all reports it as cached")
         return ExitCode.OK
-    newest = cache.newest_for(sib.name)
+    newest = cache.newest_for(sib.name, python)
     if newest is None:
         print(f"miss: no pass of {sib.name} is kept yet")
         return ExitCode.OK

@@ -10,10 +10,12 @@ from workspace.commands import Command
 from workspace.commands._options import add_workspace_arguments, load_selected
 from workspace.env.installed import read_venv
 from workspace.env.plan import Mismatch, Plan, bootstrap_command, installed_mismatches, make_plan
+from workspace.env.pythons import ensure_env, exclusions, venv_for
 from workspace.env.setup import Options, setup
 from workspace.env.uv import ResolutionError
 from workspace.env.venv import venv_python
 from workspace.errors import ExitCode, SelectionError
+from workspace.model.graph import Graph
 from workspace.text import did_you_mean, display_path, normalize_name, plural
 
 
@@ -42,6 +44,12 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="let these siblings come from the package index when another needs them and "
         "they are not checked out (repeatable or comma-separated); said in setup and validate",
+    )
+    parser.add_argument(
+        "--all-pythons",
+        action="store_true",
+        help="also build the environment of every other Python in [workspace] pythons, "
+        "under .wrknv/venvs/VERSION (test-all builds them itself when they are missing)",
     )
     parser.add_argument(
         "--dry-run",
@@ -157,7 +165,24 @@ def _run(args: argparse.Namespace) -> int:
             f"{venv}: {count} installed as editables with Python "
             f"{result.python.version} in {result.duration:.1f} s"
         )
-    return ExitCode.OK
+    return _other_pythons(graph) if args.all_pythons else ExitCode.OK
+
+
+def _other_pythons(graph: Graph) -> int:
+    """``--all-pythons``: each other Python's environment, as test-all builds it."""
+    ws = graph.workspace
+    others = [v for v in ws.pythons if venv_for(ws, v) != ws.venv]
+    if not others:
+        print("no other Python in [workspace] pythons: nothing more to build")
+    failed = False
+    for version in others:
+        env = ensure_env(graph, version, exclusions(graph, version, ws.names), print)
+        if env.problem is not None:
+            _err(f"error: {env.problem} (hint: {env.hint})")
+            failed = True
+        else:
+            print(f"Python {version}: {display_path(env.venv)} is ready")
+    return ExitCode.FAILED if failed else ExitCode.OK
 
 
 COMMANDS = [

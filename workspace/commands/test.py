@@ -10,11 +10,16 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from pathlib import Path
 
 from workspace.commands import Command
 from workspace.commands._options import add_config_argument
-from workspace.errors import ExitCode, WorkspaceError
+from workspace.env.pythons import env_for_sibling
+from workspace.env.venv import venv_python
+from workspace.errors import EnvError, ExitCode, SelectionError, WorkspaceError
 from workspace.model import config
+from workspace.model.graph import build
+from workspace.model.pythons import python_flag
 from workspace.runs.results import PYTEST_NO_TESTS
 from workspace.runs.suites import require_test_runner
 from workspace.text import display_path
@@ -22,6 +27,12 @@ from workspace.text import display_path
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     add_config_argument(parser)
+    parser.add_argument(
+        "--python",
+        metavar="VERSION",
+        help="run it on this Python, in its environment (the shared venv for its own Python, "
+        "else .wrknv/venvs/VERSION, built or refreshed first)",
+    )
     parser.add_argument("name", metavar="NAME", help="the sibling whose suite to run")
     parser.add_argument(
         "pytest_args",
@@ -53,6 +64,11 @@ def _run(args: argparse.Namespace) -> int:
             hint="clone it with the bootstrap session, or fix its path in wrknv.toml",
         )
     python, _ = require_test_runner(ws)
+    if args.python:
+        found = _on_python(ws, sib.name, args.python)
+        if found is None:
+            return ExitCode.OK
+        python = found
     command = command_for(str(python), sib.test.args, list(args.pytest_args))
     print(f"test {sib.name}: {' '.join(command)}  (in {display_path(sib.path)})", flush=True)
     try:
@@ -66,6 +82,24 @@ def _run(args: argparse.Namespace) -> int:
     if rc == PYTEST_NO_TESTS:
         print(f"test {sib.name}: pytest collected no tests", file=sys.stderr)
     return ExitCode.FAILED
+
+
+def _on_python(ws: config.Workspace, name: str, version: str) -> Path | None:
+    """The interpreter of ``version``'s environment; None (said why) when the sibling's
+    requires-python excludes that Python."""
+    versions = python_flag([version])
+    if len(versions) != 1:
+        raise SelectionError(
+            f"--python {version}: test runs on one Python", hint="give one version, e.g. 3.12"
+        )
+    version = versions[0]
+    env, why = env_for_sibling(build(ws), version, name, lambda line: print(f"test: {line}"))
+    if why is not None:
+        print(f"test {name}: not run on Python {version}: {why}")
+        return None
+    if env.problem is not None:
+        raise EnvError(env.problem, hint=env.hint)
+    return venv_python(env.venv)
 
 
 COMMANDS = [

@@ -6,6 +6,7 @@ import argparse
 import secrets
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 
 from workspace.ci.markdown import step_summary_of_run
@@ -19,14 +20,17 @@ from workspace.commands._options import (
     pytest_extra,
     warn,
 )
+from workspace.env.pythons import PythonEnv
 from workspace.errors import ExitCode
 from workspace.model.config import Sibling
 from workspace.model.graph import Graph
+from workspace.model.pythons import python_flag
 from workspace.repos.changes import changed_since
 from workspace.runs import history
 from workspace.runs.cache import Cache, split
-from workspace.runs.keys import Inputs, suite_inputs
+from workspace.runs.keys import Inputs
 from workspace.runs.progress import choose_handler
+from workspace.runs.pythons import across_pythons, pair_inputs
 from workspace.runs.results import RunResult, SuiteResult
 from workspace.runs.runner import Runner, RunOptions
 from workspace.runs.suites import (
@@ -82,6 +86,13 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         "split (repeatable or comma-separated)",
     )
     parser.add_argument(
+        "--python",
+        action="append",
+        metavar="VERSION",
+        help="run every suite on each of these Pythons, repeatable or comma-separated "
+        "(default: [workspace] pythons, else the shared venv's)",
+    )
+    parser.add_argument(
         "--kill-grace",
         type=positive_float,
         default=DEFAULT_GRACE,
@@ -100,7 +111,7 @@ def select(args: argparse.Namespace, graph: Graph, selected: list[Sibling]) -> d
     if args.changed_since:
         reasons = changed_since(graph, args.changed_since, selected)
     if getattr(args, "rerun_failed", False):
-        again = set(history.rerun_names(ws.state_dir))
+        again = {name for name, _ in history.rerun_pairs(ws.state_dir)}  # on any Python
         reasons = {
             n: ("rerun: " + r if r != "selected" else "rerun: did not pass last time")
             for n, r in reasons.items()
@@ -126,8 +137,13 @@ def _run(args: argparse.Namespace) -> int:
     if not suites:
         print(f"test-all: nothing to test: {_why_nothing(args)}")
         return ExitCode.OK
-    present = [s for s in suites if s.skip_reason is None]
     python, xdist = require_test_runner(ws)
+    rerun = history.rerun_pairs(ws.state_dir) if args.rerun_failed else None
+    spread = across_pythons(
+        graph, suites, python_flag(args.python), log=_say, warn=warn, rerun=rerun
+    )
+    suites, xdist = list(spread.suites), xdist or spread.xdist
+    present = [s for s in suites if s.skip_reason is None]
     jobs = args.jobs or usable_cores()
     durations = history.load_durations(ws.state_dir, warn=warn)
     sizes = {s.name: count_test_files(s.path) for s in suites if s.name not in durations}
@@ -144,8 +160,8 @@ def _run(args: argparse.Namespace) -> int:
         grace=args.kill_grace,
         xdist=bool(present) and jobs > 1 and xdist,
     )
-    reused = _reuse(args, graph, suites)
-    to_run = [s for s in suites if s.name not in reused[2]]
+    reused = _reuse(args, graph, suites, spread.envs)
+    to_run = [s for s in suites if s.key not in reused[2]]
     handler = choose_handler(sys.stdout, len(to_run))
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     print(
@@ -175,17 +191,20 @@ def _why_nothing(args: argparse.Namespace) -> str:
     return "nothing failed in the last run" if args.rerun_failed else "no Python sibling selected"
 
 
+def _say(line: str) -> None:
+    print(f"test-all: {line}", flush=True)
+
+
 def _reuse(
-    args: argparse.Namespace, graph: Graph, suites: list[Suite]
+    args: argparse.Namespace, graph: Graph, suites: list[Suite], envs: Mapping[str, PythonEnv]
 ) -> tuple[Cache, dict[str, Inputs], dict[str, SuiteResult]]:
     """The cache, every present suite's inputs, and the suites whose inputs have a kept pass
-    (none with --no-cache)."""
+    (none with --no-cache); all by suite key."""
     ws = graph.workspace
     cache = Cache(ws.state_dir, ws.test.cache_size, warn)
     present = [s for s in suites if s.skip_reason is None]
-    args_of = {s.name: (*s.args, *s.files) for s in present}
-    inputs = suite_inputs(graph, [s.name for s in present], args_of)
-    cached = {} if args.no_cache else split(cache, inputs, (s.name for s in present))
+    inputs = pair_inputs(graph, present, envs)
+    cached = {} if args.no_cache else split(cache, inputs, (s.key for s in present))
     if cached:
         print(f"test-all: inputs unchanged, not run: {', '.join(cached)}", flush=True)
     return cache, inputs, cached
@@ -200,15 +219,15 @@ def _merge(
     cache, inputs, cached = reused
     ran = {r.key: r for r in run.results}
     results = tuple(
-        replace(cached[s.name], selected_because=s.selected_because, started=None)
-        if s.name in cached
+        replace(cached[s.key], selected_because=s.selected_because, started=None)
+        if s.key in cached
         else ran[s.key]
         for s in suites
-        if s.name in cached or s.key in ran
+        if s.key in cached or s.key in ran
     )
     for result in results:
-        if result.name in inputs:
-            cache.put(inputs[result.name], result, run.run_id)
+        if result.key in inputs:
+            cache.put(inputs[result.key], result, run.run_id)
     return replace(run, results=results)
 
 

@@ -45,6 +45,7 @@ class Options:
     layered: bool = False
     python: str | None = None  # an explicit interpreter (path or version)
     from_index: tuple[str, ...] = ()  # siblings the user lets come from the package index
+    inputs: Path | None = None  # where the files handed to uv go (default: .wrknv/setup)
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def _build(uv: str, plan: Plan, options: Options, create: Interpreter | None, sa
     """Resolve, then (only when that succeeded) create the venv if ``create`` and install."""
     ws = plan.workspace
     resolver = venv_python(ws.venv) if create is None else create.path
-    state = ws.state_dir / INPUT_DIR
+    state = options.inputs or ws.state_dir / INPUT_DIR
     inputs = _write_inputs(
         state,
         {"requirements.in": plan.requirements_text(), "overrides.txt": plan.overrides_text()},

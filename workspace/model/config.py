@@ -23,9 +23,11 @@ from workspace.model.fields import (
     Collector,
     check_across,
     check_table,
+    layer_ok,
     unknown_tables,
 )
 from workspace.model.local import Overlay, read_local
+from workspace.model.pythons import outside
 from workspace.model.urls import repo_problem, resolve_repo, rewrite_url
 from workspace.text import did_you_mean, display_path, normalize_name
 from workspace.tomlread import read_toml
@@ -106,6 +108,7 @@ class Workspace:
     siblings: tuple[Sibling, ...]
     description: str = ""
     python: SpecifierSet | None = None
+    pythons: tuple[str, ...] = ()  # test-all's Pythons; empty: only the shared venv's
     venv: Path = Path(".venv")
     siblings_dir: Path = Path("..")
     url_base: str | None = None
@@ -261,6 +264,8 @@ def _build(
                 did_you_mean(name, known) or f"names come from {CONFIG_NAME}",
             )
     check_across(siblings, main)
+    for version in outside(ws.get("python"), ws.get("pythons", ())):
+        main.add("workspace.pythons", f"{version} is outside python {ws['python']}", "drop it")
     problems = main.problems + local_out.problems
     if problems:
         raise ConfigError(problems)
@@ -268,6 +273,7 @@ def _build(
         name=ws.get("name", root.name),
         description=ws.get("description", ""),
         python=ws.get("python"),
+        pythons=ws.get("pythons", ()),
         venv=(root / ws.get("venv", ".venv")).absolute(),
         siblings_dir=Path(os.path.normpath(root / ctx.siblings_dir)),
         url_base=ctx.url_base,
@@ -315,7 +321,7 @@ def _make_sibling(
     name: str = values["name"]
     label = f"siblings[{index}].%s ({name})"
     layer = values.get("layer")
-    ok = _layer_ok(layer, ctx.layers, label, ctx.out)
+    ok = layer_ok(layer, ctx.layers, label, ctx.out)
     repo = values.get("repo")
     if repo is None and ctx.url_base:
         repo = f"{name}.git"
@@ -357,21 +363,6 @@ def _make_sibling(
         index=index,
         configured_repo=configured if configured != repo else None,
     )
-
-
-def _layer_ok(layer: str | None, layers: tuple[str, ...], label: str, out: Collector) -> bool:
-    if layers and layer is None:
-        out.add(
-            label % "layer",
-            f"missing; expected one of {', '.join(layers)}",
-            "every sibling needs a layer once [workspace].layers is declared",
-        )
-        return False
-    if layer is not None and layer not in layers:
-        hint = did_you_mean(layer, layers) if layers else "declare it in [workspace].layers"
-        out.add(label % "layer", f"{layer!r} is not a declared layer", hint)
-        return False
-    return True
 
 
 def _sibling_path(raw_path: str | None, name: str, label: str, ctx: _Context) -> Path | None:

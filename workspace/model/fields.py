@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workspace.errors import Problem
+from workspace.model.pythons import EXAMPLE as PYTHONS_EXAMPLE
+from workspace.model.pythons import is_python_version
 from workspace.model.urls import CONTROL_RE, repo_problem
 from workspace.text import did_you_mean, display_path, normalize_name
 
@@ -57,6 +59,12 @@ def _unique_str_list(value: Any) -> tuple[str, ...]:
     if dupes:
         raise Bad(f"a list without repeats (repeated: {', '.join(dupes)})")
     return items
+
+
+def _pythons(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(is_python_version(v) for v in value):
+        raise Bad('a non-empty list of MAJOR.MINOR versions such as "3.12"')
+    return _unique_str_list(value)
 
 
 def _bool(value: Any) -> bool:
@@ -117,6 +125,7 @@ _EXAMPLES = {
     "name": '"provide-foundation"',
     "description": '"provide.io ecosystem workspace"',
     "python": '">=3.11"',
+    "pythons": PYTHONS_EXAMPLE,
     "venv": '".venv"',
     "siblings_dir": '".."',
     "url_base": '"https://github.com/provide-io"',
@@ -160,6 +169,7 @@ WORKSPACE_FIELDS: dict[str, Callable[[Any], Any]] = {
     "name": _name,
     "description": _text,
     "python": _specifier,
+    "pythons": _pythons,
     "venv": _str,
     "siblings_dir": _str,
     "url_base": check_repo,
@@ -282,3 +292,19 @@ def check_across(siblings: list[Sibling], out: Collector) -> None:
                     did_you_mean(dep, [n for n in names if n != sib.name])
                     or "depends_on names other [[siblings]]",
                 )
+
+
+def layer_ok(layer: str | None, layers: tuple[str, ...], label: str, out: Collector) -> bool:
+    """Whether a sibling's layer is one declared (and given, once layers are declared)."""
+    if layers and layer is None:
+        out.add(
+            label % "layer",
+            f"missing; expected one of {', '.join(layers)}",
+            "every sibling needs a layer once [workspace].layers is declared",
+        )
+        return False
+    if layer is not None and layer not in layers:
+        hint = did_you_mean(layer, layers) if layers else "declare it in [workspace].layers"
+        out.add(label % "layer", f"{layer!r} is not a declared layer", hint)
+        return False
+    return True

@@ -65,6 +65,7 @@ class Cache:
         entry = {
             "format": ENTRY_FORMAT,
             "name": inputs.name,
+            "python": result.python,
             "key": inputs.key,
             "run_id": run_id,
             "stored": time.time(),
@@ -81,11 +82,12 @@ class Cache:
         for old in entries[self.size :]:
             old.unlink(missing_ok=True)
 
-    def newest_for(self, name: str) -> dict[str, Any] | None:
-        """The newest kept entry of a sibling, for explain."""
+    def newest_for(self, name: str, python: str | None = None) -> dict[str, Any] | None:
+        """The newest kept entry of a sibling (on ``python``, of a run over several), for
+        explain."""
         for path in sorted(self.folder.glob("*.json"), key=_mtime, reverse=True):
             data = self._read(path)
-            if data is not None and data.get("name") == name:
+            if data is not None and data.get("name") == name and data.get("python") == python:
                 return data
         return None
 

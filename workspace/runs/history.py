@@ -98,8 +98,9 @@ def latest_run(state_dir: Path) -> Path:
     return state_dir / RUNS / LATEST
 
 
-def last_statuses(state_dir: Path) -> dict[str, Status]:
-    """Each sibling's status in the last test-all run.
+def last_statuses(state_dir: Path) -> dict[tuple[str, str | None], Status]:
+    """Each suite's status in the last test-all run, by (sibling, Python); the Python is None
+    for a run over one Python.
 
     Raises WorkspaceError when there is no last run to read.
     """
@@ -116,19 +117,22 @@ def last_statuses(state_dir: Path) -> dict[str, Status]:
             f"{display_path(summary)}: not a test-all summary (no 'siblings' list)",
             hint="run test-all once without --rerun-failed",
         )
-    out: dict[str, Status] = {}
+    out: dict[tuple[str, str | None], Status] = {}
     for entry in siblings:
         if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            python = entry.get("python")
             try:
-                out[entry["name"]] = Status(entry.get("status"))
+                out[entry["name"], python if isinstance(python, str) else None] = Status(
+                    entry.get("status")
+                )
             except ValueError:
                 continue
     return out
 
 
-def rerun_names(state_dir: Path) -> list[str]:
-    """The siblings that failed, timed out or errored in the last run."""
-    return [n for n, s in last_statuses(state_dir).items() if s in RERUN_STATUSES]
+def rerun_pairs(state_dir: Path) -> set[tuple[str, str | None]]:
+    """The (sibling, Python) pairs that failed, timed out or errored in the last run."""
+    return {pair for pair, s in last_statuses(state_dir).items() if s in RERUN_STATUSES}
 
 
 def _read_json(path: Path, hint: str) -> Mapping[str, Any] | None:

@@ -62,8 +62,8 @@ def case_seconds(junit: Path) -> list[tuple[str, float]]:
 
 def _synthetic_suite(r: SuiteResult) -> ET.Element:
     """A suite that left no JUnit file (timeout, crash, not run) still shows up in CI."""
-    suite = ET.Element("testsuite", name=r.name, tests="1", failures="0", skipped="0")
-    case = ET.SubElement(suite, "testcase", classname=r.name, name=r.status.value)
+    suite = ET.Element("testsuite", name=r.key, tests="1", failures="0", skipped="0")
+    case = ET.SubElement(suite, "testcase", classname=r.key, name=r.status.value)
     text = r.reason or r.status.value
     if r.status is Status.CACHED:
         suite.set("errors", "0")  # a kept pass whose JUnit file is gone: one passing case
@@ -78,15 +78,16 @@ def _synthetic_suite(r: SuiteResult) -> ET.Element:
 
 
 def sibling_suites(r: SuiteResult) -> list[ET.Element]:
-    """The <testsuite> elements of one sibling, test names prefixed with the sibling."""
+    """The <testsuite> elements of one sibling, test names prefixed with the sibling (and its
+    Python, ``alpha@3.12``, when a run covers several)."""
     suites = None if r.junit is None else read_suites(r.junit)
     if suites is None:
         return [_synthetic_suite(r)]
     for suite in suites:
-        suite.set("name", r.name)
+        suite.set("name", r.key)
         for case in suite.iter("testcase"):
             classname = case.get("classname", "")
-            case.set("classname", f"{r.name}.{classname}" if classname else r.name)
+            case.set("classname", f"{r.key}.{classname}" if classname else r.key)
     return suites
 
 

@@ -93,10 +93,11 @@ def tree_of(path: Path) -> Tree | None:
     return Tree(tree, changed)
 
 
-def pins_of(state_dir: Path) -> dict[str, str]:
-    """The third-party distributions setup resolved: name -> version (editables left out)."""
+def pins_of(state_dir: Path, file: Path | None = None) -> dict[str, str]:
+    """The third-party distributions setup resolved: name -> version (editables left out);
+    ``file``: another environment's resolution than the shared venv's."""
     try:
-        text = (state_dir / PINS).read_text(encoding="utf-8")
+        text = (file or state_dir / PINS).read_text(encoding="utf-8")
     except OSError:
         return {}
     pins = {}
@@ -107,17 +108,20 @@ def pins_of(state_dir: Path) -> dict[str, str]:
     return pins
 
 
-def environment(ws: Workspace) -> dict[str, str] | None:
-    """The parts every suite of the workspace shares; None when setup has not run."""
-    stamp = read_fingerprint(ws.venv)
+def environment(
+    ws: Workspace, venv: Path | None = None, pins: Path | None = None
+) -> dict[str, str] | None:
+    """The parts every suite of an environment shares (the shared venv's, or ``venv``'s with
+    its resolution ``pins``); None when setup has not run."""
+    stamp = read_fingerprint(venv or ws.venv)
     if not stamp:
         return None
-    cfg = read_pyvenv(ws.venv)
+    cfg = read_pyvenv(venv or ws.venv)
     test = ws.test
     files = sorted({p for pattern in test.inputs for p in ws.root.glob(pattern) if p.is_file()})
     return {
         "venv": str(stamp.get("hash")),
-        "pins": _digest(pins_of(ws.state_dir)),
+        "pins": _digest(pins_of(ws.state_dir, pins)),
         "python": f"{cfg.get('implementation', 'python')}-{cfg.get('version_info', '?')}",
         "platform": sys.platform,
         "env": _digest({name: os.environ.get(name) for name in test.env}),
@@ -126,12 +130,19 @@ def environment(ws: Workspace) -> dict[str, str] | None:
 
 
 def suite_inputs(
-    graph: Graph, names: Sequence[str], args: Mapping[str, Sequence[str]], jobs: int = 8
+    graph: Graph,
+    names: Sequence[str],
+    args: Mapping[str, Sequence[str]],
+    jobs: int = 8,
+    *,
+    venv: Path | None = None,
+    pins_file: Path | None = None,
 ) -> dict[str, Inputs]:
     """The inputs of each named suite whose result can be cached (``test.cache`` not false,
-    and git able to say every tree it depends on); siblings are read in parallel, once."""
+    and git able to say every tree it depends on); siblings are read in parallel, once.
+    ``venv`` and ``pins_file``: the environment of another Python than the shared venv's."""
     ws = graph.workspace
-    shared = environment(ws)
+    shared = environment(ws, venv, pins_file)
     if shared is None:
         return {}
     wanted = [n for n in names if ws.sibling(n).test.cache]
@@ -139,7 +150,7 @@ def suite_inputs(
     siblings = sorted({s for deps in needed.values() for s in deps})
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         trees = dict(zip(siblings, pool.map(lambda n: _tree(ws.sibling(n)), siblings), strict=True))
-    pins = pins_of(ws.state_dir)
+    pins = pins_of(ws.state_dir, pins_file)
     out = {}
     for name in wanted:
         mine = {n: trees[n] for n in needed[name]}

@@ -29,7 +29,7 @@ def _result_line(r: SuiteResult, done: int, total: int) -> str:
     extra = f" ({r.reason})" if r.reason and r.status is not Status.FAILED else ""
     took = f" in {seconds(r.duration)}" if r.duration else ""
     width = len(str(total))
-    return f"[{done:>{width}}/{total}] {r.status.value:<8} {r.name}{took}: {counts}{extra}"
+    return f"[{done:>{width}}/{total}] {r.status.value:<8} {r.key}{took}: {counts}{extra}"
 
 
 @dataclass
@@ -81,7 +81,7 @@ class GitHubReporter:
             self.out.write(log if log.endswith("\n") or not log else log + "\n")
             self._print("::endgroup::")
         else:
-            self._print(f"::error title={r.name} {r.status.value}::{annotation(line)}")
+            self._print(f"::error title={r.key} {r.status.value}::{annotation(line)}")
             self._print(line)
             self.out.write(log if log.endswith("\n") or not log else log + "\n")
             self.out.flush()
@@ -176,7 +176,7 @@ class SuiteBoard:
         elif isinstance(event, SuiteFinished):
             r = event.result
             failed = r.status in (Status.FAILED, Status.TIMEOUT, Status.ERROR)
-            self.board.finish(r.name, _result_line(r, event.done, event.total), failed=failed)
+            self.board.finish(r.key, _result_line(r, event.done, event.total), failed=failed)
         elif isinstance(event, Tick):
             self.board.refresh()
 

@@ -58,6 +58,8 @@ class SuiteResult:
     files: tuple[str, ...] = ()  # only these test files ran: a piece of a split suite
     started: float | None = None  # seconds after the run began
     file_seconds: tuple[tuple[str, float], ...] = ()  # (test file, seconds) from its JUnit
+    # not-run on purpose: the sibling's requires-python excludes this Python; fails no run
+    excluded: bool = False
 
     @property
     def ok(self) -> bool:
@@ -95,8 +97,11 @@ def suite_key(name: str, python: str | None) -> str:
 
 
 def exit_code(results: Iterable[SuiteResult], *, allow_no_tests: bool = False) -> ExitCode:
+    """OK when every suite passed (or was cached, or left out by its requires-python); any
+    other not-run (a missing checkout, a missing Python) fails the run."""
     good = {Status.PASSED, Status.CACHED, *([Status.NO_TESTS] if allow_no_tests else [])}
-    return ExitCode.OK if all(r.status in good for r in results) else ExitCode.FAILED
+    fine = all(r.status in good or (r.excluded and r.status is Status.NOT_RUN) for r in results)
+    return ExitCode.OK if fine else ExitCode.FAILED
 
 
 def lower_bound(pieces: Iterable[tuple[float, int]], slots: int) -> float:

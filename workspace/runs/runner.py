@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
+from workspace.env.venv import venv_python
 from workspace.runs.junit import case_seconds, read_counts
 from workspace.runs.results import (
     PYTEST_NO_TESTS,
@@ -205,7 +206,9 @@ class Runner:
         opts = self.options
         workdir = opts.run_dir / suite.key
         log_path = opts.run_dir / f"{suite.key}.log"
-        command = suite_command(opts.python, suite, workdir, workers)
+        venv = suite.venv or opts.venv  # its own Python's environment when a run covers several
+        python = venv_python(venv) if suite.venv else opts.python
+        command = suite_command(python, suite, workdir, workers)
         try:
             for sub in ("tmp", "cache", "basetemp"):
                 (workdir / sub).mkdir(parents=True, exist_ok=True)
@@ -221,7 +224,7 @@ class Runner:
             proc = subprocess.Popen(
                 command,
                 cwd=suite.path,
-                env=suite_env(os.environ, opts.venv, workdir, suite.name),
+                env=suite_env(os.environ, venv, workdir, suite.name),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -350,6 +353,7 @@ class Runner:
             reason=reason,
             python=suite.python,
             files=suite.files,
+            excluded=suite.excluded and reason == suite.skip_reason,
         )
 
     def _finish(self, result: SuiteResult) -> None:

@@ -42,6 +42,8 @@ class Suite:
     skip_reason: str | None = None  # set: recorded as not-run, never started
     python: str | None = None  # the Python it runs on, when a run covers several
     files: tuple[str, ...] = ()  # only these test files (a piece of a split suite)
+    venv: Path | None = None  # its Python's environment; None: the run's (the shared venv)
+    excluded: bool = False  # skipped because requires-python excludes its Python
 
     @property
     def key(self) -> str:
@@ -169,6 +171,7 @@ def order_suites(
             -(s.expected_seconds or 0.0),
             -size.get(s.name, 0),
             s.name,
+            s.python or "",
         ),
     )
 

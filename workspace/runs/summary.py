@@ -62,6 +62,7 @@ def sibling_data(r: SuiteResult, run_dir: Path | None = None) -> dict[str, Any]:
         "files": list(r.files),
         "started_seconds": None if r.started is None else round(r.started, 3),
         "file_seconds": dict(r.file_seconds),
+        "excluded": r.excluded,
     }
 
 
@@ -94,6 +95,7 @@ def result_from_data(entry: Mapping[str, Any], run_dir: Path) -> SuiteResult:
         files=tuple(entry.get("files") or ()),
         started=entry.get("started_seconds"),
         file_seconds=_file_seconds(entry.get("file_seconds")),
+        excluded=entry.get("excluded") is True,
     )
 
 
@@ -160,11 +162,14 @@ def format_table(
 ) -> str:
     """Every suite sorted by duration (longest first), then wall time against the lower bound
     (computed from the results unless given: a merged report knows it from the pieces)."""
-    rows = sorted(results, key=lambda r: (-r.duration, r.name))
-    header = ("sibling", "status", "time", "passed", "failed", "skipped", "why")
+    rows = sorted(results, key=lambda r: (-r.duration, r.name, r.python or ""))
+    pythons = any(r.python for r in results)  # a run over several Pythons: one row per pair
+    header = ("sibling", *(["python"] if pythons else []), "status", "time", "passed", "failed")
+    header = (*header, "skipped", "why")
     body = [
         (
             r.name,
+            *([r.python or "-"] if pythons else []),
             r.status.value,
             seconds(r.duration) if r.duration else "-",
             str(r.counts.passed),
@@ -175,7 +180,7 @@ def format_table(
         for r in rows
     ]
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-    right = {2, 3, 4, 5}
+    right = {i + pythons for i in (2, 3, 4, 5)}
 
     def line(cells: Sequence[str]) -> str:
         out = [
@@ -199,5 +204,5 @@ def format_table(
     for r in problems:
         where = f" (log: {display_path(r.log)})" if r.log else ""
         why = f": {r.reason}" if r.reason else ""
-        lines.append(f"  {r.status.value}: {r.name}{why}{where}")
+        lines.append(f"  {r.status.value}: {r.key}{why}{where}")
     return "\n".join(lines) + "\n"

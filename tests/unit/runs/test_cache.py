@@ -59,6 +59,19 @@ def test_the_oldest_entries_go_beyond_the_size(tmp_path: Path) -> None:
     assert newest["run_id"] == "r3"
 
 
+def test_explain_finds_the_newest_pass_on_its_own_python(tmp_path: Path) -> None:
+    cache = Cache(tmp_path, 10, print)
+    on_312 = SuiteResult("a", Status.PASSED, 0, 1.0, python="3.12")
+    cache.put(inputs("a", 1), on_312, "r1")
+    assert cache.newest_for("a") is None  # a run over one Python kept nothing of a
+    found = cache.newest_for("a", "3.12")
+    assert found is not None
+    assert found["python"] == "3.12"
+    hit = cache.get(inputs("a", 1))
+    assert hit is not None
+    assert hit.python == "3.12"
+
+
 def test_a_damaged_entry_is_a_miss_with_one_warning(tmp_path: Path) -> None:
     said: list[str] = []
     cache = Cache(tmp_path, 10, said.append)

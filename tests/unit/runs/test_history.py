@@ -55,7 +55,7 @@ def write_latest(state: Path, siblings: object) -> None:
     (state / "runs" / "latest").symlink_to("r1")
 
 
-def test_rerun_names_are_the_ones_that_did_not_pass(tmp_path: Path) -> None:
+def test_reruns_are_the_ones_that_did_not_pass(tmp_path: Path) -> None:
     write_latest(
         tmp_path,
         [
@@ -67,8 +67,21 @@ def test_rerun_names_are_the_ones_that_did_not_pass(tmp_path: Path) -> None:
             {"name": "f", "status": "bogus"},
         ],
     )
-    assert history.rerun_names(tmp_path) == ["b", "c", "d"]
-    assert history.last_statuses(tmp_path)["e"] is Status.NO_TESTS
+    assert history.rerun_pairs(tmp_path) == {("b", None), ("c", None), ("d", None)}
+    assert history.last_statuses(tmp_path)["e", None] is Status.NO_TESTS
+
+
+def test_rerun_pairs_say_which_python_failed(tmp_path: Path) -> None:
+    write_latest(
+        tmp_path,
+        [
+            {"name": "alpha", "status": "failed", "python": "3.12"},
+            {"name": "alpha", "status": "passed", "python": "3.11"},
+            {"name": "beta", "status": "not-run", "python": "3.11", "excluded": True},
+            {"name": "gamma", "status": "timeout"},
+        ],
+    )
+    assert history.rerun_pairs(tmp_path) == {("alpha", "3.12"), ("gamma", None)}
 
 
 @pytest.mark.parametrize(
@@ -82,7 +95,7 @@ def test_no_usable_last_run(tmp_path: Path, setup: object, message: str) -> None
     if setup is not None:
         write_latest(tmp_path, "x")
     with pytest.raises(WorkspaceError, match=message):
-        history.rerun_names(tmp_path)
+        history.rerun_pairs(tmp_path)
 
 
 @pytest.mark.parametrize("content", ["{not json", "[1, 2]", "\udcff"])
@@ -98,7 +111,7 @@ def test_a_damaged_file_is_named_never_a_traceback(tmp_path: Path, content: str)
     assert "durations.json" in said[0]
     assert said[0].endswith("(hint: test-all writes it anew after its run)")
     with pytest.raises(WorkspaceError, match=r"summary\.json: ") as info:
-        history.rerun_names(state)
+        history.rerun_pairs(state)
     assert info.value.hint == "run test-all once without --rerun-failed"
     history.save_durations(state, [])  # a damaged file is replaced, not a crash
     assert history.load_durations(state) == {}

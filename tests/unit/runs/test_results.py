@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from workspace.errors import ExitCode
@@ -51,3 +53,12 @@ def test_lower_bound_counts_xdist_workers_as_cores() -> None:
 def test_exit_code_from_results(statuses: list[Status], allow: bool, code: ExitCode) -> None:
     results = [result(str(i), s) for i, s in enumerate(statuses)]
     assert exit_code(results, allow_no_tests=allow) is code
+
+
+def test_a_suite_left_out_by_requires_python_does_not_fail_the_run() -> None:
+    left_out = replace(result("beta", Status.NOT_RUN), python="3.11", excluded=True)
+    passed = replace(result("beta", Status.PASSED), python="3.12")
+    assert exit_code([left_out, passed]) is ExitCode.OK
+    # any other not-run still fails it: a missing checkout, a missing Python
+    missing = replace(result("alpha", Status.NOT_RUN), python="3.99")
+    assert exit_code([left_out, passed, missing]) is ExitCode.FAILED

@@ -9,6 +9,7 @@ import pytest
 
 from tests.unit.runs.samples import make_run
 from workspace.errors import WorkspaceError
+from workspace.runs.results import Status, SuiteResult
 from workspace.runs.summary import (
     format_table,
     point_latest,
@@ -43,6 +44,7 @@ def test_summary_has_the_documented_shape(tmp_path: Path) -> None:
         "files": [],
         "started_seconds": None,
         "file_seconds": {},
+        "excluded": False,
     }
     assert data["siblings"][2]["returncode"] is None
     json.dumps(data)  # serializable
@@ -71,6 +73,41 @@ def test_table_sorted_by_duration_with_bound_and_ratio(tmp_path: Path) -> None:
     assert "lower bound 11.0s" in text
     assert "ratio 0.91" in text
     assert "timeout: beta: timed out after 9s" in text
+
+
+def test_a_run_over_several_pythons_has_one_row_per_pair(tmp_path: Path) -> None:
+    results = [
+        SuiteResult("alpha", Status.PASSED, 0, 2.0, python="3.11"),
+        SuiteResult("alpha", Status.PASSED, 0, 3.0, python="3.12"),
+        SuiteResult(
+            "beta",
+            Status.NOT_RUN,
+            python="3.11",
+            reason="requires-python >=3.12 excludes 3.11",
+            excluded=True,
+        ),
+    ]
+    lines = format_table(results, 3.0, 2).splitlines()
+    assert lines[0].split()[:3] == ["sibling", "python", "status"]
+    assert [line.split()[:3] for line in lines[2:5]] == [
+        ["alpha", "3.12", "passed"],
+        ["alpha", "3.11", "passed"],
+        ["beta", "3.11", "not-run"],
+    ]
+    assert "  not-run: beta@3.11: requires-python >=3.12 excludes 3.11" in lines
+
+
+def test_one_python_keeps_the_table_as_it_was(tmp_path: Path) -> None:
+    text = format_table(make_run(tmp_path).results, 10.0, 2)
+    assert text.splitlines()[0].split()[:2] == ["sibling", "status"]
+
+
+def test_the_exclusion_survives_the_summary(tmp_path: Path) -> None:
+    kept = SuiteResult("beta", Status.NOT_RUN, python="3.11", reason="x", excluded=True)
+    data = sibling_data(kept, tmp_path)
+    assert data["excluded"] is True
+    assert data["python"] == "3.11"
+    assert result_from_data(data, tmp_path) == kept
 
 
 @pytest.mark.parametrize(
