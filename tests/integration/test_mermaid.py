@@ -11,7 +11,6 @@ interpreted, so a chart that parses but places its bars wrongly fails too.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import uuid
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.integration.npmtools import node_script
 from tests.integration.suites import FAILING, make_workspace
 from workspace.ci.gantt import bars, gantt
 from workspace.cli import main
@@ -41,49 +41,17 @@ process.stdout.write(JSON.stringify(tasks));
 Read = Callable[[str], list[dict[str, Any]]]
 
 
-def _installed(home: Path) -> bool:
-    package = home / "node_modules" / "mermaid" / "package.json"
-    if not (package.is_file() and (home / "tasks.mjs").is_file()):
-        return False
-    return bool(json.loads(package.read_text(encoding="utf-8")).get("version") == MERMAID_VERSION)
-
-
-def _install(npm: str, root: Path) -> Path:
-    home = root / MERMAID_VERSION
-    if _installed(home):
-        return home
-    staging = root / f".staging-{uuid.uuid4().hex}"
-    staging.mkdir(parents=True)
-    try:
-        args = ["install", "--prefix", str(staging), "--no-audit", "--no-fund"]
-        args += ["--ignore-scripts", "--loglevel=error", f"mermaid@{MERMAID_VERSION}"]
-        proc = subprocess.run(
-            [npm, *args], capture_output=True, text=True, timeout=600, check=False
-        )
-        if proc.returncode:
-            pytest.fail(f"npm install mermaid failed:\n{proc.stdout}{proc.stderr}", pytrace=False)
-        (staging / "tasks.mjs").write_text(SCRIPT, encoding="utf-8")
-        if home.exists() and not _installed(home):
-            shutil.rmtree(home, ignore_errors=True)
-        try:
-            staging.rename(home)
-        except OSError:
-            if not _installed(home):
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return home
-
-
 @pytest.fixture(scope="session")
 def mermaid(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Read:
     """A function that hands a gantt chart to Mermaid and returns the tasks it read."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("reading the chart with Mermaid needs node and npm on PATH")
-    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
-    root = cache.mkdir("mermaid") if cache is not None else tmp_path_factory.mktemp("mermaid")
-    script = _install(npm, Path(root)) / "tasks.mjs"
+    node, script = node_script(
+        request,
+        tmp_path_factory,
+        "mermaid",
+        MERMAID_VERSION,
+        ("tasks.mjs", SCRIPT),
+        "reading the chart with Mermaid needs node and npm on PATH",
+    )
     folder = tmp_path_factory.mktemp("charts")
 
     def read(chart: str) -> list[dict[str, Any]]:

