@@ -121,7 +121,7 @@ def plan(
     ideal = math.fsum(estimates.values()) / max(k, 1)
     pieces: list[Piece] = []
     split: dict[str, int] = {}
-    smallest = 0.0  # the longest piece that cannot be cut further
+    indivisible = 0.0  # the longest piece that cannot be cut further
     for name in sorted(estimates):
         seconds, files = estimates[name], weights.get(name, {})
         if len(files) > 1 and seconds > ideal > 0:
@@ -129,8 +129,8 @@ def plan(
             pieces += split_suite(name, seconds, files, n)
             split[name] = n
             scale = seconds / (math.fsum(files.values()) or 1.0)
-            smallest = max(smallest, max(files.values()) * scale)
+            indivisible = max(indivisible, max(files.values()) * scale)
         else:
             pieces.append(Piece(name, seconds))
-            smallest = max(smallest, seconds)
-    return Plan(pack(pieces, k), split, max(ideal, smallest))
+            indivisible = max(indivisible, seconds)
+    return Plan(pack(pieces, k), split, max(ideal, indivisible))
