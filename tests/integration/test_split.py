@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import write_files
 from tests.integration.suites import make_workspace
 from workspace.cli import main
 
@@ -35,6 +36,17 @@ def _entries(
     return entries
 
 
+def _coverage(entries: list[dict[str, str]], files: list[str]) -> Counter[str]:
+    """How often each of big's ``files`` runs over the entries' pieces."""
+    count: Counter[str] = Counter()
+    for entry in entries:
+        items = [f for f in entry["files"].split(",") if f]
+        named = [f.removeprefix("big:") for f in items if f.startswith("big:")]
+        skipped = {f.removeprefix("!big:") for f in items if f.startswith("!big:")}
+        count.update(named + ([f for f in files if f not in skipped] if skipped else []))
+    return count
+
+
 @pytest.mark.slow
 def test_a_split_suite_runs_each_file_once_over_three_shards_and_merges(
     tmp_path: Path, test_venv: Path, capsys: pytest.CaptureFixture[str]
@@ -45,29 +57,39 @@ def test_a_split_suite_runs_each_file_once_over_three_shards_and_merges(
     assert sorted(stored["siblings"]["big"]["files"]) == sorted(BIG)
     entries = _entries(config, tmp_path, capsys)
     assert len(entries) == 3
-    planned = Counter(f for e in entries for f in e["files"].split(",") if f)
-    assert planned == Counter(f"big:{f}" for f in BIG)  # every file in exactly one shard
+    assert _coverage(entries, list(BIG)) == Counter(list(BIG))  # every file in exactly one shard
     assert sum("small" in e["whole"].split(",") for e in entries) == 1
+    # The pull request under test adds a test file and deletes one that a piece names.
+    named = next(f for e in entries for f in e["files"].split(",") if f.startswith("big:"))
+    (tmp_path / "big" / named.removeprefix("big:")).unlink()
+    write_files(tmp_path / "big", {"tests/test_new.py": "def test_new():\n    pass\n"})
+    now = sorted({*BIG, "tests/test_new.py"} - {named.removeprefix("big:")})
     shard_dirs = []
     for entry in entries:
         args = ["--only", entry["siblings"], "--files", entry["files"]]
         assert main(["test-all", "--config", str(config), *args]) == 0
         dest = tmp_path / "shards" / entry["name"]
         shutil.copytree(config.parent / ".wrknv/runs/latest", dest)
-        ran = json.loads((dest / "summary.json").read_text())["siblings"]
-        pieces = [r for r in ran if r["name"] == "big"]
-        assert [sorted(f"big:{f}" for f in r["files"]) for r in pieces] == [
-            sorted(f for f in entry["files"].split(",") if f)
-        ]
         shard_dirs.append(str(dest))
-    capsys.readouterr()
-    merged = tmp_path / "merged"
-    page = tmp_path / "page.md"
-    assert main(["report", "--output", str(merged), "--markdown", str(page), *shard_dirs]) == 0
+    assert f"not found, left out: {named.removeprefix('big:')}" in capsys.readouterr().err
+    page, merged = tmp_path / "page.md", tmp_path / "merged"
+    assert (
+        main(
+            [
+                "report",
+                "--output",
+                str(merged),
+                "--markdown",
+                str(page),
+                *shard_dirs,
+            ]
+        )
+        == 0
+    )
     summary = json.loads((merged / "summary.json").read_text())
     big = next(s for s in summary["siblings"] if s["name"] == "big")
     assert big["status"] == "passed"
-    assert big["tests"]["passed"] == 2 * len(BIG)
+    assert big["tests"]["passed"] == 2 * (len(BIG) - 1) + 1
     assert big["pieces"] == 3
     assert len(big["logs"]) == 3
     assert all((merged / log).is_file() for log in big["logs"])
@@ -78,10 +100,10 @@ def test_a_split_suite_runs_each_file_once_over_three_shards_and_merges(
         if str(c.get("classname")).startswith("big.")
     )
     assert set(cases.values()) == {1}  # every test passed once, none twice
-    assert len(cases) == 2 * len(BIG)
+    assert len(cases) == 2 * (len(BIG) - 1) + 1
     history = json.loads((merged / "durations.json").read_text())["siblings"]["big"]
-    assert sorted(history["files"]) == sorted(BIG)
-    assert history["seconds"] >= sum(SLEEPS) * 2
+    assert sorted(history["files"]) == now  # the new file has a record for the next plan
+    assert history["seconds"] >= (sum(SLEEPS) - 0.5) * 2
     assert "report (3 shards)" in capsys.readouterr().out
     text = page.read_text()
     assert "big [3 pieces]" in text  # one row for the suite

@@ -6,14 +6,16 @@ history is estimated from its number of test files.
 from __future__ import annotations
 
 import json
+import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from packaging.specifiers import SpecifierSet
 
-from workspace.ci.shards import Plan, Shard, file_weights, makespan, pack, whole
+from workspace.ci.shards import Plan, Shard, makespan, pack, whole
 from workspace.env.interpreters import allows_minor
 from workspace.errors import WorkspaceError
 from workspace.model.config import Sibling, Workspace
@@ -151,33 +153,43 @@ def write_github_output(path: Path, matrix: str, count: int) -> None:
         fh.write(f"matrix={matrix}\ncount={count}\n")
 
 
-def split_weights(
-    siblings: Sequence[Sibling], history: Mapping[str, Mapping[str, float]]
-) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
-    """The file weights of every sibling that may be split, and why each other one may not.
+@dataclass(frozen=True)
+class Splittable:
+    """What the plan may split, by sibling: the recorded seconds of the files a whole run
+    ran (the only files a piece names), the weight of test files without history yet (they
+    run in the rest piece), and why each other sibling may not be split."""
 
-    A sibling's files are the test files pytest would collect (below its ``testpaths``) and
-    those its last run reported that are still there; for a sibling not cloned here (a CI
-    plan job), those its last run reported."""
-    weights: dict[str, dict[str, float]] = {}
-    why_not: dict[str, str] = {}
+    weights: dict[str, dict[str, float]]
+    unnamed: dict[str, float]
+    why_not: dict[str, str]
+
+
+def splittable(
+    siblings: Sequence[Sibling], history: Mapping[str, Mapping[str, float]]
+) -> Splittable:
+    """For a sibling cloned here, recorded files that are gone are dropped and new test files
+    are counted at the suite's mean; for one that is not (a CI plan job), the record is all."""
+    out = Splittable({}, {}, {})
     for sib in siblings:
-        seen = history.get(sib.name, {})
+        seen = dict(history.get(sib.name, {}))
         named = names_paths(sib.test.args, sib.path, seen)
         if not sib.test.split:
-            why_not[sib.name] = "split = false"
-        elif named:
-            why_not[sib.name] = f"its test args name paths ({', '.join(named)})"
-        else:
-            files = set(seen)
-            if sib.path.is_dir():
-                files = {f for f in seen if (sib.path / f).is_file()}
-                files.update(find_test_files(sib.path))
-            if len(files) < 2:
-                why_not[sib.name] = plural(len(files), "test file")
-            else:
-                weights[sib.name] = file_weights(sorted(files), seen)
-    return weights, why_not
+            out.why_not[sib.name] = "split = false"
+            continue
+        if named:
+            out.why_not[sib.name] = f"its test args name paths ({', '.join(named)})"
+            continue
+        cloned = sib.path.is_dir()
+        if cloned:
+            seen = {f: t for f, t in seen.items() if (sib.path / f).is_file()}
+        if len(seen) < 2:
+            out.why_not[sib.name] = f"{plural(len(seen), 'test file')} with recorded seconds"
+            continue
+        out.weights[sib.name] = seen
+        new = [f for f in find_test_files(sib.path) if f not in seen] if cloned else []
+        if new:
+            out.unnamed[sib.name] = len(new) * math.fsum(seen.values()) / len(seen)
+    return out
 
 
 def format_plan(
@@ -199,7 +211,7 @@ def format_plan(
             f"shard {shard.index}/{len(shards)}: {plural(len(shard.names), 'sibling')}, "
             f"estimated {shard.estimated_seconds:.1f}s: {', '.join(shown)}"
         )
-    ideal = sum(estimates.values()) / max(len(shards), 1)
+    ideal = done.ideal
     for name, n in sorted(done.split.items()):
         lines.append(f"split: {name} into {n} pieces ({_over(estimates[name], ideal)})")
     for name in sorted(n for n in why_not if estimates.get(n, 0.0) > ideal):

@@ -98,9 +98,10 @@ def join_pieces(
 
 
 def _refuse_overlap(pieces: Sequence[SuiteResult], shards: Sequence[str]) -> None:
+    """A test file that ran in two pieces (by their JUnit files) ran twice."""
     where: dict[str, str] = {}
     for piece, shard in zip(pieces, shards, strict=True):
-        for f in piece.files:
+        for f, _ in piece.file_seconds:
             if f in where:
                 raise WorkspaceError(
                     f"{piece.key}: {f} ran in two shards ({where[f]}, {shard})",
@@ -110,8 +111,10 @@ def _refuse_overlap(pieces: Sequence[SuiteResult], shards: Sequence[str]) -> Non
 
 
 def _join(pieces: Sequence[SuiteResult]) -> SuiteResult:
-    first = pieces[0]
-    statuses = {p.status for p in pieces}
+    """The worst piece's status, exit status and command; counts and seconds of them all. A
+    piece left out on purpose (``excluded``: its files are gone) counts only if all are."""
+    ran = [p for p in pieces if not p.excluded] or list(pieces)
+    worst = next(p for s in _WORST for p in ran if p.status is s)
     counts = Counts()
     for p in pieces:
         counts = counts + p.counts
@@ -119,8 +122,8 @@ def _join(pieces: Sequence[SuiteResult]) -> SuiteResult:
     starts = [p.started for p in pieces if p.started is not None]
     file_seconds = {f: t for p in pieces for f, t in p.file_seconds}
     return replace(
-        first,
-        status=next(s for s in _WORST if s in statuses),
+        worst,
+        selected_because=pieces[0].selected_because,
         duration=sum(p.duration * p.workers for p in pieces),  # one worker's seconds
         workers=1,
         counts=counts,
@@ -135,6 +138,9 @@ def _joined_entry(entries: Sequence[dict[str, Any]], joined: SuiteResult) -> dic
     merged = dict(entries[0])
     merged.update(
         status=joined.status.value,
+        returncode=joined.returncode,
+        command=list(joined.command),
+        excluded=joined.excluded,
         duration_seconds=round(joined.duration, 3),
         tests={
             "passed": joined.counts.passed,

@@ -60,12 +60,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.shards:
         durations = history.load_durations(ws.state_dir, warn=warn)
         estimates, source = matrix.estimate(siblings, durations)
-        files = history.load_file_durations(ws.state_dir)
-        weights, why_not = matrix.split_weights(siblings, files)
-        done = plan(estimates, weights, args.shards)
+        files = matrix.splittable(siblings, history.load_file_durations(ws.state_dir))
+        done = plan(estimates, files.weights, args.shards, files.unnamed)
         entries = matrix.shard_entries(graph, done.shards, pythons)
         if done.shards:
-            print(matrix.format_plan(done, estimates, source, why_not), end="", file=sys.stderr)
+            text = matrix.format_plan(done, estimates, source, files.why_not)
+            print(text, end="", file=sys.stderr)
     else:
         entries = matrix.sibling_entries(graph, siblings, pythons)
     text = matrix.matrix_json(entries)

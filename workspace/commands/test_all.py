@@ -29,6 +29,7 @@ from workspace.repos.changes import changed_since
 from workspace.runs import history
 from workspace.runs.cache import Cache, split
 from workspace.runs.keys import Inputs
+from workspace.runs.pieces import narrow_to_files, parse_files
 from workspace.runs.progress import choose_handler
 from workspace.runs.pythons import across_pythons, pair_inputs
 from workspace.runs.results import RunResult, SuiteResult
@@ -38,9 +39,7 @@ from workspace.runs.suites import (
     Suite,
     build_suites,
     count_test_files,
-    narrow_to_files,
     order_suites,
-    parse_files,
     require_test_runner,
     usable_cores,
 )
@@ -133,7 +132,7 @@ def _run(args: argparse.Namespace) -> int:
     suites = build_suites(
         ws, chosen, reasons, timeout=args.timeout, extra_args=extra, broken=graph.broken
     )
-    suites = narrow_to_files(suites, parse_files(args.files))
+    suites = narrow_to_files(suites, parse_files(args.files), warn)
     if not suites:
         print(f"test-all: nothing to test: {_why_nothing(args)}")
         return ExitCode.OK

@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from workspace.env.venv import importable, venv_python
-from workspace.errors import EnvError, SelectionError
+from workspace.errors import EnvError
 from workspace.model.config import Sibling, Workspace
+from workspace.runs.pieces import piece_args
 from workspace.runs.results import suite_key
 from workspace.runs.testfiles import find_test_files
 from workspace.text import display_path
@@ -41,7 +42,7 @@ class Suite:
     expected_seconds: float | None = None  # single-worker estimate from history
     skip_reason: str | None = None  # set: recorded as not-run, never started
     python: str | None = None  # the Python it runs on, when a run covers several
-    files: tuple[str, ...] = ()  # only these test files (a piece of a split suite)
+    files: tuple[str, ...] = ()  # a piece of a split suite: its --files (see runs/pieces.py)
     venv: Path | None = None  # its Python's environment; None: the run's (the shared venv)
     excluded: bool = False  # skipped because requires-python excludes its Python
 
@@ -122,38 +123,6 @@ def build_suites(
     return suites
 
 
-def parse_files(values: Iterable[str] | None) -> dict[str, tuple[str, ...]]:
-    """``--files SIBLING:PATH[,SIBLING:PATH...]`` (repeatable) as sibling -> paths, in order.
-    Empty values are allowed (a matrix entry with nothing split); a bad one is an error."""
-    out: dict[str, list[str]] = {}
-    for item in (i.strip() for v in values or () for i in v.split(",")):
-        if not item:
-            continue
-        name, sep, path = item.partition(":")
-        parts = PurePosixPath(path).parts
-        if not sep or not name or not path or PurePosixPath(path).is_absolute() or ".." in parts:
-            raise SelectionError(
-                f"--files {item!r}: expected SIBLING:PATH, PATH relative to the sibling",
-                hint="as matrix --shards writes them: --files big:tests/test_io.py",
-            )
-        if path not in out.setdefault(name, []):
-            out[name].append(path)
-    return {name: tuple(paths) for name, paths in out.items()}
-
-
-def narrow_to_files(suites: Sequence[Suite], files: Mapping[str, tuple[str, ...]]) -> list[Suite]:
-    """Each suite named in ``files`` runs only those test files; every name must be a suite of
-    the run."""
-    names = {s.name for s in suites}
-    for name in files:
-        if name not in names:
-            raise SelectionError(
-                f"--files {name}:...: {name} is not among the suites this run selects",
-                hint=f"select it too (--only {name}), or check the name",
-            )
-    return [replace(s, files=files[s.name]) if s.name in files else s for s in suites]
-
-
 def order_suites(
     suites: Iterable[Suite],
     expected: Mapping[str, float],
@@ -206,7 +175,7 @@ def suite_command(python: Path, suite: Suite, workdir: Path, workers: int) -> li
     ]
     if workers > 1:
         cmd += ["-n", str(workers)]
-    return [*cmd, *suite.args, *suite.files]
+    return [*cmd, *suite.args, *piece_args(suite.files)]
 
 
 def suite_env(base: Mapping[str, str], venv: Path, workdir: Path, name: str) -> dict[str, str]:

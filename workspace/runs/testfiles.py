@@ -1,5 +1,9 @@
-"""A sibling's test files: the ones pytest would collect by default, and the file each JUnit
-test case came from. A long suite is split by these files (see ``ci/split.py``)."""
+"""A sibling's test files, and the file each JUnit test case came from.
+
+The file of each case is how a run records per-file seconds, which is what ``ci/shards.py``
+splits a long suite by. Counting the test files below a sibling's ``testpaths`` only estimates
+the length of a suite that has no record yet: pytest's own rules (``norecursedirs``,
+``--ignore``, ``conftest.py``) decide what it collects, so no piece is ever made of them."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from workspace.tomlread import read_toml
 _SKIP_DIRS = frozenset(
     {".git", ".venv", "venv", ".tox", ".nox", "node_modules", "build", "dist", "__pycache__"}
 )
-_INI_FILES = (("pytest.ini", "pytest"), ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest"))
+_INI_FILES = (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest"))  # after pyproject.toml
 
 
 def is_test_file(name: str) -> bool:
@@ -38,7 +42,7 @@ def read_testpaths(root: Path) -> tuple[str, ...]:
         table = pytest_table.get("ini_options", pytest_table)
         value = table.get("testpaths", ()) if isinstance(table, dict) else ()
         return tuple(value.split() if isinstance(value, str) else map(str, value))
-    for name, section in _INI_FILES[1:]:
+    for name, section in _INI_FILES:
         ini = _ini_section(root / name, section)
         if ini is not None:
             return tuple(ini.get("testpaths", "").split())
@@ -60,14 +64,17 @@ def find_test_files(root: Path) -> list[str]:
     starts = [root]
     patterns = read_testpaths(root)
     if patterns:
-        starts = sorted({p for pattern in patterns for p in root.glob(pattern)})
+        found_paths = {p for pattern in patterns for p in root.glob(pattern)}
+        starts = sorted(p for p in found_paths if ".." not in p.relative_to(root).parts)
     found: set[str] = set()
     for start in starts:
         if start.is_file():
             found.add(start.relative_to(root).as_posix())
         for dirpath, dirnames, filenames in os.walk(start):
             dirnames[:] = [
-                d for d in dirnames if d not in _SKIP_DIRS and not d.endswith(".egg-info")
+                d
+                for d in dirnames
+                if d not in _SKIP_DIRS and not d.startswith(".") and not d.endswith(".egg-info")
             ]
             here = Path(dirpath)
             found.update(

@@ -7,14 +7,12 @@ from pathlib import Path
 import pytest
 
 from tests.builders import write_config
-from workspace.errors import EnvError, SelectionError
+from workspace.errors import EnvError
 from workspace.model.config import load
 from workspace.runs.suites import (
     Suite,
     build_suites,
-    narrow_to_files,
     order_suites,
-    parse_files,
     require_venv,
     suite_command,
     suite_env,
@@ -162,21 +160,3 @@ def test_a_sibling_runs_its_tests_only_when_it_is_python_or_says_so(workspace_ro
     ws = load(cfg)
     suites = build_suites(ws, ws.siblings, {})
     assert [s.name for s in suites] == ["lib", "site"]
-
-
-def test_files_narrow_the_named_suites_only() -> None:
-    files = parse_files(["big:tests/test_a.py,big:tests/test_b.py", "", "other:t/test_x.py"])
-    assert files == {"big": ("tests/test_a.py", "tests/test_b.py"), "other": ("t/test_x.py",)}
-    suites = [suite("big"), suite("other"), suite("whole")]
-    narrowed = narrow_to_files(suites, files)
-    assert [s.files for s in narrowed] == [files["big"], files["other"], ()]
-    command = suite_command(Path("py"), narrowed[0], Path("/w"), 1)
-    assert command[-2:] == ["tests/test_a.py", "tests/test_b.py"]
-    with pytest.raises(SelectionError, match="absent is not among the suites"):
-        narrow_to_files(suites, {"absent": ("t.py",)})
-
-
-@pytest.mark.parametrize("bad", ["big", "big:", ":t.py", "big:/abs/t.py", "big:../t.py"])
-def test_bad_files_are_a_usage_error(bad: str) -> None:
-    with pytest.raises(SelectionError, match="expected SIBLING:PATH"):
-        parse_files([bad])
