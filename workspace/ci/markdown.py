@@ -38,6 +38,7 @@ ICONS = {
     "error": "💥",
     "no-tests": "⚠️",
     "not-run": "⏭️",
+    "excluded": "⏭️",
     "cached": "♻️",
 }
 # The order of the table: what needs looking at first, then the rest by duration.
@@ -48,7 +49,8 @@ RANK = {
     "no-tests": 3,
     "not-run": 4,
     "passed": 5,
-    "cached": 6,
+    "excluded": 6,  # not run on purpose: its requires-python leaves this Python out
+    "cached": 7,
 }
 PROBLEMS = frozenset(s for s, rank in RANK.items() if rank < RANK["passed"])
 WITH_LOGS = frozenset({"failed", "timeout", "error", "no-tests"})
@@ -97,8 +99,20 @@ def log_tail(path: Path, lines: int = TAIL_LINES, chars: int = TAIL_CHARS) -> tu
     return tail, cut
 
 
-def _status(entry: Mapping[str, Any]) -> str:
+def kind(entry: Mapping[str, Any]) -> str:
+    """An entry's status, or ``excluded`` for a not-run that its requires-python left out."""
     status = str(entry.get("status", "?"))
+    return "excluded" if status == "not-run" and entry.get("excluded") is True else status
+
+
+def is_fine(entry: Mapping[str, Any], *, allow_no_tests: bool = False) -> bool:
+    """Whether an entry leaves the run's exit status alone, as ``runs.results.exit_code``."""
+    fine = {"passed", "cached", "excluded", *(["no-tests"] if allow_no_tests else [])}
+    return kind(entry) in fine
+
+
+def _status(entry: Mapping[str, Any]) -> str:
+    status = kind(entry)
     icon = ICONS.get(status, "")
     return f"{icon} {status} (not run)" if status == "cached" else f"{icon} {status}".strip()
 
@@ -116,7 +130,7 @@ def _name(entry: Mapping[str, Any]) -> str:
 
 def _order(entry: Mapping[str, Any]) -> tuple[int, float, str]:
     """Failures first, then what ran (longest first), then the cached, which took no time."""
-    status = str(entry.get("status"))
+    status = kind(entry)
     duration = 0.0 if status == "cached" else float(entry.get("duration_seconds") or 0.0)
     return (RANK.get(status, len(RANK)), -duration, _name(entry))
 
@@ -147,13 +161,16 @@ def table(summary: Mapping[str, Any]) -> str:
     return "\n".join(rows) + "\n"
 
 
-def headline(summary: Mapping[str, Any], title: str) -> str:
-    """The heading, the tally, and the makespan against the lower bound."""
+def headline(summary: Mapping[str, Any], title: str, *, allow_no_tests: bool = False) -> str:
+    """The heading, the tally, and the makespan against the lower bound. A suite counts
+    against the run only when it fails it: not when excluded, nor no-tests if allowed."""
     entries = summary.get("siblings") or []
-    tally = Counter(str(e.get("status")) for e in entries)
-    bad = sum(n for s, n in tally.items() if s not in ("passed", "cached"))
+    tally = Counter(kind(e) for e in entries)
+    bad = sum(not is_fine(e, allow_no_tests=allow_no_tests) for e in entries)
     total = plural(len(entries), "suite")
     what = f"{bad} of {total} did not pass" if bad else f"{total} passed"
+    if not bad and tally["passed"] + tally["cached"] < len(entries):
+        what = f"{total}, none failed"
     if summary.get("interrupted"):
         what = f"interrupted; {what}"
     icon = "❌" if bad or summary.get("interrupted") else "✅"
@@ -178,6 +195,12 @@ def headline(summary: Mapping[str, Any], title: str) -> str:
             "",
             f"♻️ {plural(tally['cached'], 'suite')} cached: not run, because a pass "
             "with the same inputs was kept (the result cache).",
+        ]
+    if tally.get("excluded"):
+        lines += [
+            "",
+            f"⏭️ {plural(tally['excluded'], 'suite')} excluded: not run, because the "
+            "sibling's requires-python leaves that Python out; this fails no run.",
         ]
     if summary.get("interrupted"):
         lines += ["", "> ⚠️ Interrupted: running suites were stopped; the results are partial."]
@@ -225,17 +248,17 @@ def _log_block(base: Path, rel: str, budget: int) -> tuple[str, int]:
     return block, len(tail)
 
 
-def failures(summary: Mapping[str, Any], base: Path) -> str:
-    """Each suite that did not pass: why, where, and the tail of its log(s)."""
-    bad = sorted(
-        (e for e in summary.get("siblings") or [] if e.get("status") in PROBLEMS), key=_order
-    )
+def failures(summary: Mapping[str, Any], base: Path, allow: bool = False) -> str:
+    """Each suite that failed the run: why, where, and the tail of its log(s)."""
+    entries = summary.get("siblings") or []
+    bad = [e for e in entries if kind(e) in PROBLEMS and not is_fine(e, allow_no_tests=allow)]
+    bad.sort(key=_order)
     if not bad:
         return ""
     out = ["### Failures", ""]
     budget = LOG_BUDGET
     for entry in bad:
-        status = str(entry.get("status"))
+        status = kind(entry)
         facts = [f"**{cell(_name(entry))}**: {_status(entry)}"]
         if entry.get("reason"):
             facts.append(cell(entry["reason"]))
@@ -269,10 +292,13 @@ def schedule(summary: Mapping[str, Any]) -> str:
     return "\n".join(text)
 
 
-def render(summary: Mapping[str, Any], base: Path, *, title: str) -> str:
-    """The whole page, at most PAGE_LIMIT bytes."""
-    parts = [headline(summary, title), table(summary), shards_table(summary)]
-    parts += [failures(summary, base), schedule(summary)]
+def render(
+    summary: Mapping[str, Any], base: Path, *, title: str, allow_no_tests: bool = False
+) -> str:
+    """The whole page, at most PAGE_LIMIT bytes. ``allow_no_tests``: a suite that collected
+    no tests does not fail the run (``--allow-no-tests``), so it is no failure here either."""
+    parts = [headline(summary, title, allow_no_tests=allow_no_tests), table(summary)]
+    parts += [shards_table(summary), failures(summary, base, allow_no_tests), schedule(summary)]
     page = "\n".join(p for p in parts if p)
     data = page.encode("utf-8")
     if len(data) <= PAGE_LIMIT:
@@ -310,13 +336,18 @@ def append_step_summary(page: str, environ: Mapping[str, str] = os.environ) -> P
 
 
 def step_summary_of_run(
-    run_dir: Path, warn: Callable[[str], None], environ: Mapping[str, str] = os.environ
+    run_dir: Path,
+    warn: Callable[[str], None],
+    environ: Mapping[str, str] = os.environ,
+    *,
+    allow: bool = False,
 ) -> None:
-    """test-all's page in $GITHUB_STEP_SUMMARY when it is set. A problem is a warning: the
-    summary never changes the run's status."""
+    """test-all's page in $GITHUB_STEP_SUMMARY when it is set (``allow``: its
+    --allow-no-tests). A problem is a warning: the summary never changes the run's status."""
     if not environ.get(STEP_SUMMARY):
         return
     try:
-        append_step_summary(render(read_summary(run_dir), run_dir, title="test-all"), environ)
+        page = render(read_summary(run_dir), run_dir, title="test-all", allow_no_tests=allow)
+        append_step_summary(page, environ)
     except WorkspaceError as exc:
         warn(f"warning: {exc}")

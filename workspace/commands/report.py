@@ -57,7 +57,7 @@ def _run(args: argparse.Namespace) -> int:
     print(table, end="", file=out)
     merged = f"{display_path(args.output / SUMMARY)}, {display_path(args.output / JUNIT)}"
     print(f"merged: {merged}", file=out)
-    page = render(summary, args.output, title=title)
+    page = render(summary, args.output, title=title, allow_no_tests=args.allow_no_tests)
     if args.markdown is not None:
         write_markdown(args.markdown, page)
     append_step_summary(page)

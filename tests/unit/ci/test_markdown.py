@@ -243,3 +243,43 @@ def test_a_tail_cut_by_characters_says_how_many_lines_it_shows(
     page = render(run_summary(entry("a", "failed")), tmp_path, title="test-all")
     assert "<summary>last 2 lines of a.log (earlier lines left out)</summary>" in page
     assert "\n08" + "x" * 47 + "\n09" in page
+
+
+def test_an_excluded_suite_is_no_failure(tmp_path: Path) -> None:
+    """requires-python left it out: the run exits 0, so the page does not say it failed."""
+    left_out = entry(
+        "beta", "not-run", 0.0, python="3.11", excluded=True, started_seconds=None, log=None
+    )
+    left_out["reason"] = "requires-python >=3.12 excludes 3.11"
+    summary = run_summary(entry("beta", python="3.12"), left_out)
+    page = render(summary, tmp_path, title="test-all")
+    assert page.startswith("## ✅ test-all: 2 suites, none failed\n")
+    assert "\n1 passed, 1 excluded. **Makespan" in page
+    assert "### Failures" not in page
+    assert rows(page)[1][:2] == ["beta (3.11)", "⏭️ excluded"]
+    assert "⏭️ 1 suite excluded: not run, because the sibling's requires-python" in page
+    # any other not-run still fails the run, and the page says so
+    missing = entry("gamma", "not-run", 0.0, python="3.99", reason="no Python 3.99")
+    page = render(run_summary(left_out, missing), tmp_path, title="test-all")
+    assert page.startswith("## ❌ test-all: 1 of 2 suites did not pass\n")
+    assert "**gamma (3.99)**: ⏭️ not-run; no Python 3.99" in page
+
+
+def test_no_tests_is_no_failure_when_allowed(tmp_path: Path) -> None:
+    summary = run_summary(entry("a"), entry("empty", "no-tests"))
+    strict = render(summary, tmp_path, title="report (1 shard)")
+    assert strict.startswith("## ❌ report (1 shard): 1 of 2 suites did not pass\n")
+    assert "**empty**: ⚠️ no-tests" in strict
+    allowed = render(summary, tmp_path, title="report (1 shard)", allow_no_tests=True)
+    assert allowed.startswith("## ✅ report (1 shard): 2 suites, none failed\n")
+    assert "### Failures" not in allowed
+    assert rows(allowed)[0][:2] == ["empty", "⚠️ no-tests"]  # still shown for what it is
+
+
+def test_test_all_passes_allow_no_tests_to_its_page(tmp_path: Path) -> None:
+    (tmp_path / "summary.json").write_text(
+        '{"siblings": [{"name": "empty", "status": "no-tests"}]}'
+    )
+    target = tmp_path / "step.md"
+    step_summary_of_run(tmp_path, print, {"GITHUB_STEP_SUMMARY": str(target)}, allow=True)
+    assert target.read_text().startswith("\n## ✅ test-all: 1 suite, none failed\n")

@@ -36,3 +36,16 @@ def test_the_page_on_standard_output_is_alone_there(
     out, err = capsys.readouterr()
     assert "merged: " in out
     assert "## " not in out
+
+
+def test_the_page_follows_allow_no_tests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    one = shard(tmp_path, "one", SuiteResult("alpha", Status.PASSED, duration=1.0))
+    two = shard(tmp_path, "two", SuiteResult("empty", Status.NO_TESTS, duration=1.0))
+    args = ["report", "--output", str(tmp_path / "out"), "--markdown", "-", str(one), str(two)]
+    assert main([*args, "--allow-no-tests"]) == 0
+    assert capsys.readouterr().out.startswith("## ✅ report (2 shards): 2 suites, none failed\n")
+    assert main(args) == 1
+    assert capsys.readouterr().out.startswith("## ❌ report (2 shards): 1 of 2 suites did not")
