@@ -119,10 +119,14 @@ def _status(entry: Mapping[str, Any]) -> str:
 
 def _name(entry: Mapping[str, Any]) -> str:
     label = suite_label(entry)
-    files = entry.get("files") or []
+    files = [str(f) for f in entry.get("files") or []]
+    # A piece listing ``!FILE`` ran the whole suite except those files (the rest piece).
+    others = [f for f in files if f.startswith("!")]
     pieces = entry.get("pieces")
     if isinstance(pieces, int) and pieces > 1:
         label += f" [{pieces} pieces]"
+    elif others:
+        label += f" [all but {plural(len(others), 'file')}]"
     elif files:
         label += f" [{plural(len(files), 'file')}]"
     return label

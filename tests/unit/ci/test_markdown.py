@@ -283,3 +283,12 @@ def test_test_all_passes_allow_no_tests_to_its_page(tmp_path: Path) -> None:
     target = tmp_path / "step.md"
     step_summary_of_run(tmp_path, print, {"GITHUB_STEP_SUMMARY": str(target)}, allow=True)
     assert target.read_text().startswith("\n## ✅ test-all: 1 suite, none failed\n")
+
+
+def test_the_rest_piece_of_a_split_suite_names_the_files_it_left_out() -> None:
+    rest = entry("big", files=["!tests/test_a.py", "!tests/test_b.py"])
+    one = entry("big", seconds=3.0, files=["tests/test_a.py"])
+    assert [r[0] for r in rows(table(run_summary(rest, one)))] == [
+        "big [1 file]",
+        "big [all but 2 files]",
+    ]
