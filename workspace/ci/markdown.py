@@ -5,7 +5,8 @@ the lower bound, and the schedule as a Mermaid gantt chart (``ci/gantt.py``).
 It is rendered from a summary.json as read back and the directory it lives in (where its
 ``log`` paths start), and goes to ``$GITHUB_STEP_SUMMARY`` (appended: other steps write there
 too) and to ``report --markdown FILE``. GitHub shows at most 1 MiB of one step's summary, so
-every log tail, all of them together, and the page are bounded, and a cut says so.
+every log tail, all of them together, and the page are bounded in bytes of UTF-8; a page too
+big loses whole parts (never half a code block) and says so.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,29 +28,30 @@ from workspace.text import display_path, plural, seconds
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 TAIL_LINES = 40
-TAIL_CHARS = 8_000  # one log block
+# Sizes in bytes of UTF-8, as GitHub counts: a CJK character is three.
+TAIL_BYTES = 8_000  # one log tail
 LOG_BUDGET = 400_000  # every log block together
-PAGE_LIMIT = 1_000_000  # bytes; GitHub refuses a step summary over 1 MiB
+PAGE_LIMIT = 1_000_000  # GitHub refuses a step summary over 1 MiB
+_NOTE_ROOM = 200  # kept free for the note that says what was left out
 _READ = 64 * 1024  # what is read from the end of a log to find its last lines
 
-ICONS = {
-    "passed": "✅",
-    "failed": "❌",
-    "timeout": "⏱️",
-    "error": "💥",
-    "no-tests": "⚠️",
-    "not-run": "⏭️",
-    "cached": "♻️",
-}
-# The order of the table: what needs looking at first, then the rest by duration.
-RANK = {
-    "failed": 0,
-    "timeout": 1,
-    "error": 2,
-    "no-tests": 3,
-    "not-run": 4,
-    "passed": 5,
-    "cached": 6,
+# Each status's icon, in the order of the table: what needs looking at first, then the rest.
+_STATUSES = (
+    ("failed", "❌"),
+    ("timeout", "⏱️"),
+    ("error", "💥"),
+    ("no-tests", "⚠️"),
+    ("not-run", "⏭️"),
+    ("passed", "✅"),
+    ("excluded", "⏭️"),  # not run on purpose: its requires-python leaves this Python out
+    ("cached", "♻️"),
+)
+ICONS = dict(_STATUSES)
+RANK = {status: rank for rank, (status, _) in enumerate(_STATUSES)}
+_NOT_RUN = {
+    "cached": "not run, because a pass with the same inputs was kept (the result cache).",
+    "excluded": "not run, because the sibling's requires-python leaves that Python out; "
+    "this fails no run.",
 }
 PROBLEMS = frozenset(s for s, rank in RANK.items() if rank < RANK["passed"])
 WITH_LOGS = frozenset({"failed", "timeout", "error", "no-tests"})
@@ -75,9 +78,9 @@ def clean_log(text: str) -> str:
     return _CONTROL.sub("", "\n".join(lines))
 
 
-def log_tail(path: Path, lines: int = TAIL_LINES, chars: int = TAIL_CHARS) -> tuple[str, bool]:
-    """The last ``lines`` lines of a log (at most ``chars`` characters) and whether anything
-    before them was left out. OSError when the log cannot be read."""
+def log_tail(path: Path, lines: int = TAIL_LINES, limit: int = TAIL_BYTES) -> tuple[str, bool]:
+    """The last ``lines`` lines of a log (at most ``limit`` bytes of UTF-8) and whether
+    anything before them was left out. OSError when the log cannot be read."""
     with path.open("rb") as fh:
         size = fh.seek(0, os.SEEK_END)
         fh.seek(max(0, size - _READ))
@@ -90,25 +93,42 @@ def log_tail(path: Path, lines: int = TAIL_LINES, chars: int = TAIL_CHARS) -> tu
     if len(kept) > lines:
         kept, cut = kept[-lines:], True
     tail = "\n".join(kept)
-    if len(tail) > chars:
-        tail, cut = tail[-chars:], True
+    data = tail.encode("utf-8")
+    if len(data) > limit:  # a character cut in two at the start is dropped
+        tail, cut = data[len(data) - limit :].decode("utf-8", errors="ignore"), True
         if "\n" in tail:  # start at a whole line, unless it is one long line
             tail = tail.split("\n", 1)[1]
     return tail, cut
 
 
-def _status(entry: Mapping[str, Any]) -> str:
+def kind(entry: Mapping[str, Any]) -> str:
+    """An entry's status, or ``excluded`` for a not-run that its requires-python left out."""
     status = str(entry.get("status", "?"))
+    return "excluded" if status == "not-run" and entry.get("excluded") is True else status
+
+
+def is_fine(entry: Mapping[str, Any], *, allow_no_tests: bool = False) -> bool:
+    """Whether an entry leaves the run's exit status alone, as ``runs.results.exit_code``."""
+    fine = {"passed", "cached", "excluded", *(["no-tests"] if allow_no_tests else [])}
+    return kind(entry) in fine
+
+
+def _status(entry: Mapping[str, Any]) -> str:
+    status = kind(entry)
     icon = ICONS.get(status, "")
     return f"{icon} {status} (not run)" if status == "cached" else f"{icon} {status}".strip()
 
 
 def _name(entry: Mapping[str, Any]) -> str:
     label = suite_label(entry)
-    files = entry.get("files") or []
+    files = [str(f) for f in entry.get("files") or []]
+    # A piece listing ``!FILE`` ran the whole suite except those files (the rest piece).
+    others = [f for f in files if f.startswith("!")]
     pieces = entry.get("pieces")
     if isinstance(pieces, int) and pieces > 1:
         label += f" [{pieces} pieces]"
+    elif others:
+        label += f" [all but {plural(len(others), 'file')}]"
     elif files:
         label += f" [{plural(len(files), 'file')}]"
     return label
@@ -116,7 +136,7 @@ def _name(entry: Mapping[str, Any]) -> str:
 
 def _order(entry: Mapping[str, Any]) -> tuple[int, float, str]:
     """Failures first, then what ran (longest first), then the cached, which took no time."""
-    status = str(entry.get("status"))
+    status = kind(entry)
     duration = 0.0 if status == "cached" else float(entry.get("duration_seconds") or 0.0)
     return (RANK.get(status, len(RANK)), -duration, _name(entry))
 
@@ -147,13 +167,16 @@ def table(summary: Mapping[str, Any]) -> str:
     return "\n".join(rows) + "\n"
 
 
-def headline(summary: Mapping[str, Any], title: str) -> str:
-    """The heading, the tally, and the makespan against the lower bound."""
+def headline(summary: Mapping[str, Any], title: str, *, allow_no_tests: bool = False) -> str:
+    """The heading, the tally, and the makespan against the lower bound. A suite counts
+    against the run only when it fails it: not when excluded, nor no-tests if allowed."""
     entries = summary.get("siblings") or []
-    tally = Counter(str(e.get("status")) for e in entries)
-    bad = sum(n for s, n in tally.items() if s not in ("passed", "cached"))
+    tally = Counter(kind(e) for e in entries)
+    bad = sum(not is_fine(e, allow_no_tests=allow_no_tests) for e in entries)
     total = plural(len(entries), "suite")
     what = f"{bad} of {total} did not pass" if bad else f"{total} passed"
+    if not bad and tally["passed"] + tally["cached"] < len(entries):
+        what = f"{total}, none failed"
     if summary.get("interrupted"):
         what = f"interrupted; {what}"
     icon = "❌" if bad or summary.get("interrupted") else "✅"
@@ -173,12 +196,9 @@ def headline(summary: Mapping[str, Any], title: str) -> str:
     )
     if summary.get("run_id"):
         lines[-1] += f" Run `{cell(summary['run_id'])}`."
-    if tally.get("cached"):
-        lines += [
-            "",
-            f"♻️ {plural(tally['cached'], 'suite')} cached: not run, because a pass "
-            "with the same inputs was kept (the result cache).",
-        ]
+    for status, why in _NOT_RUN.items():
+        if tally.get(status):
+            lines += ["", f"{ICONS[status]} {plural(tally[status], 'suite')} {status}: {why}"]
     if summary.get("interrupted"):
         lines += ["", "> ⚠️ Interrupted: running suites were stopped; the results are partial."]
     return "\n".join(lines) + "\n"
@@ -209,12 +229,16 @@ def _log_paths(entry: Mapping[str, Any]) -> list[str]:
     return [str(entry["log"])] if isinstance(entry.get("log"), str) else []
 
 
+def _left_out(rel: str) -> str:
+    return f"Log tail of `{cell(rel)}` left out: the page is at its size limit.\n"
+
+
 def _log_block(base: Path, rel: str, budget: int) -> tuple[str, int]:
-    """One collapsible block with a log's tail, and the characters it used of ``budget``."""
+    """One collapsible block with a log's tail, and the bytes (UTF-8) it used of ``budget``."""
     if budget <= 0:
-        return f"Log tail of `{cell(rel)}` left out: the page is at its size limit.\n", 0
+        return _left_out(rel), 0
     try:
-        tail, cut = log_tail(base / rel, chars=min(TAIL_CHARS, budget))
+        tail, cut = log_tail(base / rel, limit=min(TAIL_BYTES, budget))
     except OSError as exc:
         return f"Log `{cell(rel)}` could not be read ({cell(exc.strerror or exc)}).\n", 0
     shown = plural(len(tail.splitlines()) or 1, "line")
@@ -222,20 +246,31 @@ def _log_block(base: Path, rel: str, budget: int) -> tuple[str, int]:
     mark = fence(tail)
     summary = html.escape(f"{what} {rel}" + (" (earlier lines left out)" if cut else ""))
     block = f"<details><summary>{summary}</summary>\n\n{mark}text\n{tail}\n{mark}\n\n</details>\n"
-    return block, len(tail)
+    return block, len(block.encode("utf-8"))
 
 
-def failures(summary: Mapping[str, Any], base: Path) -> str:
-    """Each suite that did not pass: why, where, and the tail of its log(s)."""
-    bad = sorted(
-        (e for e in summary.get("siblings") or [] if e.get("status") in PROBLEMS), key=_order
-    )
+@dataclass
+class _Part:
+    """A whole piece of the page, and what stands in its place when the page is too big
+    (None: always kept); ``what`` names what leaving it out drops, for the closing note."""
+
+    text: str
+    short: str | None = None
+    what: str = ""
+    also: list[_Part] = field(default_factory=list)  # left out with it: a failure's logs
+
+
+def _failure_parts(summary: Mapping[str, Any], base: Path, allow: bool) -> list[_Part]:
+    """The Failures section in parts: each suite that failed the run (why, where) and the
+    tails of its log(s)."""
+    entries = summary.get("siblings") or []
+    bad = [e for e in entries if kind(e) in PROBLEMS and not is_fine(e, allow_no_tests=allow)]
+    bad.sort(key=_order)
     if not bad:
-        return ""
-    out = ["### Failures", ""]
+        return []
+    parts = [_Part("### Failures\n\n")]
     budget = LOG_BUDGET
     for entry in bad:
-        status = str(entry.get("status"))
         facts = [f"**{cell(_name(entry))}**: {_status(entry)}"]
         if entry.get("reason"):
             facts.append(cell(entry["reason"]))
@@ -243,12 +278,16 @@ def failures(summary: Mapping[str, Any], base: Path) -> str:
             facts.append(f"exit status {cell(entry['returncode'])}")
         if entry_shards(entry):
             facts.append(f"shard {cell(_shard_cell(entry))}")
-        out += ["- " + "; ".join(facts), ""]
-        for rel in _log_paths(entry) if status in WITH_LOGS else []:
+        failure = _Part("- " + "; ".join(facts) + "\n\n", "", "failure")
+        parts.append(failure)
+        for rel in _log_paths(entry) if kind(entry) in WITH_LOGS else []:
             block, used = _log_block(base, rel, budget)
             budget -= used
-            out += [block]
-    return "\n".join(out)
+            failure.also.append(
+                _Part(block + "\n", _left_out(rel) + "\n" if used else None, "log tail")
+            )
+        parts += failure.also
+    return parts
 
 
 def schedule(summary: Mapping[str, Any]) -> str:
@@ -269,16 +308,48 @@ def schedule(summary: Mapping[str, Any]) -> str:
     return "\n".join(text)
 
 
-def render(summary: Mapping[str, Any], base: Path, *, title: str) -> str:
-    """The whole page, at most PAGE_LIMIT bytes."""
-    parts = [headline(summary, title), table(summary), shards_table(summary)]
-    parts += [failures(summary, base), schedule(summary)]
-    page = "\n".join(p for p in parts if p)
-    data = page.encode("utf-8")
-    if len(data) <= PAGE_LIMIT:
-        return page
-    kept = data[: PAGE_LIMIT - 200].decode("utf-8", errors="ignore").rsplit("\n", 1)[0]
-    return kept + "\n\n_The page was cut at GitHub's 1 MiB limit for a step summary._\n"
+def render(
+    summary: Mapping[str, Any], base: Path, *, title: str, allow_no_tests: bool = False
+) -> str:
+    """The whole page, at most PAGE_LIMIT bytes. ``allow_no_tests``: a suite that collected
+    no tests does not fail the run (``--allow-no-tests``), so it is no failure here either."""
+    rows = [_Part(r, "", "table row") for r in table(summary).splitlines(keepends=True)]
+    shards = shards_table(summary)
+    failed = _failure_parts(summary, base, allow_no_tests)
+    parts = [_Part(headline(summary, title, allow_no_tests=allow_no_tests) + "\n")]
+    parts += [_Part(rows[0].text + rows[1].text), *rows[2:], _Part("\n")]
+    parts += [_Part(shards + "\n")] * bool(shards) + failed + [_Part(schedule(summary))]
+    # Log tails go first, from the last failure up, then failures, then table rows.
+    order = [p for w in ("log tail", "failure", "table row") for p in parts[::-1] if p.what == w]
+    note = _shorten(parts, order)
+    return "".join(p.text for p in parts).rstrip("\n") + "\n" + note
+
+
+def _shorten(parts: list[_Part], order: list[_Part]) -> str:
+    """Leave out whole parts of ``parts`` in ``order`` until the page fits under PAGE_LIMIT
+    bytes, never cutting inside one (a code block or ``<details>`` stays closed); the note
+    that says what was left out, or "" when nothing was."""
+    size = sum(_size(p.text) for p in parts)
+    gone: Counter[str] = Counter()
+    for part in order:
+        if size <= PAGE_LIMIT - _NOTE_ROOM:
+            break
+        if part.short is None:  # a note already
+            continue
+        size -= _size(part.text) - _size(part.short)
+        part.text = part.short
+        gone[part.what] += 1
+        for other in part.also:
+            size -= _size(other.text)
+            other.text = ""
+    if not gone:
+        return ""
+    what = ", ".join(plural(n, w) for w, n in gone.items())
+    return f"\n_Left out to stay under GitHub's 1 MiB limit for a step summary: {what}._\n"
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
 
 
 def write_markdown(target: Path, page: str) -> None:
@@ -310,13 +381,18 @@ def append_step_summary(page: str, environ: Mapping[str, str] = os.environ) -> P
 
 
 def step_summary_of_run(
-    run_dir: Path, warn: Callable[[str], None], environ: Mapping[str, str] = os.environ
+    run_dir: Path,
+    warn: Callable[[str], None],
+    environ: Mapping[str, str] = os.environ,
+    *,
+    allow: bool = False,
 ) -> None:
-    """test-all's page in $GITHUB_STEP_SUMMARY when it is set. A problem is a warning: the
-    summary never changes the run's status."""
+    """test-all's page in $GITHUB_STEP_SUMMARY when it is set (``allow``: its
+    --allow-no-tests). A problem is a warning: the summary never changes the run's status."""
     if not environ.get(STEP_SUMMARY):
         return
     try:
-        append_step_summary(render(read_summary(run_dir), run_dir, title="test-all"), environ)
+        page = render(read_summary(run_dir), run_dir, title="test-all", allow_no_tests=allow)
+        append_step_summary(page, environ)
     except WorkspaceError as exc:
         warn(f"warning: {exc}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from workspace.ci.markdown import append_step_summary, render, write_markdown
@@ -51,9 +52,12 @@ def _run(args: argparse.Namespace) -> int:
         title=title,
         bound=summary["lower_bound_seconds"],
     )
-    print(table, end="")
-    print(f"merged: {display_path(args.output / SUMMARY)}, {display_path(args.output / JUNIT)}")
-    page = render(summary, args.output, title=title)
+    # With the page on standard output, the table goes to standard error: the page stays whole.
+    out = sys.stderr if str(args.markdown) == "-" else sys.stdout
+    print(table, end="", file=out)
+    merged = f"{display_path(args.output / SUMMARY)}, {display_path(args.output / JUNIT)}"
+    print(f"merged: {merged}", file=out)
+    page = render(summary, args.output, title=title, allow_no_tests=args.allow_no_tests)
     if args.markdown is not None:
         write_markdown(args.markdown, page)
     append_step_summary(page)

@@ -116,8 +116,11 @@ def lower_bound(pieces: Iterable[tuple[float, int]], slots: int) -> float:
 
 
 def spans(results: Iterable[SuiteResult]) -> list[tuple[float, int]]:
-    """Each suite's (duration, xdist workers), for :func:`lower_bound`."""
-    return [(r.duration, r.workers) for r in results]
+    """Each suite's (duration, xdist workers) that ran, for :func:`lower_bound`. A cached
+    suite carries the seconds of the run that passed it, and a not-run suite took none: this
+    run spent no time on either, so they bound nothing."""
+    idle = (Status.CACHED, Status.NOT_RUN)
+    return [(r.duration, r.workers) for r in results if r.status not in idle]
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,8 @@ def test_each_piece_of_a_joined_split_suite_is_drawn_on_its_shard() -> None:
         {"shard": "shards/one", "status": "passed", "started_seconds": 0.0, "duration_seconds": 4},
         {"shard": "shards/two", "status": "failed", "started_seconds": 1.0, "duration_seconds": 5},
     ]
+    runs[0]["files"] = ["tests/test_a.py"]
+    runs[1]["files"] = ["!tests/test_a.py"]  # the rest piece: all but that file
     joined = entry("big", 0.0, 9.0, shards=["shards/one", "shards/two"], pieces=2, runs=runs)
     summary = {
         "shards": [{"dir": "shards/one"}, {"dir": "shards/two"}],

@@ -82,11 +82,11 @@ def test_the_log_tail_is_bounded_in_lines_and_characters(tmp_path: Path) -> None
     tail, cut = log_tail(log, lines=5)
     assert (tail.splitlines(), cut) == ([f"line {i}" for i in range(95, 100)], True)
     assert log_tail(log, lines=500) == ("\n".join(f"line {i}" for i in range(100)), False)
-    tail, cut = log_tail(log, lines=500, chars=12)
+    tail, cut = log_tail(log, lines=500, limit=12)
     assert (tail, cut) == ("line 99", True)
     one_line = tmp_path / "one.log"
     one_line.write_text("z" * 9)
-    assert log_tail(one_line, chars=5) == ("zzzzz", True)
+    assert log_tail(one_line, limit=5) == ("zzzzz", True)
     big = tmp_path / "big.log"
     big.write_text("x" * 200_000 + "\nlast\n")
     assert log_tail(big) == ("last", True)
@@ -180,10 +180,6 @@ def test_log_tails_stop_at_the_budget_and_the_page_at_its_limit(
     assert "y" * 300 in page
     assert "Log tail of `b.log` left out: the page is at its size limit." in page
     assert "<summary>log a.log</summary>" in page
-    monkeypatch.setattr(markdown, "PAGE_LIMIT", 700)
-    cut = render(summary, tmp_path, title="test-all")
-    assert len(cut.encode()) <= 700
-    assert cut.endswith("_The page was cut at GitHub's 1 MiB limit for a step summary._\n")
 
 
 def test_the_headline_gives_the_makespan_against_the_bound_and_the_cache() -> None:
@@ -239,7 +235,129 @@ def test_a_tail_cut_by_characters_says_how_many_lines_it_shows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "a.log").write_text("".join(f"{i:02d}" + "x" * 47 + "\n" for i in range(10)))
-    monkeypatch.setattr(markdown, "TAIL_CHARS", 120)
+    monkeypatch.setattr(markdown, "TAIL_BYTES", 120)
     page = render(run_summary(entry("a", "failed")), tmp_path, title="test-all")
     assert "<summary>last 2 lines of a.log (earlier lines left out)</summary>" in page
     assert "\n08" + "x" * 47 + "\n09" in page
+
+
+def test_the_tail_limit_counts_bytes_and_never_splits_a_character(tmp_path: Path) -> None:
+    log = tmp_path / "cjk.log"
+    log.write_text("".join(f"测试失败 {i}\n" for i in range(10)))  # 15 bytes a line
+    tail, cut = log_tail(log, limit=40)
+    assert (tail, cut) == ("测试失败 8\n测试失败 9", True)
+    assert len("测试失败 9".encode()) <= 40 < len(tail.encode()) + 15
+    one_line = tmp_path / "one.log"
+    one_line.write_text("测" * 10)
+    assert log_tail(one_line, limit=7) == ("测测", True)  # 7 bytes: two whole characters
+
+
+def fences_and_details(page: str) -> tuple[int, int, int]:
+    fences = [line for line in page.splitlines() if re.fullmatch(r"`{3,}\w*", line)]
+    return len(fences), page.count("<details>"), page.count("</details>")
+
+
+def cjk_failures(tmp_path: Path, count: int) -> dict[str, Any]:
+    """``count`` failed suites whose logs are CJK (three bytes a character), one after another."""
+    for i in range(count):
+        # 40 lines of 190 characters: 7,600 characters, 22,800 bytes
+        text = "".join(
+            f"{i:02d}{n:02d}" + "断言失败：预期值与实际值不一致" * 13 + "\n" for n in range(60)
+        )
+        (tmp_path / f"s{i:02d}.log").write_text(text)
+    return run_summary(
+        *(entry(f"s{i:02d}", "failed", 60.0 - i / 2, started_seconds=i) for i in range(count))
+    )
+
+
+def test_cjk_logs_keep_the_page_valid_and_under_the_byte_limit(tmp_path: Path) -> None:
+    page = render(cjk_failures(tmp_path, 60), tmp_path, title="test-all")
+    assert len(page.encode()) <= markdown.PAGE_LIMIT
+    fences, opened, closed = fences_and_details(page)
+    assert fences % 2 == 0
+    assert opened == closed > 0
+    assert "### Schedule" in page
+    assert page.rstrip().endswith("```")  # the chart, whole, at the end
+    assert "Log tail of `s59.log` left out: the page is at its size limit." in page
+
+
+def test_a_page_too_big_loses_whole_log_blocks_from_the_last_failure_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = cjk_failures(tmp_path, 12)
+    monkeypatch.setattr(markdown, "PAGE_LIMIT", 30_000)
+    page = render(summary, tmp_path, title="test-all")
+    assert len(page.encode()) <= 30_000
+    fences, opened, closed = fences_and_details(page)
+    assert fences % 2 == 0
+    assert opened == closed
+    kept = [int(n) for n in re.findall(r"<summary>last \d+ lines of s(\d\d).log", page)]
+    assert kept[:1] == [0]  # the first failure keeps its tail
+    assert kept == list(range(len(kept)))  # the blocks left out are the last ones
+    assert "Log tail of `s11.log` left out: the page is at its size limit." in page
+    assert "### Schedule" in page
+    assert "    s00 (failed) :" in page
+    assert re.search(r"left out to stay under .*: \d+ log tails\._\n$", page, re.I)
+
+
+def test_a_page_too_big_even_without_logs_loses_failures_then_table_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = cjk_failures(tmp_path, 12)
+    monkeypatch.setattr(markdown, "PAGE_LIMIT", 1_700)
+    page = render(summary, tmp_path, title="test-all")
+    assert len(page.encode()) <= 1_700
+    assert "<details>" not in page
+    assert "Log tail of" not in page  # the notes went with their failures
+    assert "### Schedule" in page
+    assert "table row" in page.splitlines()[-1]
+    assert rows(page)[0][0] == "s00"  # the table keeps its first rows, whole
+
+
+def test_an_excluded_suite_is_no_failure(tmp_path: Path) -> None:
+    """requires-python left it out: the run exits 0, so the page does not say it failed."""
+    left_out = entry(
+        "beta", "not-run", 0.0, python="3.11", excluded=True, started_seconds=None, log=None
+    )
+    left_out["reason"] = "requires-python >=3.12 excludes 3.11"
+    summary = run_summary(entry("beta", python="3.12"), left_out)
+    page = render(summary, tmp_path, title="test-all")
+    assert page.startswith("## ✅ test-all: 2 suites, none failed\n")
+    assert "\n1 passed, 1 excluded. **Makespan" in page
+    assert "### Failures" not in page
+    assert rows(page)[1][:2] == ["beta (3.11)", "⏭️ excluded"]
+    assert "⏭️ 1 suite excluded: not run, because the sibling's requires-python" in page
+    # any other not-run still fails the run, and the page says so
+    missing = entry("gamma", "not-run", 0.0, python="3.99", reason="no Python 3.99")
+    page = render(run_summary(left_out, missing), tmp_path, title="test-all")
+    assert page.startswith("## ❌ test-all: 1 of 2 suites did not pass\n")
+    assert "**gamma (3.99)**: ⏭️ not-run; no Python 3.99" in page
+
+
+def test_no_tests_is_no_failure_when_allowed(tmp_path: Path) -> None:
+    summary = run_summary(entry("a"), entry("empty", "no-tests"))
+    strict = render(summary, tmp_path, title="report (1 shard)")
+    assert strict.startswith("## ❌ report (1 shard): 1 of 2 suites did not pass\n")
+    assert "**empty**: ⚠️ no-tests" in strict
+    allowed = render(summary, tmp_path, title="report (1 shard)", allow_no_tests=True)
+    assert allowed.startswith("## ✅ report (1 shard): 2 suites, none failed\n")
+    assert "### Failures" not in allowed
+    assert rows(allowed)[0][:2] == ["empty", "⚠️ no-tests"]  # still shown for what it is
+
+
+def test_test_all_passes_allow_no_tests_to_its_page(tmp_path: Path) -> None:
+    (tmp_path / "summary.json").write_text(
+        '{"siblings": [{"name": "empty", "status": "no-tests"}]}'
+    )
+    target = tmp_path / "step.md"
+    step_summary_of_run(tmp_path, print, {"GITHUB_STEP_SUMMARY": str(target)}, allow=True)
+    assert target.read_text().startswith("\n## ✅ test-all: 1 suite, none failed\n")
+
+
+def test_the_rest_piece_of_a_split_suite_names_the_files_it_left_out() -> None:
+    rest = entry("big", files=["!tests/test_a.py", "!tests/test_b.py"])
+    one = entry("big", seconds=3.0, files=["tests/test_a.py"])
+    assert [r[0] for r in rows(table(run_summary(rest, one)))] == [
+        "big [1 file]",
+        "big [all but 2 files]",
+    ]

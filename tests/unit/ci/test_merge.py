@@ -77,8 +77,15 @@ def test_pieces_become_one_result_with_the_worst_status(
         assert stored["big"] == {"seconds": 30.0, "workers": 1, "files": files}
     else:
         assert "big" not in stored
-    # The bound comes from the pieces as they ran, not from the joined suite's 30 s.
-    assert summary["lower_bound_seconds"] == pytest.approx(max(10.0, (20 + 6 + 4) / 6))
+    # The bound comes from the pieces as they ran, not from the joined suite's 30 s; a cached
+    # or not-run piece took no time in this run.
+    ran = [
+        (seconds, cores)
+        for s, seconds, cores in zip(statuses, (10.0, 6.0, 4.0), (2, 1, 1), strict=True)
+        if s not in (Status.CACHED, Status.NOT_RUN)
+    ]
+    bound = max([s for s, _ in ran] + [sum(s * c for s, c in ran) / 6], default=0.0)
+    assert summary["lower_bound_seconds"] == pytest.approx(bound)
 
 
 def test_the_same_file_in_two_pieces_is_an_error(tmp_path: Path) -> None:
@@ -94,3 +101,10 @@ def test_whole_suites_of_one_name_are_not_joined(tmp_path: Path) -> None:
     two = shard(tmp_path, "two", SuiteResult("a", Status.FAILED, duration=2.0))
     _, results = merge([one, two], tmp_path / "out")
     assert [r.status for r in results] == [Status.PASSED, Status.FAILED]
+
+
+def test_a_cached_piece_does_not_raise_the_bound(tmp_path: Path) -> None:
+    one = shard(tmp_path, "one", piece(Status.CACHED, 90.0, "t/a.py"))
+    two = shard(tmp_path, "two", piece(Status.PASSED, 3.0, "t/b.py"))
+    summary, _ = merge([one, two], tmp_path / "out")
+    assert summary["lower_bound_seconds"] == pytest.approx(3.0)

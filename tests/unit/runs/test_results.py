@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from workspace.errors import ExitCode
 from workspace.runs.results import (
+    RunResult,
     Status,
     SuiteResult,
     exit_code,
     lower_bound,
     spans,
 )
+from workspace.runs.summary import format_table
 
 
 def result(name: str, status: Status = Status.PASSED, duration: float = 1.0, workers: int = 1):  # type: ignore[no-untyped-def]
@@ -62,3 +65,15 @@ def test_a_suite_left_out_by_requires_python_does_not_fail_the_run() -> None:
     # any other not-run still fails it: a missing checkout, a missing Python
     missing = replace(result("alpha", Status.NOT_RUN), python="3.99")
     assert exit_code([left_out, passed, missing]) is ExitCode.FAILED
+
+
+def test_cached_and_not_run_suites_bound_nothing() -> None:
+    """A cached suite keeps the seconds of the run that passed it; this run spent none."""
+    ran = result("a", duration=2.0)
+    kept = result("b", Status.CACHED, duration=50.0)
+    skipped = result("c", Status.NOT_RUN, duration=7.0)
+    assert spans([ran, kept, skipped]) == [(2.0, 1)]
+    run = RunResult("r", Path("."), 2, 2.1, (ran, kept, skipped))
+    assert run.lower_bound == pytest.approx(2.0)
+    # the table printed at the end of test-all and report gives the same bound
+    assert "lower bound 2.0s" in format_table([ran, kept, skipped], 2.1, 2)
