@@ -178,7 +178,7 @@ def _run(args: argparse.Namespace) -> int:
     print()
     print(format_table(run.results, run.wall_seconds, run.jobs), end="")
     print(f"summary: {display_path(run.run_dir / 'summary.json')}")
-    step_summary_of_run(run.run_dir, warn)
+    step_summary_of_run(run.run_dir, warn, allow=args.allow_no_tests)
     if run.interrupted:
         print("test-all: interrupted; running suites were stopped", file=sys.stderr)
     return run.exit_code(allow_no_tests=args.allow_no_tests)

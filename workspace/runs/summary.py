@@ -201,8 +201,8 @@ def format_table(
         f"(max of longest suite and total / jobs){ratio}"
     )
     problems = [r for r in rows if r.status not in (Status.PASSED, Status.CACHED)]
-    for r in problems:
+    for r in sorted(problems, key=lambda r: r.excluded):  # left out on purpose: last
         where = f" (log: {display_path(r.log)})" if r.log else ""
         why = f": {r.reason}" if r.reason else ""
-        lines.append(f"  {r.status.value}: {r.key}{why}{where}")
+        lines.append(f"  {'excluded' if r.excluded else r.status.value}: {r.key}{why}{where}")
     return "\n".join(lines) + "\n"
