@@ -15,12 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from workspace.env.interpreters import (
-    Interpreter,
-    allows_minor,
-    interpreter_version,
-    pyenv_pythons,
-)
+from workspace.env.interpreters import Interpreter, interpreter_version, pyenv_pythons
 from workspace.env.plan import make_plan
 from workspace.env.setup import INPUT_DIR, Options, setup
 from workspace.env.uv import find_uv, run_uv
@@ -28,7 +23,7 @@ from workspace.env.venv import Log, importable, venv_python, venv_version
 from workspace.errors import WorkspaceError
 from workspace.model.config import Workspace
 from workspace.model.graph import Graph
-from workspace.model.pythons import minor
+from workspace.model.pythons import allows_minor, minor
 from workspace.text import display_path, plural
 
 VENVS = "venvs"  # under the state dir: one environment per extra Python
