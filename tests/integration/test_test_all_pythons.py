@@ -208,7 +208,7 @@ def test_test_takes_one_python_and_names_a_missing_one(
 ) -> None:
     config, low, high = workspace
     assert main(["test", "--config", str(config), "--python", f"{low},{high}", "alpha"]) == 2
-    assert f"--python {low},{high}: test runs on one Python" in capsys.readouterr().err
+    assert f"--python {low},{high}: takes exactly one Python version" in capsys.readouterr().err
     assert main(["test", "--config", str(config), "--python", "3.99", "alpha"]) == 2
     assert "error: Python 3.99 is not installed" in capsys.readouterr().err
 
