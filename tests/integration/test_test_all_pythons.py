@@ -269,3 +269,26 @@ def test_an_environment_that_does_not_build_stops_only_its_python(
     assert entries["alpha", other]["reason"].startswith("the environment for Python")
     shared = ({low, high} - {other}).pop()
     assert entries["alpha", shared]["status"] == "passed"  # the shared venv never resolves it
+
+
+def test_a_pass_kept_from_a_run_over_one_python_is_reported_on_its_python(
+    tmp_path: Path, test_venv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The shared venv's key is the same whether a run covers its Python alone (python=None)
+    or several ("3.12"): a pass kept by one is reused by the other under this run's Python."""
+    low, high = two_pythons(minor(venv_version(test_venv)))
+    config = make_workspace(
+        tmp_path, tmp_path / "ws" / ".venv", {"alpha": {"git": True}}, pythons=(low, high)
+    )
+    assert main(["setup", "--config", str(config)]) == 0
+    shared = minor(venv_version(config.parent / ".venv"))
+    assert main(["test-all", "--config", str(config), "--python", shared]) == 0
+    assert [(s["name"], s["python"]) for s in summary(config)["siblings"]] == [("alpha", None)]
+    assert main(["test-all", "--config", str(config)]) == 0
+    found = {(s["name"], s["python"], s["status"]) for s in summary(config)["siblings"]}
+    assert ("alpha", shared, "cached") in found
+    assert all(python is not None for _, python, _ in found)
+    assert main(["test-all", "--config", str(config), "--python", shared]) == 0
+    again = [(s["name"], s["python"], s["status"]) for s in summary(config)["siblings"]]
+    assert again == [("alpha", None, "cached")]
+    capsys.readouterr()

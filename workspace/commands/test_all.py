@@ -219,7 +219,15 @@ def _merge(
     cache, inputs, cached = reused
     ran = {r.key: r for r in run.results}
     results = tuple(
-        replace(cached[s.key], selected_because=s.selected_because, started=None)
+        # a kept pass of the same environment, stored from a run over one Python (python=None)
+        # or several ("3.12"): it is reported as this run's suite
+        replace(
+            cached[s.key],
+            selected_because=s.selected_because,
+            started=None,
+            python=s.python,
+            files=s.files,
+        )
         if s.key in cached
         else ran[s.key]
         for s in suites
