@@ -271,24 +271,31 @@ def test_an_environment_that_does_not_build_stops_only_its_python(
     assert entries["alpha", shared]["status"] == "passed"  # the shared venv never resolves it
 
 
-def test_a_pass_kept_from_a_run_over_one_python_is_reported_on_its_python(
+def test_a_pass_kept_on_the_shared_venv_serves_runs_over_one_python_or_several(
     tmp_path: Path, test_venv: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The shared venv's key is the same whether a run covers its Python alone (python=None)
-    or several ("3.12"): a pass kept by one is reused by the other under this run's Python."""
+    or several ("3.12"): a pass kept by one is reused by the other, reported under this run's
+    Python, and explain without --python finds it either way."""
     low, high = two_pythons(minor(venv_version(test_venv)))
     config = make_workspace(
         tmp_path, tmp_path / "ws" / ".venv", {"alpha": {"git": True}}, pythons=(low, high)
     )
     assert main(["setup", "--config", str(config)]) == 0
     shared = minor(venv_version(config.parent / ".venv"))
-    assert main(["test-all", "--config", str(config), "--python", shared]) == 0
-    assert [(s["name"], s["python"]) for s in summary(config)["siblings"]] == [("alpha", None)]
-    assert main(["test-all", "--config", str(config)]) == 0
+    assert main(["test-all", "--config", str(config)]) == 0  # kept as ("alpha", shared)
     found = {(s["name"], s["python"], s["status"]) for s in summary(config)["siblings"]}
-    assert ("alpha", shared, "cached") in found
-    assert all(python is not None for _, python, _ in found)
+    assert ("alpha", shared, "passed") in found
+    capsys.readouterr()
+    assert main(["explain", "--config", str(config), "alpha", "--", "-x"]) == 0
+    assert "miss: since the pass kept from run " in capsys.readouterr().out
     assert main(["test-all", "--config", str(config), "--python", shared]) == 0
     again = [(s["name"], s["python"], s["status"]) for s in summary(config)["siblings"]]
     assert again == [("alpha", None, "cached")]
+    (config.parent / ".wrknv/cache").rename(tmp_path / "kept")  # now the other way round
+    assert main(["test-all", "--config", str(config), "--python", shared]) == 0
+    assert main(["test-all", "--config", str(config)]) == 0
+    found = {(s["name"], s["python"], s["status"]) for s in summary(config)["siblings"]}
+    assert ("alpha", shared, "cached") in found  # the pass that the run over one kept
+    assert all(python is not None for _, python, _ in found)
     capsys.readouterr()

@@ -58,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
     if cache.get(mine) is not None:
         print("hit: a kept pass has these inputs; test-all reports it as cached")
         return ExitCode.OK
-    newest = cache.newest_for(sib.name, python)
+    newest = cache.newest_for(mine)
     if newest is None:
         print(f"miss: no pass of {sib.name} is kept yet")
         return ExitCode.OK
