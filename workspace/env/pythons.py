@@ -18,7 +18,7 @@ from pathlib import Path
 from workspace.env.interpreters import Interpreter, interpreter_version, pyenv_pythons
 from workspace.env.plan import make_plan
 from workspace.env.setup import INPUT_DIR, Options, setup
-from workspace.env.uv import find_uv, run_uv
+from workspace.env.uv import DOWNLOADS_ENV, find_uv, run_uv
 from workspace.env.venv import Log, importable, venv_python, venv_version
 from workspace.errors import WorkspaceError
 from workspace.model.config import Workspace
@@ -27,7 +27,6 @@ from workspace.model.pythons import allows_minor, minor
 from workspace.text import display_path, plural
 
 VENVS = "venvs"  # under the state dir: one environment per extra Python
-DOWNLOADS_ENV = "UV_PYTHON_DOWNLOADS"
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def find_minor(uv: str, version: str) -> Interpreter | None:
                 return candidate
         if attempt or os.environ.get(DOWNLOADS_ENV) != "automatic":
             return None
-        if run_uv(uv, "python", "install", "--", version, check=False).returncode:
+        if run_uv(uv, "python", "install", "--", version, check=False, downloads=True).returncode:
             return None
     return None
 

@@ -3,12 +3,14 @@ and the line for a Python the machine lacks."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.builders import make_package, write_config
-from workspace.env import pythons
+from workspace.env import pythons, uv
 from workspace.env.pythons import exclusions, missing_python, pins_for, venv_for
 from workspace.model import config
 from workspace.model.graph import Graph, build
@@ -73,3 +75,38 @@ def test_a_missing_python_is_one_line_with_a_hint() -> None:
     assert line == "Python 3.99 is not installed; its suites are not run"
     assert "pyenv install 3.99" in hint
     assert "UV_PYTHON_DOWNLOADS=automatic" in hint
+
+
+def _record_uv(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], str | None]]:
+    """uv calls as (arguments, their UV_PYTHON_DOWNLOADS); an install "works", yet no find
+    finds the Python."""
+    calls: list[tuple[list[str], str | None]] = []
+
+    def run(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        calls.append((argv[1:], kwargs["env"].get("UV_PYTHON_DOWNLOADS")))
+        return subprocess.CompletedProcess(argv, 0 if "install" in argv else 2, "", "")
+
+    monkeypatch.setattr(subprocess, "run", run)
+    monkeypatch.setattr(pythons, "pyenv_pythons", lambda: [])
+    return calls
+
+
+def test_uv_may_fetch_a_missing_python_only_when_the_user_lets_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The one ``uv python install`` call carries the user's UV_PYTHON_DOWNLOADS=automatic;
+    every other uv call (and every call without the setting) says never."""
+    monkeypatch.setenv("UV_PYTHON_DOWNLOADS", "automatic")
+    calls = _record_uv(monkeypatch)
+    assert pythons.find_minor("uv", "3.99") is None
+    assert calls == [
+        (["python", "find", "--no-python-downloads", "--", "3.99"], "never"),
+        (["python", "install", "--", "3.99"], "automatic"),
+        (["python", "find", "--no-python-downloads", "--", "3.99"], "never"),
+    ]
+    assert uv.uv_env()["UV_PYTHON_DOWNLOADS"] == "never"
+    monkeypatch.delenv("UV_PYTHON_DOWNLOADS")
+    calls.clear()
+    assert pythons.find_minor("uv", "3.99") is None
+    assert [argv[1] for argv, _ in calls] == ["find"]
+    assert uv.uv_env(downloads=True)["UV_PYTHON_DOWNLOADS"] == "never"
