@@ -89,10 +89,12 @@ def _on_python(ws: config.Workspace, name: str, version: str) -> Path | None:
     requires-python excludes that Python."""
     version = one_python(version)
     env, why = env_for_sibling(build(ws), version, name, lambda line: print(f"test: {line}"))
-    if why is not None:
+    if why is not None or env is None:
         print(f"test {name}: not run on Python {version}: {why}")
         return None
     if env.problem is not None:
+        if env.output:
+            print(env.output, file=sys.stderr)
         raise EnvError(env.problem, hint=env.hint)
     return venv_python(env.venv)
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from workspace.env.interpreters import Interpreter, interpreter_version, pyenv_pythons
 from workspace.env.plan import make_plan
 from workspace.env.setup import INPUT_DIR, Options, setup
-from workspace.env.uv import DOWNLOADS_ENV, find_uv, run_uv
-from workspace.env.venv import Log, importable, venv_python, venv_version
+from workspace.env.uv import DOWNLOADS_ENV, ResolutionError, find_uv, run_uv
+from workspace.env.venv import Log, importable, read_fingerprint, venv_python, venv_version
 from workspace.errors import WorkspaceError
 from workspace.model.config import Workspace
 from workspace.model.graph import Graph
@@ -39,6 +39,19 @@ class PythonEnv:
     problem: str | None = None  # one line: the Python is missing, the env did not build
     hint: str | None = None
     xdist: bool = False  # pytest-xdist imports there
+    output: str = ""  # uv's explanation of a build that failed
+
+    def error_line(self) -> str:
+        """The problem as the one ``error:`` line every verb prints."""
+        return f"error: {self.problem} (hint: {self.hint})"
+
+
+def shared_options(ws: Workspace) -> Options:
+    """setup's options of the shared venv, as its fingerprint recorded them (the siblings
+    allowed from the index), for another Python's environment built without setup's flags."""
+    flags = read_fingerprint(ws.venv).get("flags")
+    allowed = flags.get("from_index") if isinstance(flags, dict) else None
+    return Options(from_index=tuple(str(n) for n in allowed or ()))
 
 
 def shared_version(ws: Workspace) -> str | None:
@@ -105,9 +118,12 @@ def missing_python(version: str) -> tuple[str, str]:
     )
 
 
-def ensure_env(graph: Graph, version: str, exclude: Iterable[str], log: Log) -> PythonEnv:
+def ensure_env(
+    graph: Graph, version: str, exclude: Iterable[str], log: Log, base: Options | None = None
+) -> PythonEnv:
     """``version``'s environment, built or refreshed when its fingerprint differs (a no-op
-    otherwise); its problem in one line when it cannot be had."""
+    otherwise) with setup's ``base`` options (default: those the shared venv was built with);
+    its problem in one line, and uv's output, when it cannot be had."""
     ws = graph.workspace
     venv, pins = venv_for(ws, version), pins_for(ws, version)
     if venv == ws.venv:
@@ -118,7 +134,8 @@ def ensure_env(graph: Graph, version: str, exclude: Iterable[str], log: Log) -> 
     left_out = set(exclude)
     plan = make_plan(graph, [s for s in ws.siblings if s.name not in left_out])
     plan = replace(plan, workspace=replace(ws, venv=venv))
-    options = Options(python=str(interpreter.path), inputs=pins.parent)
+    base = shared_options(ws) if base is None else base
+    options = replace(base, python=str(interpreter.path), inputs=pins.parent)
     say = _once(log, f"building {display_path(venv)} with {interpreter}")
     try:
         result = setup(plan, options, log=say)
@@ -128,7 +145,8 @@ def ensure_env(graph: Graph, version: str, exclude: Iterable[str], log: Log) -> 
             venv,
             pins,
             f"the environment for Python {version} was not built: {exc.message}",
-            exc.hint or "setup --all-pythons shows the whole output",
+            exc.hint or f"uv's output is above; fix that requirement, or drop {version}",
+            output=exc.output if isinstance(exc, ResolutionError) else "",
         )
     if result.changed:
         log(
@@ -165,11 +183,11 @@ def ensure_envs(
 
 def env_for_sibling(
     graph: Graph, version: str, name: str, log: Log
-) -> tuple[PythonEnv, str | None]:
+) -> tuple[PythonEnv | None, str | None]:
     """``version``'s environment for one sibling's suite (``test NAME --python``), and why the
     sibling cannot run there (its requires-python, or one it needs), if so."""
     excluded = exclusions(graph, version, graph.workspace.names)
     why = excluded.get(name)
     if why is not None:
-        return PythonEnv(version, venv_for(graph.workspace, version), Path()), why
+        return None, why
     return ensure_env(graph, version, excluded, log), None
