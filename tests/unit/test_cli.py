@@ -231,3 +231,12 @@ def test_explain_takes_exactly_one_python(
         f"error: --python {value}: takes exactly one Python version (hint: give one MAJOR.MINOR "
         "version, e.g. 3.12 (test-all --python takes several))\n"
     )
+
+
+def test_matrix_reads_python_as_test_all_does(
+    workspace_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """matrix split --python by hand: '3.x' went into the JSON and '3.12,3.12' twice."""
+    cfg = _config(workspace_root)
+    assert main(["matrix", "--config", str(cfg), "--python", "3.12,3.x"]) == ExitCode.USAGE
+    assert capsys.readouterr().err.startswith("error: --python 3.x: not a Python version (hint: ")
