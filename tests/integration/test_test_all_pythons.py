@@ -17,9 +17,11 @@ import pytest
 
 from tests.integration.suites import make_workspace
 from workspace.cli import main
+from workspace.commands import test_all
 from workspace.env.interpreters import pyenv_pythons
 from workspace.env.venv import venv_version
 from workspace.model.pythons import minor
+from workspace.runs.suites import count_test_files
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -301,3 +303,24 @@ def test_a_pass_kept_on_the_shared_venv_serves_runs_over_one_python_or_several(
     assert ("alpha", shared, "cached") in found  # the pass that the run over one kept
     assert all(python is not None for _, python, _ in found)
     capsys.readouterr()
+
+
+def test_each_siblings_tests_are_counted_once_whatever_the_pythons(
+    workspace: tuple[Path, str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without history the biggest suites go first; a sibling's tree is walked once, not once
+    per Python, and not at all once its pairs have durations (keyed name@VERSION)."""
+    config = workspace[0]
+    counted: list[str] = []
+
+    def count(path: Path) -> int:
+        counted.append(path.name)
+        return count_test_files(path)
+
+    monkeypatch.setattr(test_all, "count_test_files", count)
+    (config.parent / ".wrknv/durations.json").unlink(missing_ok=True)
+    main(["test-all", "--config", str(config), "--no-cache"])
+    assert sorted(counted) == ["alpha", "beta", "delta", "gamma"]
+    counted.clear()
+    main(["test-all", "--config", str(config), "--no-cache"])
+    assert sorted(counted) == ["delta", "gamma"]  # only for their excluded pairs, never run
