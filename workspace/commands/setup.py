@@ -177,7 +177,8 @@ def _other_pythons(graph: Graph, options: Options) -> int:
         print("no other Python in [workspace] pythons: nothing more to build")
     failed = False
     for version in others:
-        env = ensure_env(graph, version, exclusions(graph, version, ws.names), print, options)
+        excluded = exclusions(graph, version, ws.names)
+        env = ensure_env(graph, version, excluded, print, options, use_busy=False)
         if env.problem is not None:
             if env.output:
                 _err(env.output)

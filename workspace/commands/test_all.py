@@ -146,7 +146,6 @@ def _run(args: argparse.Namespace) -> int:
     present = [s for s in suites if s.skip_reason is None]
     jobs = args.jobs or usable_cores()
     durations = history.load_durations(ws.state_dir, warn=warn)
-    # no history under its key (name@3.12) nor its name: each sibling's tree walked once
     unknown = {s.name: s.path for s in suites if s.key not in durations}
     sizes = {n: count_test_files(p) for n, p in unknown.items() if n not in durations}
     suites = order_suites(suites, durations, sizes)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from workspace.env.interpreters import Interpreter, interpreter_version, pyenv_pythons
+from workspace.env.inuse import LOCKS, claim, share
 from workspace.env.plan import make_plan
 from workspace.env.setup import INPUT_DIR, Options, setup
 from workspace.env.uv import DOWNLOADS_ENV, ResolutionError, find_uv, run_uv
@@ -119,11 +120,18 @@ def missing_python(version: str) -> tuple[str, str]:
 
 
 def ensure_env(
-    graph: Graph, version: str, exclude: Iterable[str], log: Log, base: Options | None = None
+    graph: Graph,
+    version: str,
+    exclude: Iterable[str],
+    log: Log,
+    base: Options | None = None,
+    *,
+    use_busy: bool = True,
 ) -> PythonEnv:
     """``version``'s environment, built or refreshed when its fingerprint differs (a no-op
     otherwise) with setup's ``base`` options (default: those the shared venv was built with);
-    its problem in one line, and uv's output, when it cannot be had."""
+    its problem in one line, and uv's output, when it cannot be had. While another process
+    runs suites in it, it is never rebuilt: used as it is (``use_busy``), else a problem."""
     ws = graph.workspace
     venv, pins = venv_for(ws, version), pins_for(ws, version)
     if venv == ws.venv:
@@ -131,6 +139,42 @@ def ensure_env(
     interpreter = find_minor(find_uv(), version)
     if interpreter is None:
         return PythonEnv(version, venv, pins, *missing_python(version))
+    lock = ws.state_dir / LOCKS / f"{version}.lock"
+    if not claim(lock):
+        return _in_use(PythonEnv(version, venv, pins), log, use_busy=use_busy)
+    try:
+        return _build(graph, PythonEnv(version, venv, pins), interpreter, exclude, log, base)
+    finally:
+        share(lock)
+
+
+def _in_use(env: PythonEnv, log: Log, *, use_busy: bool) -> PythonEnv:
+    """An environment another process is using: as it is, or why it was not rebuilt."""
+    version, where = env.version, display_path(env.venv)
+    if not (env.venv / "pyvenv.cfg").is_file():
+        why = f"the environment for Python {version} is not there: another run building it failed"
+        return replace(env, problem=why, hint="see that run's output, then run again")
+    if not use_busy:
+        return replace(
+            env,
+            problem=f"{where} is in use by another run; the environment for Python {version} "
+            "was not rebuilt",
+            hint="run again when that run has finished",
+        )
+    log(f"{where} is in use by another run: its suites run in it as it is, not refreshed")
+    return replace(env, xdist=_has_xdist(env.venv))
+
+
+def _build(
+    graph: Graph,
+    env: PythonEnv,
+    interpreter: Interpreter,
+    exclude: Iterable[str],
+    log: Log,
+    base: Options | None,
+) -> PythonEnv:
+    """Build or refresh ``env`` with setup's code (this process holds its lock)."""
+    ws, version, venv, pins = graph.workspace, env.version, env.venv, env.pins
     left_out = set(exclude)
     plan = make_plan(graph, [s for s in ws.siblings if s.name not in left_out])
     plan = replace(plan, workspace=replace(ws, venv=venv))

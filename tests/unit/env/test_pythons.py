@@ -172,3 +172,28 @@ def test_uvs_explanation_of_a_failed_build_is_kept(
         "error: the environment for Python 3.12 was not built: uv pip compile failed (hint: "
         "uv's output is above; fix that requirement, or drop 3.12)"
     )
+
+
+def test_an_environment_in_use_by_another_run_is_never_rebuilt(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """test-all uses it as it is, with one line; setup --all-pythons reports it."""
+    seen = _setup_records(monkeypatch, graph)
+    venv = graph.workspace.state_dir / "venvs" / "3.12"
+    venv.mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("version_info = 3.12.1\n")
+    monkeypatch.setattr(pythons, "claim", lambda _lock: False)
+    said: list[str] = []
+    env = pythons.ensure_env(graph, "3.12", [], said.append)
+    assert env.problem is None
+    assert env.venv == venv
+    (line,) = said
+    assert line.endswith(
+        ".wrknv/venvs/3.12 is in use by another run: its suites run in it as it is, not refreshed"
+    )
+    refused = pythons.ensure_env(graph, "3.12", [], said.append, Options(), use_busy=False)
+    assert refused.error_line().endswith(
+        ".wrknv/venvs/3.12 is in use by another run; the environment for Python 3.12 "
+        "was not rebuilt (hint: run again when that run has finished)"
+    )
+    assert seen == []  # setup never ran
