@@ -52,7 +52,7 @@ def started_in() -> Path:
     return Path(pwd) if pwd and Path(pwd).is_dir() else Path.cwd()
 
 
-def _named_workspace(argv: Sequence[str]) -> Workspace | None:
+def named_workspace(argv: Sequence[str]) -> Workspace | None:
     """The config the command names (``--config``, else ``$WRKNV_CONFIG``, else the nearest
     wrknv.toml from where nox was started). A broken or missing config must not break
     ``nox -l``: the session that needs it reports the error."""
@@ -66,20 +66,14 @@ def _named_workspace(argv: Sequence[str]) -> Workspace | None:
         return None
 
 
-def siblings_with_tests(argv: Sequence[str]) -> list[Sibling]:
-    """The siblings that get a ``test(<name>)`` session, from the config the command names."""
-    ws = _named_workspace(argv)
+def siblings_with_tests(ws: Workspace | None) -> list[Sibling]:
+    """The siblings that get a ``test(<name>)`` session (none without a config)."""
     return [] if ws is None else [s for s in ws.siblings if s.runs_tests]
 
 
-def configured_pythons(argv: Sequence[str]) -> tuple[str, ...]:
-    """``[workspace] pythons`` of the config the command names (empty when there is none)."""
-    ws = _named_workspace(argv)
-    return () if ws is None else ws.pythons
-
-
-SIBLINGS = siblings_with_tests(sys.argv)
-PYTHONS = configured_pythons(sys.argv)
+WORKSPACE = named_workspace(sys.argv)  # read once, at import, for the session list
+SIBLINGS = siblings_with_tests(WORKSPACE)
+PYTHONS = () if WORKSPACE is None else WORKSPACE.pythons  # [workspace] pythons
 
 
 def _workspace(session: nox.Session, verb: str, *args: str) -> None:

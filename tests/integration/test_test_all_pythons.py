@@ -17,9 +17,11 @@ import pytest
 
 from tests.integration.suites import make_workspace
 from workspace.cli import main
+from workspace.commands import test_all
 from workspace.env.interpreters import pyenv_pythons
 from workspace.env.venv import venv_version
 from workspace.model.pythons import minor
+from workspace.runs.suites import count_test_files
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -208,7 +210,7 @@ def test_test_takes_one_python_and_names_a_missing_one(
 ) -> None:
     config, low, high = workspace
     assert main(["test", "--config", str(config), "--python", f"{low},{high}", "alpha"]) == 2
-    assert f"--python {low},{high}: test runs on one Python" in capsys.readouterr().err
+    assert f"--python {low},{high}: takes exactly one Python version" in capsys.readouterr().err
     assert main(["test", "--config", str(config), "--python", "3.99", "alpha"]) == 2
     assert "error: Python 3.99 is not installed" in capsys.readouterr().err
 
@@ -261,11 +263,64 @@ def test_an_environment_that_does_not_build_stops_only_its_python(
     assert main(["test-all", "--config", str(config)]) == 1
     err = capsys.readouterr().err
     (other,) = {low, high} - {minor(venv_version(test_venv))}
-    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    lines = [line for line in err.splitlines() if "was not built" in line]
     assert len(lines) == 1
     assert lines[0].startswith(f"error: the environment for Python {other} was not built: ")
+    explained = err[: err.index(lines[0])]  # uv's explanation, printed above that line
+    assert "no-such-distribution-wrknv-test" in explained
     entries = {(s["name"], s["python"]): s for s in summary(config)["siblings"]}
     assert entries["alpha", other]["status"] == "not-run"
     assert entries["alpha", other]["reason"].startswith("the environment for Python")
     shared = ({low, high} - {other}).pop()
     assert entries["alpha", shared]["status"] == "passed"  # the shared venv never resolves it
+
+
+def test_a_pass_kept_on_the_shared_venv_serves_runs_over_one_python_or_several(
+    tmp_path: Path, test_venv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The shared venv's key is the same whether a run covers its Python alone (python=None)
+    or several ("3.12"): a pass kept by one is reused by the other, reported under this run's
+    Python, and explain without --python finds it either way."""
+    low, high = two_pythons(minor(venv_version(test_venv)))
+    config = make_workspace(
+        tmp_path, tmp_path / "ws" / ".venv", {"alpha": {"git": True}}, pythons=(low, high)
+    )
+    assert main(["setup", "--config", str(config)]) == 0
+    shared = minor(venv_version(config.parent / ".venv"))
+    assert main(["test-all", "--config", str(config)]) == 0  # kept as ("alpha", shared)
+    found = {(s["name"], s["python"], s["status"]) for s in summary(config)["siblings"]}
+    assert ("alpha", shared, "passed") in found
+    capsys.readouterr()
+    assert main(["explain", "--config", str(config), "alpha", "--", "-x"]) == 0
+    assert "miss: since the pass kept from run " in capsys.readouterr().out
+    assert main(["test-all", "--config", str(config), "--python", shared]) == 0
+    again = [(s["name"], s["python"], s["status"]) for s in summary(config)["siblings"]]
+    assert again == [("alpha", None, "cached")]
+    (config.parent / ".wrknv/cache").rename(tmp_path / "kept")  # now the other way round
+    assert main(["test-all", "--config", str(config), "--python", shared]) == 0
+    assert main(["test-all", "--config", str(config)]) == 0
+    found = {(s["name"], s["python"], s["status"]) for s in summary(config)["siblings"]}
+    assert ("alpha", shared, "cached") in found  # the pass that the run over one kept
+    assert all(python is not None for _, python, _ in found)
+    capsys.readouterr()
+
+
+def test_each_siblings_tests_are_counted_once_whatever_the_pythons(
+    workspace: tuple[Path, str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without history the biggest suites go first; a sibling's tree is walked once, not once
+    per Python, and not at all once its pairs have durations (keyed name@VERSION)."""
+    config = workspace[0]
+    counted: list[str] = []
+
+    def count(path: Path) -> int:
+        counted.append(path.name)
+        return count_test_files(path)
+
+    monkeypatch.setattr(test_all, "count_test_files", count)
+    (config.parent / ".wrknv/durations.json").unlink(missing_ok=True)
+    main(["test-all", "--config", str(config), "--no-cache"])
+    assert sorted(counted) == ["alpha", "beta", "delta", "gamma"]
+    counted.clear()
+    main(["test-all", "--config", str(config), "--no-cache"])
+    assert sorted(counted) == ["delta", "gamma"]  # only for their excluded pairs, never run

@@ -218,3 +218,25 @@ def test_a_missing_package_is_named_with_the_install_command(workspace_root: Pat
     assert "Traceback" not in proc.stderr
     assert "has no 'packaging' package" in proc.stderr
     assert "-m pip install packaging" in proc.stderr
+
+
+@pytest.mark.parametrize("value", [",", "3.11,3.12"])
+def test_explain_takes_exactly_one_python(
+    workspace_root: Path, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--python ,`` was an IndexError's traceback, and ``3.11,3.12`` silently meant 3.11."""
+    cfg = _config(workspace_root)
+    assert main(["explain", "--config", str(cfg), "--python", value, "beta"]) == ExitCode.USAGE
+    assert capsys.readouterr().err == (
+        f"error: --python {value}: takes exactly one Python version (hint: give one MAJOR.MINOR "
+        "version, e.g. 3.12 (test-all --python takes several))\n"
+    )
+
+
+def test_matrix_reads_python_as_test_all_does(
+    workspace_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """matrix split --python by hand: '3.x' went into the JSON and '3.12,3.12' twice."""
+    cfg = _config(workspace_root)
+    assert main(["matrix", "--config", str(cfg), "--python", "3.12,3.x"]) == ExitCode.USAGE
+    assert capsys.readouterr().err.startswith("error: --python 3.x: not a Python version (hint: ")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import write_config
-from workspace.noxsessions import config_in, siblings_with_tests, split_config
+from workspace.noxsessions import config_in, named_workspace, siblings_with_tests, split_config
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = '[workspace]\nname = "w"\n[[siblings]]\nname = "{0}"\nrepo = "r"\n'
@@ -42,13 +42,39 @@ def test_siblings_come_from_config_then_environment_then_the_start_directory(
         write_config(tmp_path / name, CONFIG.format(f"sib-{name}"))
     monkeypatch.setenv("PWD", str(tmp_path / "c"))
     monkeypatch.setenv("WRKNV_CONFIG", str(tmp_path / "b"))
-    named = siblings_with_tests(["nox", "--", "--config", str(tmp_path / "a")])
+    named = siblings_with_tests(named_workspace(["nox", "--", "--config", str(tmp_path / "a")]))
     assert [s.name for s in named] == ["sib-a"]
-    assert [s.name for s in siblings_with_tests(["nox"])] == ["sib-b"]
+    assert [s.name for s in siblings_with_tests(named_workspace(["nox"]))] == ["sib-b"]
     monkeypatch.delenv("WRKNV_CONFIG")
-    assert [s.name for s in siblings_with_tests(["nox"])] == ["sib-c"]
+    assert [s.name for s in siblings_with_tests(named_workspace(["nox"]))] == ["sib-c"]
     (tmp_path / "c" / "wrknv.toml").write_text("not toml [", encoding="utf-8")
-    assert siblings_with_tests(["nox"]) == []  # nox -l still works; sessions report it
+    assert (
+        siblings_with_tests(named_workspace(["nox"])) == []
+    )  # nox -l still works; sessions report it
+
+
+def test_the_config_is_read_once_at_import(tmp_path: Path) -> None:
+    """The sibling list and the Pythons come from one reading of the config."""
+    write_config(tmp_path, CONFIG.format("sib"))
+    code = (
+        "import workspace.model.config as c\n"
+        "calls = []\n"
+        "real = c.load\n"
+        "c.load = lambda *a, **k: calls.append(1) or real(*a, **k)\n"
+        "import workspace.noxsessions as n\n"
+        "print(len(calls), [s.name for s in n.SIBLINGS])\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PWD": str(tmp_path)}
+    env.pop("WRKNV_CONFIG", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.stdout == "1 ['sib']\n", proc.stderr
 
 
 def _nox_list(tmp_path: Path) -> str:

@@ -11,7 +11,7 @@ from workspace.env.pythons import pins_for, venv_for
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.model import config
 from workspace.model.graph import build
-from workspace.model.pythons import python_flag
+from workspace.model.pythons import one_python
 from workspace.runs.cache import Cache
 from workspace.runs.keys import changes, pin_changes, suite_inputs
 
@@ -36,7 +36,7 @@ def _run(args: argparse.Namespace) -> int:
     ws = config.load(args.config)
     sib = ws.sibling(args.name)
     extra = pytest_extra(args.pytest_args)
-    python = python_flag([args.python])[0] if args.python else None
+    python = one_python(args.python) if args.python is not None else None
     inputs = suite_inputs(
         build(ws),
         [sib.name],
@@ -58,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
     if cache.get(mine) is not None:
         print("hit: a kept pass has these inputs; test-all reports it as cached")
         return ExitCode.OK
-    newest = cache.newest_for(sib.name, python)
+    newest = cache.newest_for(mine)
     if newest is None:
         print(f"miss: no pass of {sib.name} is kept yet")
         return ExitCode.OK

@@ -19,6 +19,7 @@ from workspace.commands._options import (
 )
 from workspace.errors import ExitCode
 from workspace.fsutil import write_output
+from workspace.model.pythons import python_flag
 from workspace.repos.changes import changed_since
 from workspace.runs import history
 
@@ -50,13 +51,13 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    pythons = list(python_flag(args.python))  # checked before anything is read
     graph, selected = load_selected(args)
     ws = graph.workspace
     siblings = [s for s in selected if s.python_package]
     if args.changed_since:
         reasons = changed_since(graph, args.changed_since, siblings)
         siblings = [s for s in siblings if s.name in reasons]
-    pythons = [v.strip() for p in args.python or () for v in p.split(",") if v.strip()]
     if args.shards:
         durations = history.load_durations(ws.state_dir, warn=warn)
         estimates, source = matrix.estimate(siblings, durations)

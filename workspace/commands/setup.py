@@ -165,20 +165,24 @@ def _run(args: argparse.Namespace) -> int:
             f"{venv}: {count} installed as editables with Python "
             f"{result.python.version} in {result.duration:.1f} s"
         )
-    return _other_pythons(graph) if args.all_pythons else ExitCode.OK
+    return _other_pythons(graph, options) if args.all_pythons else ExitCode.OK
 
 
-def _other_pythons(graph: Graph) -> int:
-    """``--all-pythons``: each other Python's environment, as test-all builds it."""
+def _other_pythons(graph: Graph, options: Options) -> int:
+    """``--all-pythons``: each other Python's environment, with this setup's options (--force,
+    --layered, --from-index); its own Python, inputs and fingerprint."""
     ws = graph.workspace
     others = [v for v in ws.pythons if venv_for(ws, v) != ws.venv]
     if not others:
         print("no other Python in [workspace] pythons: nothing more to build")
     failed = False
     for version in others:
-        env = ensure_env(graph, version, exclusions(graph, version, ws.names), print)
+        excluded = exclusions(graph, version, ws.names)
+        env = ensure_env(graph, version, excluded, print, options, use_busy=False)
         if env.problem is not None:
-            _err(f"error: {env.problem} (hint: {env.hint})")
+            if env.output:
+                _err(env.output)
+            _err(env.error_line())
             failed = True
         else:
             print(f"Python {version}: {display_path(env.venv)} is ready")

@@ -16,10 +16,10 @@ from workspace.commands import Command
 from workspace.commands._options import add_config_argument
 from workspace.env.pythons import env_for_sibling
 from workspace.env.venv import venv_python
-from workspace.errors import EnvError, ExitCode, SelectionError, WorkspaceError
+from workspace.errors import EnvError, ExitCode, WorkspaceError
 from workspace.model import config
 from workspace.model.graph import build
-from workspace.model.pythons import python_flag
+from workspace.model.pythons import one_python
 from workspace.runs.results import PYTEST_NO_TESTS
 from workspace.runs.suites import require_test_runner
 from workspace.text import display_path
@@ -87,17 +87,14 @@ def _run(args: argparse.Namespace) -> int:
 def _on_python(ws: config.Workspace, name: str, version: str) -> Path | None:
     """The interpreter of ``version``'s environment; None (said why) when the sibling's
     requires-python excludes that Python."""
-    versions = python_flag([version])
-    if len(versions) != 1:
-        raise SelectionError(
-            f"--python {version}: test runs on one Python", hint="give one version, e.g. 3.12"
-        )
-    version = versions[0]
+    version = one_python(version)
     env, why = env_for_sibling(build(ws), version, name, lambda line: print(f"test: {line}"))
-    if why is not None:
+    if why is not None or env is None:
         print(f"test {name}: not run on Python {version}: {why}")
         return None
     if env.problem is not None:
+        if env.output:
+            print(env.output, file=sys.stderr)
         raise EnvError(env.problem, hint=env.hint)
     return venv_python(env.venv)
 

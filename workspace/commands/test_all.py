@@ -145,7 +145,8 @@ def _run(args: argparse.Namespace) -> int:
     present = [s for s in suites if s.skip_reason is None]
     jobs = args.jobs or usable_cores()
     durations = history.load_durations(ws.state_dir, warn=warn)
-    sizes = {s.name: count_test_files(s.path) for s in suites if s.name not in durations}
+    unknown = {s.name: s.path for s in suites if s.key not in durations}
+    sizes = {n: count_test_files(p) for n, p in unknown.items() if n not in durations}
     suites = order_suites(suites, durations, sizes)
     runs_dir = ws.state_dir / history.RUNS
     run_id = new_run_id()
@@ -218,7 +219,15 @@ def _merge(
     cache, inputs, cached = reused
     ran = {r.key: r for r in run.results}
     results = tuple(
-        replace(cached[s.key], selected_because=s.selected_because, started=None)
+        # a kept pass of the same environment, stored from a run over one Python (python=None)
+        # or several ("3.12"): it is reported as this run's suite
+        replace(
+            cached[s.key],
+            selected_because=s.selected_because,
+            started=None,
+            python=s.python,
+            files=s.files,
+        )
         if s.key in cached
         else ran[s.key]
         for s in suites

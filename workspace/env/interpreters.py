@@ -6,7 +6,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +17,11 @@ from workspace.env.uv import run_uv
 from workspace.errors import EnvError
 from workspace.model.config import Workspace
 from workspace.model.project import ProjectInfo
+from workspace.model.pythons import allows_minor, holds, versions_named
 from workspace.text import display_path
 
-_RELEASE_RE = re.compile(r"\d+(\.\d+){0,2}")
+__all__ = ["allows_minor"]  # re-exported: ci.matrix imports it from here
+
 _PYENV_VERSION_RE = re.compile(r"(\d+)\.(\d+)\.(\d+)\Z")
 
 
@@ -50,13 +52,13 @@ def python_spec(workspace: Workspace, projects: Mapping[str, ProjectInfo]) -> Sp
     combined = SpecifierSet()
     for _, spec in parts:
         combined &= spec
-    versions = _versions_named(s for _, s in parts)
-    if parts and not _holds(combined, versions):
+    versions = versions_named(s for _, s in parts)
+    if parts and not holds(combined, versions):
         clashes = [
             f"{a} {sa} vs {b} {sb}"
             for i, (a, sa) in enumerate(parts)
             for b, sb in parts[i + 1 :]
-            if not _holds(sa & sb, versions)
+            if not holds(sa & sb, versions)
         ]
         raise EnvError(
             "no Python version satisfies every requirement: "
@@ -65,42 +67,6 @@ def python_spec(workspace: Workspace, projects: Mapping[str, ProjectInfo]) -> Sp
             "leave the sibling out of the selection (--skip NAME)",
         )
     return combined
-
-
-def _versions_named(specs: Iterable[SpecifierSet]) -> set[Version]:
-    """Every version the specifiers name, with the releases just after and just before each.
-    An intersection of version ranges that holds any version at all holds one of these (its
-    lower end, the release after an excluded lower end, or one below an upper end), so
-    ``==3.12.3``, ``>=3.11.2,<3.11.5`` or ``<3.11`` are judged exactly, without guessing."""
-    found: set[Version] = set()
-    for spec in specs:
-        for item in spec:
-            match = _RELEASE_RE.match(item.version)
-            if match is None:
-                continue
-            parts = [int(p) for p in match.group(0).split(".")] + [0, 0]
-            major, minor, patch = parts[:3]
-            near = [(major, minor, patch), (major, minor, patch + 1), (major, minor + 1, 0)]
-            near += [(major + 1, 0, 0), (major, minor, patch - 1), (major, minor - 1, 99)]
-            near.append((major - 1, 99, 99))
-            found |= {Version(".".join(map(str, v))) for v in near if min(v) >= 0}
-    return found
-
-
-def allows_minor(specs: Sequence[SpecifierSet], minor: str) -> bool:
-    """Whether some release of ``minor`` (``"3.12"``) satisfies every spec at once: ``3.12`` is
-    allowed by ``==3.12.3`` and by ``>=3.12.7``, which 3.12.0 itself is not."""
-    combined = SpecifierSet()
-    for spec in specs:
-        combined &= spec
-    wanted = Version(minor).release[:2]
-    versions = {Version(minor)} | {v for v in _versions_named(specs) if v.release[:2] == wanted}
-    return _holds(combined, versions)
-
-
-def _holds(spec: SpecifierSet, versions: Iterable[Version]) -> bool:
-    """Whether any version satisfies ``spec`` (an empty spec always holds)."""
-    return not list(spec) or any(spec.contains(v, prereleases=True) for v in versions)
 
 
 def interpreter_version(path: Path) -> Version | None:

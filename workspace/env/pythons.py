@@ -15,24 +15,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from workspace.env.interpreters import (
-    Interpreter,
-    allows_minor,
-    interpreter_version,
-    pyenv_pythons,
-)
+from workspace.env.interpreters import Interpreter, interpreter_version, pyenv_pythons
+from workspace.env.inuse import LOCKS, claim, share
 from workspace.env.plan import make_plan
 from workspace.env.setup import INPUT_DIR, Options, setup
-from workspace.env.uv import find_uv, run_uv
-from workspace.env.venv import Log, importable, venv_python, venv_version
+from workspace.env.uv import DOWNLOADS_ENV, ResolutionError, find_uv, run_uv
+from workspace.env.venv import Log, importable, read_fingerprint, venv_python, venv_version
 from workspace.errors import WorkspaceError
 from workspace.model.config import Workspace
 from workspace.model.graph import Graph
-from workspace.model.pythons import minor
+from workspace.model.pythons import allows_minor, minor
 from workspace.text import display_path, plural
 
 VENVS = "venvs"  # under the state dir: one environment per extra Python
-DOWNLOADS_ENV = "UV_PYTHON_DOWNLOADS"
 
 
 @dataclass(frozen=True)
@@ -45,6 +40,19 @@ class PythonEnv:
     problem: str | None = None  # one line: the Python is missing, the env did not build
     hint: str | None = None
     xdist: bool = False  # pytest-xdist imports there
+    output: str = ""  # uv's explanation of a build that failed
+
+    def error_line(self) -> str:
+        """The problem as the one ``error:`` line every verb prints."""
+        return f"error: {self.problem} (hint: {self.hint})"
+
+
+def shared_options(ws: Workspace) -> Options:
+    """setup's options of the shared venv, as its fingerprint recorded them (the siblings
+    allowed from the index), for another Python's environment built without setup's flags."""
+    flags = read_fingerprint(ws.venv).get("flags")
+    allowed = flags.get("from_index") if isinstance(flags, dict) else None
+    return Options(from_index=tuple(str(n) for n in allowed or ()))
 
 
 def shared_version(ws: Workspace) -> str | None:
@@ -97,7 +105,7 @@ def find_minor(uv: str, version: str) -> Interpreter | None:
                 return candidate
         if attempt or os.environ.get(DOWNLOADS_ENV) != "automatic":
             return None
-        if run_uv(uv, "python", "install", "--", version, check=False).returncode:
+        if run_uv(uv, "python", "install", "--", version, check=False, downloads=True).returncode:
             return None
     return None
 
@@ -111,9 +119,19 @@ def missing_python(version: str) -> tuple[str, str]:
     )
 
 
-def ensure_env(graph: Graph, version: str, exclude: Iterable[str], log: Log) -> PythonEnv:
+def ensure_env(
+    graph: Graph,
+    version: str,
+    exclude: Iterable[str],
+    log: Log,
+    base: Options | None = None,
+    *,
+    use_busy: bool = True,
+) -> PythonEnv:
     """``version``'s environment, built or refreshed when its fingerprint differs (a no-op
-    otherwise); its problem in one line when it cannot be had."""
+    otherwise) with setup's ``base`` options (default: those the shared venv was built with);
+    its problem in one line, and uv's output, when it cannot be had. While another process
+    runs suites in it, it is never rebuilt: used as it is (``use_busy``), else a problem."""
     ws = graph.workspace
     venv, pins = venv_for(ws, version), pins_for(ws, version)
     if venv == ws.venv:
@@ -121,10 +139,47 @@ def ensure_env(graph: Graph, version: str, exclude: Iterable[str], log: Log) -> 
     interpreter = find_minor(find_uv(), version)
     if interpreter is None:
         return PythonEnv(version, venv, pins, *missing_python(version))
+    lock = ws.state_dir / LOCKS / f"{version}.lock"
+    if not claim(lock):
+        return _in_use(PythonEnv(version, venv, pins), log, use_busy=use_busy)
+    try:
+        return _build(graph, PythonEnv(version, venv, pins), interpreter, exclude, log, base)
+    finally:
+        share(lock)
+
+
+def _in_use(env: PythonEnv, log: Log, *, use_busy: bool) -> PythonEnv:
+    """An environment another process is using: as it is, or why it was not rebuilt."""
+    version, where = env.version, display_path(env.venv)
+    if not (env.venv / "pyvenv.cfg").is_file():
+        why = f"the environment for Python {version} is not there: another run building it failed"
+        return replace(env, problem=why, hint="see that run's output, then run again")
+    if not use_busy:
+        return replace(
+            env,
+            problem=f"{where} is in use by another run; the environment for Python {version} "
+            "was not rebuilt",
+            hint="run again when that run has finished",
+        )
+    log(f"{where} is in use by another run: its suites run in it as it is, not refreshed")
+    return replace(env, xdist=_has_xdist(env.venv))
+
+
+def _build(
+    graph: Graph,
+    env: PythonEnv,
+    interpreter: Interpreter,
+    exclude: Iterable[str],
+    log: Log,
+    base: Options | None,
+) -> PythonEnv:
+    """Build or refresh ``env`` with setup's code (this process holds its lock)."""
+    ws, version, venv, pins = graph.workspace, env.version, env.venv, env.pins
     left_out = set(exclude)
     plan = make_plan(graph, [s for s in ws.siblings if s.name not in left_out])
     plan = replace(plan, workspace=replace(ws, venv=venv))
-    options = Options(python=str(interpreter.path), inputs=pins.parent)
+    base = shared_options(ws) if base is None else base
+    options = replace(base, python=str(interpreter.path), inputs=pins.parent)
     say = _once(log, f"building {display_path(venv)} with {interpreter}")
     try:
         result = setup(plan, options, log=say)
@@ -134,7 +189,8 @@ def ensure_env(graph: Graph, version: str, exclude: Iterable[str], log: Log) -> 
             venv,
             pins,
             f"the environment for Python {version} was not built: {exc.message}",
-            exc.hint or "setup --all-pythons shows the whole output",
+            exc.hint or f"uv's output is above; fix that requirement, or drop {version}",
+            output=exc.output if isinstance(exc, ResolutionError) else "",
         )
     if result.changed:
         log(
@@ -171,11 +227,11 @@ def ensure_envs(
 
 def env_for_sibling(
     graph: Graph, version: str, name: str, log: Log
-) -> tuple[PythonEnv, str | None]:
+) -> tuple[PythonEnv | None, str | None]:
     """``version``'s environment for one sibling's suite (``test NAME --python``), and why the
     sibling cannot run there (its requires-python, or one it needs), if so."""
     excluded = exclusions(graph, version, graph.workspace.names)
     why = excluded.get(name)
     if why is not None:
-        return PythonEnv(version, venv_for(graph.workspace, version), Path()), why
+        return None, why
     return ensure_env(graph, version, excluded, log), None

@@ -1,4 +1,5 @@
-"""uv: found the way nox finds it, run with an argument list, never downloading a Python."""
+"""uv: found the way nox finds it, run with an argument list, never downloading a Python
+unless the user allowed it (``UV_PYTHON_DOWNLOADS=automatic``) for a call that asks."""
 
 from __future__ import annotations
 
@@ -44,20 +45,28 @@ def find_uv() -> str:
     )
 
 
-def uv_env() -> dict[str, str]:
-    """The environment for uv: never download a Python, never use an outer venv by accident."""
+DOWNLOADS_ENV = "UV_PYTHON_DOWNLOADS"
+
+
+def uv_env(*, downloads: bool = False) -> dict[str, str]:
+    """The environment for uv: never use an outer venv by accident, and never download a
+    Python, except where the call allows ``downloads`` and the user set
+    ``UV_PYTHON_DOWNLOADS=automatic`` (then the user's setting stands)."""
     env = dict(os.environ)
-    env["UV_PYTHON_DOWNLOADS"] = "never"
+    if not (downloads and env.get(DOWNLOADS_ENV) == "automatic"):
+        env[DOWNLOADS_ENV] = "never"
     env.pop("VIRTUAL_ENV", None)
     env.pop("CONDA_PREFIX", None)
     return env
 
 
-def run_uv(uv: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run uv with an argument list; raise ResolutionError with uv's output on failure."""
-    proc = subprocess.run(
-        [uv, *args], capture_output=True, text=True, env=uv_env(), check=False, stdin=None
-    )
+def run_uv(
+    uv: str, *args: str, check: bool = True, downloads: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run uv with an argument list; raise ResolutionError with uv's output on failure.
+    ``downloads``: this call may fetch a Python, if the user allows it (see uv_env)."""
+    env = uv_env(downloads=downloads)
+    proc = subprocess.run([uv, *args], capture_output=True, text=True, env=env, check=False)
     if check and proc.returncode:
         raise ResolutionError(
             f"uv {args[0]} {args[1] if len(args) > 1 else ''}".strip()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workspace.fsutil import atomic_write_text
+from workspace.model.pythons import minor
 from workspace.runs.keys import Inputs, tree_data
 from workspace.runs.results import Status, SuiteResult
 from workspace.runs.summary import result_from_data, sibling_data
@@ -82,14 +83,24 @@ class Cache:
         for old in entries[self.size :]:
             old.unlink(missing_ok=True)
 
-    def newest_for(self, name: str, python: str | None = None) -> dict[str, Any] | None:
-        """The newest kept entry of a sibling (on ``python``, of a run over several), for
-        explain."""
+    def newest_for(self, inputs: Inputs) -> dict[str, Any] | None:
+        """The newest kept entry of the sibling of ``inputs`` in an environment of the same
+        Python (MAJOR.MINOR), for explain: whether the run that kept it covered that Python
+        alone (``python`` None) or several ("3.12") does not matter, the environment does."""
+        wanted = environment_python(inputs.parts)
         for path in sorted(self.folder.glob("*.json"), key=_mtime, reverse=True):
             data = self._read(path)
-            if data is not None and data.get("name") == name and data.get("python") == python:
+            if data is None or data.get("name") != inputs.name:
+                continue
+            if environment_python(data.get("parts") or {}) == wanted:
                 return data
         return None
+
+
+def environment_python(parts: Mapping[str, str]) -> str | None:
+    """The MAJOR.MINOR of a key's environment: its ``python`` part, such as "CPython-3.12.1"."""
+    text = parts.get("python")
+    return minor(text.rpartition("-")[2]) if isinstance(text, str) and text else None
 
 
 def _mtime(path: Path) -> float:

@@ -34,11 +34,6 @@ class Pythons:
         return any(e.xdist for e in self.envs.values() if e.problem is None)
 
 
-def versions_in_play(requested: Sequence[str], configured: Sequence[str]) -> tuple[str, ...]:
-    """``--python`` when given, else ``[workspace] pythons`` (empty: the shared venv's)."""
-    return tuple(requested or configured)
-
-
 def across_pythons(
     graph: Graph,
     suites: Sequence[Suite],
@@ -52,13 +47,15 @@ def across_pythons(
     line per environment built; one ``error:`` line per Python that cannot run). ``rerun``
     (--rerun-failed): only the pairs among these that did not pass last time."""
     ws = graph.workspace
-    versions = versions_in_play(requested, ws.pythons)
+    versions = tuple(requested or ws.pythons)  # --python, else [workspace] pythons
     if not versions or versions == (shared_version(ws),):
         return Pythons(tuple(suites), {})
     envs, excluded = ensure_envs(graph, versions, [s.name for s in suites], log)
     for env in envs.values():
         if env.problem is not None:
-            warn(f"error: {env.problem} (hint: {env.hint})")
+            if env.output:  # uv's explanation, as setup prints it
+                warn(env.output)
+            warn(env.error_line())
     pairs = spread(suites, envs, excluded)
     if rerun is not None:
         # a sibling that failed on no particular Python (a run over one) runs on every one

@@ -54,20 +54,31 @@ def test_the_oldest_entries_go_beyond_the_size(tmp_path: Path) -> None:
     assert len(list((tmp_path / "cache").glob("*.json"))) == 2
     assert cache.get(inputs("a", 0)) is None
     assert cache.get(inputs("a", 3)) is not None
-    newest = cache.newest_for("a")
+    newest = cache.newest_for(inputs("a", 0))
     assert newest is not None
     assert newest["run_id"] == "r3"
 
 
-def test_explain_finds_the_newest_pass_on_its_own_python(tmp_path: Path) -> None:
+def on(python: str, name: str = "a", n: int = 1) -> Inputs:
+    """Inputs whose environment has this Python (the part keys.environment writes)."""
+    return Inputs(name, {"args": str(n), "python": f"CPython-{python}"}, {}, {})
+
+
+def test_explain_finds_the_newest_pass_of_its_environment(tmp_path: Path) -> None:
+    """A pass kept by a run over one Python (python=None) or several ("3.12") is found for the
+    environment of that Python, and never for another's."""
     cache = Cache(tmp_path, 10, print)
-    on_312 = SuiteResult("a", Status.PASSED, 0, 1.0, python="3.12")
-    cache.put(inputs("a", 1), on_312, "r1")
-    assert cache.newest_for("a") is None  # a run over one Python kept nothing of a
-    found = cache.newest_for("a", "3.12")
+    cache.put(on("3.12.1"), SuiteResult("a", Status.PASSED, 0, 1.0, python="3.12"), "r1")
+    cache.put(on("3.11.7"), SuiteResult("a", Status.PASSED, 0, 1.0), "r2")
+    found = cache.newest_for(on("3.12.3", n=2))  # its patch release changed since: a miss
     assert found is not None
-    assert found["python"] == "3.12"
-    hit = cache.get(inputs("a", 1))
+    assert found["run_id"] == "r1"
+    found = cache.newest_for(on("3.11.7", n=2))
+    assert found is not None
+    assert found["run_id"] == "r2"
+    assert cache.newest_for(on("3.13.0")) is None
+    assert cache.newest_for(on("3.12.1", name="b")) is None
+    hit = cache.get(on("3.12.1"))
     assert hit is not None
     assert hit.python == "3.12"
 

@@ -11,7 +11,7 @@ import pytest
 from tests.builders import write_files
 from workspace.env.pythons import PythonEnv
 from workspace.runs import pythons
-from workspace.runs.pythons import Pythons, spread, versions_in_play
+from workspace.runs.pythons import Pythons, spread
 from workspace.runs.results import Event, Status, SuiteStarted
 from workspace.runs.runner import Runner, RunOptions
 from workspace.runs.suites import Suite, order_suites
@@ -58,12 +58,6 @@ def test_a_missing_python_leaves_its_suites_not_run_and_not_excluded() -> None:
 def test_an_absent_sibling_keeps_its_own_reason_on_every_python() -> None:
     out = spread([suite("alpha", skip_reason="not present")], ENVS, {"3.11": {"alpha": "x"}})
     assert [(s.skip_reason, s.excluded) for s in out] == [("not present", False)] * 2
-
-
-def test_the_flag_wins_over_the_config() -> None:
-    assert versions_in_play(("3.13",), ("3.11", "3.12")) == ("3.13",)
-    assert versions_in_play((), ("3.11", "3.12")) == ("3.11", "3.12")
-    assert versions_in_play((), ()) == ()
 
 
 def test_xdist_counts_only_the_environments_that_work() -> None:
