@@ -113,7 +113,7 @@ def test_each_sibling_runs_on_each_python_and_an_exclusion_fails_nothing(
     building = [line for line in out.splitlines() if line.startswith("test-all: building")]
     assert len(building) == 1  # one line per environment built
     assert f".wrknv/venvs/{built[0]} with Python {built[0]}." in building[0]
-    assert f"not-run: gamma@{low}: requires-python >={high} excludes {low}" in out
+    assert f"excluded: gamma@{low}: requires-python >={high} excludes {low}" in out
     lines = out.splitlines()
     header = next(line for line in lines if line.startswith("sibling"))
     assert header.split()[:3] == ["sibling", "python", "status"]
