@@ -16,11 +16,11 @@ from typing import Any
 from packaging.specifiers import SpecifierSet
 
 from workspace.ci.shards import Plan, Shard, makespan, pack, whole
-from workspace.env.interpreters import allows_minor
 from workspace.errors import WorkspaceError
 from workspace.model.config import Sibling, Workspace
 from workspace.model.graph import Graph
 from workspace.model.project import ProjectInfo
+from workspace.model.pythons import allows_minor
 from workspace.runs.suites import count_test_files
 from workspace.runs.testfiles import find_test_files, names_paths
 from workspace.text import plural

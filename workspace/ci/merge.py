@@ -19,7 +19,7 @@ from workspace.fsutil import atomic_write_text
 from workspace.runs.history import save_durations
 from workspace.runs.junit import JUNIT, merged_junit, run_suites
 from workspace.runs.results import Counts, Status, SuiteResult, exit_code, lower_bound, spans
-from workspace.runs.summary import SUMMARY, read_summary, result_from_data
+from workspace.runs.summary import SUMMARY, read_summary, result_from_data, sibling_data
 from workspace.text import display_path
 
 # The status of merged pieces: the first of these that any piece has. A piece that collected
@@ -135,23 +135,11 @@ def _join(pieces: Sequence[SuiteResult]) -> SuiteResult:
 
 
 def _joined_entry(entries: Sequence[dict[str, Any]], joined: SuiteResult) -> dict[str, Any]:
-    merged = dict(entries[0])
+    """The joined result as a summary entry, its paths those of the first piece (relative to
+    the report), with every piece listed."""
+    first = entries[0]
+    merged = {**first, **sibling_data(joined), "log": first.get("log"), "junit": first.get("junit")}
     merged.update(
-        status=joined.status.value,
-        returncode=joined.returncode,
-        command=list(joined.command),
-        excluded=joined.excluded,
-        duration_seconds=round(joined.duration, 3),
-        tests={
-            "passed": joined.counts.passed,
-            "failed": joined.counts.failed,
-            "skipped": joined.counts.skipped,
-            "errors": joined.counts.errors,
-        },
-        workers=1,
-        reason=joined.reason,
-        files=[],
-        file_seconds=dict(joined.file_seconds),
         pieces=len(entries),
         shards=[e["shard"] for e in entries],
         logs=[e["log"] for e in entries if e.get("log")],

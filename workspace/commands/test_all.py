@@ -6,7 +6,7 @@ import argparse
 import secrets
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 
 from workspace.ci.markdown import step_summary_of_run
@@ -103,14 +103,19 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def select(args: argparse.Namespace, graph: Graph, selected: list[Sibling]) -> dict[str, str]:
-    """The siblings to run (name -> why), after --changed-since and --rerun-failed."""
-    ws = graph.workspace
+def select(
+    args: argparse.Namespace,
+    graph: Graph,
+    selected: list[Sibling],
+    rerun: Collection[history.Pair] | None,
+) -> dict[str, str]:
+    """The siblings to run (name -> why), after --changed-since and, given the pairs that
+    did not pass last time (--rerun-failed), only those."""
     reasons = {s.name: "selected" for s in selected}
     if args.changed_since:
         reasons = changed_since(graph, args.changed_since, selected)
-    if getattr(args, "rerun_failed", False):
-        again = {name for name, _ in history.rerun_pairs(ws.state_dir)}  # on any Python
+    if rerun is not None:
+        again = {name for name, _ in rerun}  # on any Python
         reasons = {
             n: ("rerun: " + r if r != "selected" else "rerun: did not pass last time")
             for n, r in reasons.items()
@@ -126,7 +131,8 @@ def new_run_id() -> str:
 def _run(args: argparse.Namespace) -> int:
     graph, selected = load_selected(args)
     ws = graph.workspace
-    reasons = select(args, graph, selected)
+    rerun = history.rerun_pairs(ws.state_dir) if args.rerun_failed else None
+    reasons = select(args, graph, selected, rerun)
     chosen = [s for s in selected if s.name in reasons]
     extra = pytest_extra(args.pytest_args)
     suites = build_suites(
@@ -137,7 +143,6 @@ def _run(args: argparse.Namespace) -> int:
         print(f"test-all: nothing to test: {_why_nothing(args)}")
         return ExitCode.OK
     python, xdist = require_test_runner(ws)
-    rerun = history.rerun_pairs(ws.state_dir) if args.rerun_failed else None
     spread = across_pythons(
         graph, suites, python_flag(args.python), log=_say, warn=warn, rerun=rerun
     )

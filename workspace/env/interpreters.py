@@ -17,10 +17,8 @@ from workspace.env.uv import run_uv
 from workspace.errors import EnvError
 from workspace.model.config import Workspace
 from workspace.model.project import ProjectInfo
-from workspace.model.pythons import allows_minor, holds, versions_named
+from workspace.model.pythons import holds, versions_named
 from workspace.text import display_path
-
-__all__ = ["allows_minor"]  # re-exported: ci.matrix imports it from here
 
 _PYENV_VERSION_RE = re.compile(r"(\d+)\.(\d+)\.(\d+)\Z")
 

@@ -25,6 +25,7 @@ LATEST = "latest"
 SUMMARY = "summary.json"
 # Statuses whose duration says how long the suite takes (an interrupted one does not).
 _MEASURED = frozenset({Status.PASSED, Status.FAILED, Status.NO_TESTS, Status.TIMEOUT})
+Pair = tuple[str, str | None]  # (sibling, Python); None: a run over one Python
 RERUN_STATUSES = frozenset({Status.FAILED, Status.TIMEOUT, Status.ERROR})
 
 
@@ -98,7 +99,7 @@ def latest_run(state_dir: Path) -> Path:
     return state_dir / RUNS / LATEST
 
 
-def last_statuses(state_dir: Path) -> dict[tuple[str, str | None], Status]:
+def last_statuses(state_dir: Path) -> dict[Pair, Status]:
     """Each suite's status in the last test-all run, by (sibling, Python); the Python is None
     for a run over one Python.
 
@@ -117,7 +118,7 @@ def last_statuses(state_dir: Path) -> dict[tuple[str, str | None], Status]:
             f"{display_path(summary)}: not a test-all summary (no 'siblings' list)",
             hint="run test-all once without --rerun-failed",
         )
-    out: dict[tuple[str, str | None], Status] = {}
+    out: dict[Pair, Status] = {}
     for entry in siblings:
         if isinstance(entry, dict) and isinstance(entry.get("name"), str):
             python = entry.get("python")
@@ -130,7 +131,7 @@ def last_statuses(state_dir: Path) -> dict[tuple[str, str | None], Status]:
     return out
 
 
-def rerun_pairs(state_dir: Path) -> set[tuple[str, str | None]]:
+def rerun_pairs(state_dir: Path) -> set[Pair]:
     """The (sibling, Python) pairs that failed, timed out or errored in the last run."""
     return {pair for pair, s in last_statuses(state_dir).items() if s in RERUN_STATUSES}
 

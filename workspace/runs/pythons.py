@@ -15,11 +15,10 @@ from dataclasses import dataclass, replace
 from workspace.env.pythons import PythonEnv, ensure_envs, shared_version
 from workspace.env.venv import Log
 from workspace.model.graph import Graph
+from workspace.runs.history import Pair
 from workspace.runs.keys import Inputs, suite_inputs
 from workspace.runs.results import suite_key
 from workspace.runs.suites import Suite
-
-Pair = tuple[str, str | None]  # (sibling, Python); None: a run over one Python
 
 
 @dataclass(frozen=True)
