@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from workspace.ci.shards import Plan, makespan, pack, plan, whole
+from workspace.ci.shards import ShardPlan, makespan, pack, plan, whole
 
 SEEDS = range(5)
 
@@ -39,7 +39,7 @@ def _ratio(shards_span: float, totals: dict[str, float], k: int) -> float:
     return shards_span / (math.fsum(totals.values()) / k)
 
 
-def noisy_ratio(done: Plan, files: dict[str, dict[str, float]], seed: int, k: int) -> float:
+def noisy_ratio(done: ShardPlan, files: dict[str, dict[str, float]], seed: int, k: int) -> float:
     """Makespan / lower bound when this run's file durations differ from the stored ones by
     up to 20% either way (the plan is still made from the stored ones)."""
     rng = random.Random(seed + 1000)
@@ -60,7 +60,7 @@ def measure(k: int) -> dict[str, float]:
     for seed in SEEDS:
         totals, files = workspace(seed)
         started = time.perf_counter()
-        done: Plan = plan(totals, files, k)
+        done: ShardPlan = plan(totals, files, k)
         plan_seconds = max(plan_seconds, time.perf_counter() - started)
         assert plan(totals, files, k) == done  # deterministic
         worst_split = max(worst_split, _ratio(makespan(done.shards), totals, k))

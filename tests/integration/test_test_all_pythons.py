@@ -17,7 +17,7 @@ import pytest
 
 from tests.integration.suites import make_workspace
 from workspace.cli import main
-from workspace.commands import test_all
+from workspace.commands import testall
 from workspace.env.interpreters import pyenv_pythons
 from workspace.env.venv import venv_version
 from workspace.model.pythons import minor
@@ -317,7 +317,7 @@ def test_each_siblings_tests_are_counted_once_whatever_the_pythons(
         counted.append(path.name)
         return count_test_files(path)
 
-    monkeypatch.setattr(test_all, "count_test_files", count)
+    monkeypatch.setattr(testall, "count_test_files", count)
     (config.parent / ".wrknv/durations.json").unlink(missing_ok=True)
     main(["test-all", "--config", str(config), "--no-cache"])
     assert sorted(counted) == ["alpha", "beta", "delta", "gamma"]

@@ -94,13 +94,13 @@ def test_imports_point_one_way() -> None:
 @pytest.mark.parametrize(
     ("module", "source", "expected"),
     [
-        ("workspace/repos/sync.py", "from workspace.commands._options import positive_int", 1),
+        ("workspace/repos/checkouts.py", "from workspace.commands._options import positive_int", 1),
         ("workspace/env/setup.py", "import workspace.cli", 1),
         ("workspace/runs/runner.py", "def f():\n    from workspace.commands import Command", 1),
         ("workspace/commands/update.py", "from workspace.commands.bootstrap import summarize", 1),
-        ("workspace/commands/update.py", "from workspace.commands._sync import summarize", 0),
+        ("workspace/commands/update.py", "from workspace.commands._checkouts import summarize", 0),
         ("workspace/commands/demo.py", "from workspace.cli import main", 1),
-        ("workspace/model/graph.py", "from workspace.env.plan import Plan", 1),
+        ("workspace/model/graph.py", "from workspace.env.plan import InstallPlan", 1),
         ("workspace/text.py", "from workspace.model import config", 1),
         ("workspace/ci/matrix.py", "from workspace.runs.results import lower_bound", 0),
     ],
@@ -141,3 +141,20 @@ def test_the_architecture_page_names_every_module_and_only_real_ones() -> None:
     missing = [str(p.relative_to(ROOT)) for p in MODULES if p.name != "__init__.py"]
     assert sorted(m for m in missing if ROOT / m not in covered) == []
     assert sorted(n for n in named if not any(ROOT.glob(n))) == []
+
+
+def test_names_cannot_be_confused() -> None:
+    """No two stage modules share a file name (a verb may share its stage module's name), no
+    two classes share a name, and nothing under workspace/ is named like a test module."""
+    stems: dict[str, list[str]] = {}
+    classes: dict[str, list[str]] = {}
+    for path in MODULES:
+        rel = str(path.relative_to(ROOT))
+        if path.name not in ("__init__.py", "__main__.py") and path.parent.name != "commands":
+            stems.setdefault(path.name, []).append(rel)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef):
+                classes.setdefault(node.name, []).append(rel)
+    assert {n: w for n, w in stems.items() if len(w) > 1} == {}
+    assert {n: w for n, w in classes.items() if len(w) > 1} == {}
+    assert [p.name for p in MODULES if re.match(r"test_.*\.py$|.*_test\.py$", p.name)] == []

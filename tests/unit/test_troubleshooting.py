@@ -34,8 +34,8 @@ MESSAGE_ARG = {
     "Problem": 2,
     "add": 1,  # model/fields.py: Collector.add(key, message, hint)
     "bad": 1,  # repos/lock.py: bad(key, message)
-    "error": 1,  # env/check_results.py: a validate error(name, detail, hint)
-    "warning": 1,  # env/check_results.py: a validate warning(name, detail, hint)
+    "error": 1,  # env/checks/__init__.py: a validate error(name, detail, hint)
+    "warning": 1,  # env/checks/__init__.py: a validate warning(name, detail, hint)
     "_err": 0,  # commands/setup.py: a line to stderr
     "_error": 0,  # cli.py: an error line
 }
@@ -151,7 +151,7 @@ def test_the_scan_finds_the_messages() -> None:
         "model/config.py",
         "model/fields.py",
         "env/setup.py",
-        "env/checks_venv.py",
+        "env/checks/environment.py",
         "repos/lock.py",
         "commands/test.py",
     } <= files

@@ -15,7 +15,7 @@ from typing import Any
 
 from packaging.specifiers import SpecifierSet
 
-from workspace.ci.shards import Plan, Shard, makespan, pack, whole
+from workspace.ci.shards import Shard, ShardPlan, makespan, pack, whole
 from workspace.errors import WorkspaceError
 from workspace.model.config import Sibling, Workspace
 from workspace.model.graph import Graph
@@ -193,7 +193,7 @@ def splittable(
 
 
 def format_plan(
-    done: Plan,
+    done: ShardPlan,
     estimates: Mapping[str, float],
     source: Mapping[str, str],
     why_not: Mapping[str, str],

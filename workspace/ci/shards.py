@@ -130,7 +130,7 @@ def split_suite(
 
 
 @dataclass(frozen=True)
-class Plan:
+class ShardPlan:
     shards: list[Shard]
     split: dict[str, int]  # sibling -> the shards its pieces run on, for the split siblings
     ideal: float  # total / K
@@ -142,7 +142,7 @@ def plan(
     weights: Mapping[str, Mapping[str, float]],
     k: int,
     unnamed: Mapping[str, float] | None = None,
-) -> Plan:
+) -> ShardPlan:
     """Split every suite in ``weights`` (its recorded files' seconds; only the splittable ones
     are given) whose estimate exceeds total / ``k`` into about ideal-length pieces, then pack.
     ``unnamed``: per suite, the weight of its test files that have no history yet."""
@@ -162,4 +162,4 @@ def plan(
             indivisible = max(indivisible, seconds)
     shards = pack(pieces, k)
     spread = Counter(p.name for s in shards for p in s.pieces if p.selection)
-    return Plan(shards, dict(sorted(spread.items())), ideal, max(ideal, indivisible))
+    return ShardPlan(shards, dict(sorted(spread.items())), ideal, max(ideal, indivisible))

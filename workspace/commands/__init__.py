@@ -24,10 +24,10 @@ class Command:
 
 def find_commands(verb: str | None = None) -> dict[str, Command]:
     """The verbs, found in workspace/commands. A verb lives in the module of its name
-    (``test-all`` in ``test_all.py``), so running one imports only that module."""
+    (``test-all`` in ``testall.py``), so running one imports only that module."""
     modules = [info.name for info in pkgutil.iter_modules(__path__) if info.name[0] != "_"]
-    if verb is not None and verb.replace("-", "_") in modules:
-        modules = [verb.replace("-", "_")]
+    if verb is not None and verb.replace("-", "") in modules:
+        modules = [verb.replace("-", "")]
     found: dict[str, Command] = {}
     for name in modules:
         module = importlib.import_module(f"workspace.commands.{name}")

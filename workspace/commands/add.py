@@ -14,7 +14,7 @@ from workspace.commands._options import add_config_argument
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.model import config
 from workspace.model.scaffold import add_entry, save
-from workspace.repos.adopt import entry_for
+from workspace.repos.entries import entry_for
 from workspace.text import display_path, normalize_name
 
 

@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 
 from workspace.commands import Command
+from workspace.commands._checkouts import live_printer, summarize
 from workspace.commands._options import add_jobs_argument, add_workspace_arguments, load_selected
-from workspace.commands._sync import live_printer, summarize
 from workspace.errors import WorkspaceError
 from workspace.model.graph import build
 from workspace.model.selection import Selection
-from workspace.repos import sync
+from workspace.repos import checkouts
 from workspace.repos.lock import read_lock
 from workspace.text import display_path
 
@@ -53,14 +53,14 @@ def _run(args: argparse.Namespace) -> int:
                 hint="point it at the folder that holds your existing clones",
             )
     start = time.monotonic()
-    options = sync.BootstrapOptions(link_from=link_from, lock=lock)
+    options = checkouts.BootstrapOptions(link_from=link_from, lock=lock)
     selection = Selection.from_args(args)
-    results: list[sync.Result] = []
+    results: list[checkouts.Result] = []
     seen: set[str] = set()
     # --up-to and --above follow edges read from checkouts: a sibling cloned now can reveal
     # needs (or dependants) that were unknown, so select again until nothing new appears.
     while todo := [s for s in selected if s.name not in seen]:
-        results += sync.bootstrap(
+        results += checkouts.bootstrap(
             ws,
             todo,
             jobs=args.jobs,

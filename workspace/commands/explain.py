@@ -7,7 +7,7 @@ import argparse
 
 from workspace.commands import Command
 from workspace.commands._options import add_config_argument, pytest_extra, warn
-from workspace.env.pythons import pins_for, venv_for
+from workspace.env.python_envs import pins_for, venv_for
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.model import config
 from workspace.model.graph import build

@@ -9,7 +9,7 @@ from workspace.commands import Command
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.fsutil import atomic_write_text
 from workspace.model.config import CONFIG_NAME
-from workspace.repos.adopt import plan_init
+from workspace.repos.entries import plan_init
 from workspace.text import display_path, plural
 
 

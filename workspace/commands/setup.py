@@ -9,8 +9,14 @@ from collections.abc import Sequence
 from workspace.commands import Command
 from workspace.commands._options import add_workspace_arguments, load_selected
 from workspace.env.installed import read_venv
-from workspace.env.plan import Mismatch, Plan, bootstrap_command, installed_mismatches, make_plan
-from workspace.env.pythons import ensure_env, exclusions, venv_for
+from workspace.env.plan import (
+    InstallPlan,
+    Mismatch,
+    bootstrap_command,
+    installed_mismatches,
+    make_plan,
+)
+from workspace.env.python_envs import ensure_env, exclusions, venv_for
 from workspace.env.setup import Options, setup
 from workspace.env.uv import ResolutionError
 from workspace.env.venv import venv_python
@@ -62,7 +68,7 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def _plan_ok(plan: Plan, allow_mismatch: bool, from_index: Sequence[str]) -> bool:
+def _plan_ok(plan: InstallPlan, allow_mismatch: bool, from_index: Sequence[str]) -> bool:
     """Print what the plan leaves out or cannot check; False when setup must not go on."""
     for sib in plan.skipped:
         if sib.name in plan.broken:

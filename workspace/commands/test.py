@@ -14,7 +14,7 @@ from pathlib import Path
 
 from workspace.commands import Command
 from workspace.commands._options import add_config_argument
-from workspace.env.pythons import env_for_sibling
+from workspace.env.python_envs import env_for_sibling
 from workspace.env.venv import venv_python
 from workspace.errors import EnvError, ExitCode, WorkspaceError
 from workspace.model import config

@@ -6,9 +6,9 @@ import argparse
 import time
 
 from workspace.commands import Command
+from workspace.commands._checkouts import live_printer, summarize
 from workspace.commands._options import add_jobs_argument, add_workspace_arguments, load_selected
-from workspace.commands._sync import live_printer, summarize
-from workspace.repos import sync
+from workspace.repos import checkouts
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,7 +19,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     _, selected = load_selected(args)
     start = time.monotonic()
-    results = sync.update(
+    results = checkouts.update(
         selected, jobs=args.jobs, on_event=live_printer(selected, [s.name for s in selected])
     )
     return summarize("update", results, time.monotonic() - start, args.jobs)

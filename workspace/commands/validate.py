@@ -7,7 +7,7 @@ import json
 
 from workspace.commands import Command
 from workspace.commands._options import add_workspace_arguments
-from workspace.env.check_results import CheckResult, Status, error
+from workspace.env.checks import CheckResult, CheckStatus, error
 from workspace.env.validate import (
     Context,
     choose_checks,
@@ -23,7 +23,7 @@ from workspace.model.graph import build
 from workspace.model.selection import Selection
 from workspace.text import plural
 
-_MARK = {Status.OK: "ok", Status.WARNING: "WARN", Status.ERROR: "ERROR"}
+_MARK = {CheckStatus.OK: "ok", CheckStatus.WARNING: "WARN", CheckStatus.ERROR: "ERROR"}
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +60,7 @@ def format_table(results: list[CheckResult]) -> str:
     lines = []
     for r in results:
         lines.append(f"{_MARK[r.status]:<6} {r.name:<{width}}  {r.detail}")
-        if r.hint and r.status is not Status.OK:
+        if r.hint and r.status is not CheckStatus.OK:
             lines.append(f"{'':<6} {'':<{width}}  hint: {r.hint}")
     return "\n".join(lines) + "\n"
 
@@ -69,8 +69,9 @@ def format_summary(results: list[CheckResult], strict: bool) -> str:
     counts = summarize(results)
     verdict = "FAILED" if failed(results, strict) else "passed"
     return (
-        f"validate {verdict}: {counts[Status.OK]} ok, {plural(counts[Status.WARNING], 'warning')}, "
-        f"{plural(counts[Status.ERROR], 'error')}"
+        f"validate {verdict}: {counts[CheckStatus.OK]} ok, "
+        f"{plural(counts[CheckStatus.WARNING], 'warning')}, "
+        f"{plural(counts[CheckStatus.ERROR], 'error')}"
         + (" (--strict: warnings fail)" if strict else "")
     )
 

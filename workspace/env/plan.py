@@ -47,7 +47,7 @@ class Mismatch:
 
 
 @dataclass(frozen=True)
-class Plan:
+class InstallPlan:
     """What setup will install, computed from the graph without running anything."""
 
     workspace: Workspace
@@ -182,7 +182,7 @@ def installed_mismatches(
     return find_mismatches(graph, chosen, versions)
 
 
-def make_plan(graph: Graph, selected: Sequence[Sibling]) -> Plan:
+def make_plan(graph: Graph, selected: Sequence[Sibling]) -> InstallPlan:
     """Decide what to install: present Python siblings, their extras, groups and checks."""
     ws = graph.workspace
     install: list[Sibling] = []
@@ -226,7 +226,7 @@ def make_plan(graph: Graph, selected: Sequence[Sibling]) -> Plan:
         members = tuple(s.name for s in install if layer is None or s.layer == layer)
         if members:
             layers.append((layer, members))
-    return Plan(
+    return InstallPlan(
         workspace=ws,
         install=tuple(install),
         missing=tuple(missing),

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workspace.env.interpreters import Interpreter, find_python, python_spec
-from workspace.env.plan import Plan
+from workspace.env.plan import InstallPlan
 from workspace.env.uv import ResolutionError, find_uv, run_uv, uv_version
 from workspace.env.venv import (
     FINGERPRINT_NAME,
@@ -89,7 +89,7 @@ def _compile(uv: str, python: Path, requirements: Path, overrides: Path, output:
     )
 
 
-def setup(plan: Plan, options: Options | None = None, log: Log | None = None) -> SetupResult:
+def setup(plan: InstallPlan, options: Options | None = None, log: Log | None = None) -> SetupResult:
     """Create or update the shared venv for ``plan``; a no-op when the fingerprint matches."""
     options = options or Options()
     say = log or (lambda _msg: None)
@@ -127,7 +127,13 @@ def setup(plan: Plan, options: Options | None = None, log: Log | None = None) ->
 
 
 def _result(
-    plan: Plan, python: Interpreter, digest: str, start: float, *, changed: bool, recreated: bool
+    plan: InstallPlan,
+    python: Interpreter,
+    digest: str,
+    start: float,
+    *,
+    changed: bool,
+    recreated: bool,
 ) -> SetupResult:
     return SetupResult(
         plan.workspace.venv,
@@ -140,7 +146,9 @@ def _result(
     )
 
 
-def _build(uv: str, plan: Plan, options: Options, create: Interpreter | None, say: Log) -> None:
+def _build(
+    uv: str, plan: InstallPlan, options: Options, create: Interpreter | None, say: Log
+) -> None:
     """Resolve, then (only when that succeeded) create the venv if ``create`` and install."""
     ws = plan.workspace
     resolver = venv_python(ws.venv) if create is None else create.path
@@ -199,7 +207,7 @@ def index_siblings(pins: str, names: Iterable[str]) -> dict[str, list[str]]:
     return found
 
 
-def _refuse_index_siblings(plan: Plan, pins: str, allowed: Iterable[str]) -> None:
+def _refuse_index_siblings(plan: InstallPlan, pins: str, allowed: Iterable[str]) -> None:
     """A sibling that is not installed from its checkout must not come in from the index by
     way of a third-party requirement, unless the user said so (--from-index)."""
     absent = [s.name for s in plan.workspace.siblings if s.name not in plan.projects]
@@ -238,7 +246,7 @@ def _create_venv(uv: str, venv: Path, python: Path) -> None:
 
 def _resolve(
     uv: str,
-    plan: Plan,
+    plan: InstallPlan,
     options: Options,
     python: Path,
     state: Path,
@@ -273,7 +281,7 @@ def _resolve(
 
 def _install_layers(
     uv: str,
-    plan: Plan,
+    plan: InstallPlan,
     target: Path,
     state: Path,
     overrides: Path,

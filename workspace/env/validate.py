@@ -14,23 +14,23 @@ from pathlib import Path
 
 from packaging.specifiers import SpecifierSet
 
-from workspace.env.check_results import CheckResult, Status, error, ok
-from workspace.env.checks_deps import check_deps
-from workspace.env.checks_siblings import (
-    check_editables,
-    check_imports,
-    check_layers,
-    check_lock,
-    check_siblings,
-    check_versions,
-)
-from workspace.env.checks_venv import (
+from workspace.env.checks import CheckResult, CheckStatus, error, ok
+from workspace.env.checks.deps import check_deps
+from workspace.env.checks.environment import (
     check_from_index,
     check_pip,
     check_python,
     check_setup_current,
     check_tests,
     check_venv,
+)
+from workspace.env.checks.siblings import (
+    check_editables,
+    check_imports,
+    check_layers,
+    check_lock,
+    check_siblings,
+    check_versions,
 )
 from workspace.env.installed import InstalledDist, VenvContents, read_venv
 from workspace.env.interpreters import python_spec
@@ -185,22 +185,22 @@ def config_result(workspace: Workspace) -> CheckResult:
     )
 
 
-def summarize(results: Iterable[CheckResult]) -> dict[Status, int]:
-    counts = dict.fromkeys(Status, 0)
+def summarize(results: Iterable[CheckResult]) -> dict[CheckStatus, int]:
+    counts = dict.fromkeys(CheckStatus, 0)
     for result in results:
         counts[result.status] += 1
     return counts
 
 
 def failed(results: Iterable[CheckResult], strict: bool) -> bool:
-    bad = {Status.ERROR, Status.WARNING} if strict else {Status.ERROR}
+    bad = {CheckStatus.ERROR, CheckStatus.WARNING} if strict else {CheckStatus.ERROR}
     return any(r.status in bad for r in results)
 
 
 __all__ = [
     "CheckResult",
+    "CheckStatus",
     "Context",
-    "Status",
     "choose_checks",
     "config_result",
     "failed",

@@ -17,7 +17,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from workspace.env.interpreters import Interpreter
-from workspace.env.plan import Plan
+from workspace.env.plan import InstallPlan
 from workspace.fsutil import atomic_write_text
 from workspace.model.config import Workspace
 from workspace.text import display_path
@@ -76,7 +76,7 @@ def _file_digest(path: Path) -> str:
 
 
 def fingerprint(
-    plan: Plan, python: Interpreter, uv_version_text: str, flags: Mapping[str, Any]
+    plan: InstallPlan, python: Interpreter, uv_version_text: str, flags: Mapping[str, Any]
 ) -> str:
     """A hash of everything the environment depends on."""
     ws = plan.workspace

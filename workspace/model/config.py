@@ -28,6 +28,7 @@ from workspace.model.fields import (
 )
 from workspace.model.local import Overlay, read_local
 from workspace.model.pythons import outside
+from workspace.model.statedir import STATE_DIR, StateDir
 from workspace.model.urls import repo_problem, resolve_repo, rewrite_url
 from workspace.text import did_you_mean, display_path, normalize_name
 from workspace.tomlread import read_toml
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 CONFIG_NAME = "wrknv.toml"
 LOCAL_NAME = "wrknv.local.toml"
 LOCK_NAME = "wrknv.lock"
-STATE_DIR = ".wrknv"
 ENV_VAR = "WRKNV_CONFIG"
 
 
@@ -122,6 +122,11 @@ class Workspace:
     @property
     def state_dir(self) -> Path:
         return self.root / STATE_DIR
+
+    @property
+    def state(self) -> StateDir:
+        """Where each state file lives (model/statedir.py)."""
+        return StateDir(self.state_dir)
 
     @property
     def names(self) -> tuple[str, ...]:

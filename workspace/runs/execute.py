@@ -79,7 +79,7 @@ def exec_env(base: Mapping[str, str], venv: Path, sib: Sibling) -> dict[str, str
 
 
 @dataclass
-class _Running:
+class _RunningCommand:
     sib: Sibling
     proc: subprocess.Popen[bytes]
     out: IO[bytes]
@@ -95,7 +95,7 @@ class Executor:
     on_finish: Callable[[ExecResult], None] = lambda result: None
     on_tick: Callable[[], None] = lambda: None  # about four times a second while it runs
     results: dict[str, ExecResult] = field(default_factory=dict)
-    running: dict[str, _Running] = field(default_factory=dict)
+    running: dict[str, _RunningCommand] = field(default_factory=dict)
 
     def run(self, siblings: Sequence[Sibling]) -> tuple[list[ExecResult], bool]:
         """Results in the siblings' order, and whether Ctrl-C (or SIGTERM) stopped the run."""
@@ -155,7 +155,7 @@ class Executor:
             reason = f"cannot run {command[0]}: {exc.strerror or exc}"
             self._finish(ExecResult(sib.name, Outcome.FAILED, reason=reason))
             return
-        self.running[sib.name] = _Running(sib, proc, out, time.monotonic())
+        self.running[sib.name] = _RunningCommand(sib, proc, out, time.monotonic())
 
     def _poll(self) -> None:
         for name, run in list(self.running.items()):
@@ -164,7 +164,7 @@ class Executor:
                 del self.running[name]
                 self._collect(run, rc)
 
-    def _collect(self, run: _Running, rc: int, reason: str | None = None) -> None:
+    def _collect(self, run: _RunningCommand, rc: int, reason: str | None = None) -> None:
         # Whatever the command left running in its group goes with it.
         kill_group(run.proc.pid, signal.SIGKILL)
         run.out.seek(0)

@@ -22,6 +22,16 @@ class Status(str, Enum):
     ERROR = "error"
     CACHED = "cached"  # not run: a pass with the same inputs was kept
 
+    @property
+    def failing(self) -> bool:
+        """The suite ran and went wrong: what --fail-fast stops on, what a board counts as
+        failed and what --rerun-failed runs again. (Whether a run fails is :func:`exit_code`:
+        a not-run or no-tests suite fails the run too, without having failed.)"""
+        return self in _FAILING
+
+
+_FAILING = frozenset({Status.FAILED, Status.TIMEOUT, Status.ERROR})
+
 
 @dataclass(frozen=True)
 class Counts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workspace.commands.validate import format_summary
-from workspace.env.check_results import error, ok, warning
+from workspace.env.checks import error, ok, warning
 
 
 def test_the_summary_counts_correctly() -> None:

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from workspace.env import validate
-from workspace.env.check_results import CheckResult, Status, ok
+from workspace.env.checks import CheckResult, CheckStatus, ok
 from workspace.env.validate import run_checks, summarize
 from workspace.errors import WorkspaceError
 from workspace.model.config import TestSettings
@@ -22,21 +22,24 @@ def test_runner_runs_every_check_and_turns_failures_into_results() -> None:
         return [ok("fine", "all good")]
 
     results = run_checks(object(), [boom, fine])  # type: ignore[arg-type]
-    assert [(r.name, r.status) for r in results] == [("boom", Status.ERROR), ("fine", Status.OK)]
+    assert [(r.name, r.status) for r in results] == [
+        ("boom", CheckStatus.ERROR),
+        ("fine", CheckStatus.OK),
+    ]
     assert "cannot read something" in results[0].detail
 
 
 @pytest.mark.parametrize(
     ("statuses", "strict", "failed"),
     [
-        ([Status.OK], False, False),
-        ([Status.OK, Status.WARNING], False, False),
-        ([Status.OK, Status.WARNING], True, True),
-        ([Status.ERROR], False, True),
+        ([CheckStatus.OK], False, False),
+        ([CheckStatus.OK, CheckStatus.WARNING], False, False),
+        ([CheckStatus.OK, CheckStatus.WARNING], True, True),
+        ([CheckStatus.ERROR], False, True),
         ([], True, False),
     ],
 )
-def test_verdict(statuses: list[Status], strict: bool, failed: bool) -> None:
+def test_verdict(statuses: list[CheckStatus], strict: bool, failed: bool) -> None:
     results = [CheckResult(f"c{i}", s, "d") for i, s in enumerate(statuses)]
     assert validate.failed(results, strict) is failed
     assert sum(summarize(results).values()) == len(statuses)

@@ -22,7 +22,7 @@ from workspace.repos.status import origin_matches
 from workspace.text import plural
 
 
-class Status(Enum):
+class CheckoutStatus(Enum):
     """What happened to one sibling."""
 
     CLONED = "cloned"
@@ -39,7 +39,7 @@ class Result:
     """The outcome of bootstrap or update for one sibling."""
 
     name: str
-    status: Status
+    status: CheckoutStatus
     duration: float = 0.0
     commit: str | None = None
     before: str | None = None  # update: the commit before the fast-forward
@@ -51,7 +51,7 @@ class Result:
 
     @property
     def failed(self) -> bool:
-        return self.status is Status.FAILED
+        return self.status is CheckoutStatus.FAILED
 
 
 # --------------------------------------------------------------------------- safety
@@ -122,13 +122,13 @@ def bootstrap_one(ws: Workspace, sib: Sibling, options: BootstrapOptions) -> Res
     """Make one sibling present: leave it, link it, or clone it atomically."""
     start = time.monotonic()
 
-    def result(status: Status, **kw: Any) -> Result:
+    def result(status: CheckoutStatus, **kw: Any) -> Result:
         return replace(Result(sib.name, status), duration=time.monotonic() - start, **kw)
 
     problem = path_problem(ws, sib)
     if problem:
         return result(
-            Status.FAILED,
+            CheckoutStatus.FAILED,
             message=f"refused: {problem}",
             reason="path escapes the workspace",
             hint="siblings are written only below the workspace's parent directory; "
@@ -138,7 +138,9 @@ def bootstrap_one(ws: Workspace, sib: Sibling, options: BootstrapOptions) -> Res
         clone.remove_tree(leftover)  # a clone interrupted by a killed run
     if sib.path.exists() or sib.path.is_symlink():
         return result(
-            Status.PRESENT, commit=git.head_commit(sib.path), warnings=_present_warnings(sib)
+            CheckoutStatus.PRESENT,
+            commit=git.head_commit(sib.path),
+            warnings=_present_warnings(sib),
         )
     if options.link_from is not None:
         source = _link_source(options.link_from, sib)
@@ -148,9 +150,11 @@ def bootstrap_one(ws: Workspace, sib: Sibling, options: BootstrapOptions) -> Res
                 os.symlink(source.absolute(), sib.path, target_is_directory=True)
             except OSError as exc:
                 text = f"cannot link {sib.path} -> {source}: {exc.strerror or exc}"
-                return result(Status.FAILED, message=text, reason="could not write", detail=text)
+                return result(
+                    CheckoutStatus.FAILED, message=text, reason="could not write", detail=text
+                )
             return result(
-                Status.LINKED,
+                CheckoutStatus.LINKED,
                 commit=git.head_commit(source),
                 message=f"-> {source.absolute()}",
                 warnings=_present_warnings(sib),
@@ -160,7 +164,7 @@ def bootstrap_one(ws: Workspace, sib: Sibling, options: BootstrapOptions) -> Res
         entry = options.lock.get(sib.name)
         if entry is None:
             return result(
-                Status.FAILED,
+                CheckoutStatus.FAILED,
                 message="not in wrknv.lock",
                 reason="not locked",
                 hint="run `nox -s lock` after bootstrapping it, or bootstrap without --locked",
@@ -169,11 +173,11 @@ def bootstrap_one(ws: Workspace, sib: Sibling, options: BootstrapOptions) -> Res
     try:
         sha = clone.clone(sib.repo, sib.path, sib.revision, commit)
     except git.GitFailure as exc:
-        return result(Status.FAILED, **_failure(exc))
+        return result(CheckoutStatus.FAILED, **_failure(exc))
     except (GitError, OSError) as exc:
         text = exc.message if isinstance(exc, WorkspaceError) else str(exc)
-        return result(Status.FAILED, message=text, reason="could not write", detail=text)
-    return result(Status.CLONED, commit=sha, message=sib.revision or "")
+        return result(CheckoutStatus.FAILED, message=text, reason="could not write", detail=text)
+    return result(CheckoutStatus.CLONED, commit=sha, message=sib.revision or "")
 
 
 def bootstrap(
@@ -195,25 +199,25 @@ def update_one(sib: Sibling) -> Result:
     """Fetch, then fast-forward only; anything else is skipped and said why."""
     start = time.monotonic()
 
-    def result(status: Status, **kw: Any) -> Result:
+    def result(status: CheckoutStatus, **kw: Any) -> Result:
         return replace(Result(sib.name, status), duration=time.monotonic() - start, **kw)
 
     if not (sib.path.exists() or sib.path.is_symlink()):
-        return result(Status.SKIPPED, message="missing (run bootstrap)")
+        return result(CheckoutStatus.SKIPPED, message="missing (run bootstrap)")
     if not git.is_checkout(sib.path):
-        return result(Status.SKIPPED, message="not a git checkout")
+        return result(CheckoutStatus.SKIPPED, message="not a git checkout")
     try:
         git.fetch(sib.path)
         state = git.status(sib.path)
         if state.branch is None:
             return result(
-                Status.SKIPPED,
+                CheckoutStatus.SKIPPED,
                 commit=state.head,
                 message="detached HEAD (a pinned tag or commit): nothing to follow",
             )
         if state.upstream is None or state.ahead is None or state.behind is None:
             return result(
-                Status.SKIPPED,
+                CheckoutStatus.SKIPPED,
                 commit=state.head,
                 message=f"branch {state.branch} has no upstream to follow",
             )
@@ -222,25 +226,27 @@ def update_one(sib: Sibling) -> Result:
                 f"; {plural(state.behind, 'upstream commit')} not merged" if state.behind else ""
             )
             return result(
-                Status.SKIPPED,
+                CheckoutStatus.SKIPPED,
                 commit=state.head,
                 message=f"local changes ({plural(state.changed, 'changed file')}){waiting}",
             )
         if state.ahead and state.behind:
             return result(
-                Status.SKIPPED,
+                CheckoutStatus.SKIPPED,
                 commit=state.head,
                 message=f"diverged from {state.upstream} "
                 f"({state.ahead} ahead, {state.behind} behind); merge or rebase by hand",
             )
         if not state.behind:
             ahead = f", {plural(state.ahead, 'local commit')} not pushed" if state.ahead else ""
-            return result(Status.UP_TO_DATE, commit=state.head, message=f"{state.branch}{ahead}")
+            return result(
+                CheckoutStatus.UP_TO_DATE, commit=state.head, message=f"{state.branch}{ahead}"
+            )
         before, after = git.fast_forward(sib.path)
     except git.GitFailure as exc:
-        return result(Status.FAILED, **_failure(exc))
+        return result(CheckoutStatus.FAILED, **_failure(exc))
     return result(
-        Status.UPDATED,
+        CheckoutStatus.UPDATED,
         commit=after,
         before=before,
         message=f"{state.branch}: {plural(state.behind, 'new commit')}",

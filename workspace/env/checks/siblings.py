@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from workspace.env.check_results import SETUP_HINT, CheckResult, error, ok, warning
+from workspace.env.checks import SETUP_HINT, CheckResult, error, ok, warning
 from workspace.env.plan import bootstrap_command, installed_mismatches
 from workspace.errors import GraphError, WorkspaceError
 from workspace.fsutil import inside, same_path

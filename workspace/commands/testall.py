@@ -20,7 +20,7 @@ from workspace.commands._options import (
     pytest_extra,
     warn,
 )
-from workspace.env.pythons import PythonEnv
+from workspace.env.python_envs import PythonEnv
 from workspace.errors import ExitCode
 from workspace.model.config import Sibling
 from workspace.model.graph import Graph
@@ -29,9 +29,9 @@ from workspace.repos.changes import changed_since
 from workspace.runs import history
 from workspace.runs.cache import Cache, split
 from workspace.runs.keys import Inputs
+from workspace.runs.per_python import across_pythons, pair_inputs
 from workspace.runs.pieces import narrow_to_files, parse_files
 from workspace.runs.progress import choose_handler
-from workspace.runs.pythons import across_pythons, pair_inputs
 from workspace.runs.results import RunResult, SuiteResult
 from workspace.runs.runner import Runner, RunOptions
 from workspace.runs.suites import (

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from workspace.env.check_results import Status
-from workspace.env.checks_venv import check_tests
+from workspace.env.checks import CheckStatus
+from workspace.env.checks.environment import check_tests
 from workspace.model.config import TestSettings
 
 
@@ -25,19 +25,19 @@ def _ctx(tmp_path: Path, installed: set[str], settings: list[TestSettings]) -> o
 @pytest.mark.parametrize(
     ("installed", "settings", "status", "text"),
     [
-        ({"pytest", "pytest-xdist"}, [TestSettings()], Status.OK, "usable"),
-        ({"pytest"}, [TestSettings(xdist=False)], Status.OK, "usable"),
-        ({"pytest"}, [TestSettings()], Status.WARNING, "pytest-xdist does not import"),
-        (set(), [TestSettings(xdist=False)], Status.WARNING, "pytest does not import"),
-        ({"pytest"}, [TestSettings(args=("-n", "4"), xdist=False)], Status.WARNING, "pass -n"),
-        ({"pytest"}, [TestSettings(timeout=0.0, xdist=False)], Status.WARNING, "not positive"),
+        ({"pytest", "pytest-xdist"}, [TestSettings()], CheckStatus.OK, "usable"),
+        ({"pytest"}, [TestSettings(xdist=False)], CheckStatus.OK, "usable"),
+        ({"pytest"}, [TestSettings()], CheckStatus.WARNING, "pytest-xdist does not import"),
+        (set(), [TestSettings(xdist=False)], CheckStatus.WARNING, "pytest does not import"),
+        ({"pytest"}, [TestSettings(args=("-n", "4"), xdist=False)], CheckStatus.WARNING, "pass -n"),
+        ({"pytest"}, [TestSettings(timeout=0.0, xdist=False)], CheckStatus.WARNING, "not positive"),
     ],
 )
 def test_test_settings(
     tmp_path: Path,
     installed: set[str],
     settings: list[TestSettings],
-    status: Status,
+    status: CheckStatus,
     text: str,
 ) -> None:
     (result,) = check_tests(_ctx(tmp_path, installed, settings))  # type: ignore[arg-type]

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.builders import write_files
-from workspace.env.pythons import PythonEnv
-from workspace.runs import pythons
-from workspace.runs.pythons import Pythons, spread
+from workspace.env.python_envs import PythonEnv
+from workspace.runs import per_python
+from workspace.runs.per_python import Pythons, spread
 from workspace.runs.results import Event, Status, SuiteStarted
 from workspace.runs.runner import Runner, RunOptions
 from workspace.runs.suites import Suite, order_suites
@@ -114,13 +114,13 @@ def test_cache_inputs_are_read_per_python_from_its_own_environment(
         calls.append((names, kw["venv"], kw["pins_file"]))
         return {n: f"{n} in {kw['venv']}" for n in names}
 
-    monkeypatch.setattr(pythons, "suite_inputs", fake)
+    monkeypatch.setattr(per_python, "suite_inputs", fake)
     suites = spread([suite("alpha")], ENVS, {})
-    found: dict[str, object] = dict(pythons.pair_inputs(None, suites, ENVS))  # type: ignore[arg-type]
+    found: dict[str, object] = dict(per_python.pair_inputs(None, suites, ENVS))  # type: ignore[arg-type]
     assert found == {
         "alpha@3.11": "alpha in /ws/.venv",
         "alpha@3.12": "alpha in /ws/.wrknv/venvs/3.12",
     }
     assert calls[1] == (["alpha"], Path("/ws/.wrknv/venvs/3.12"), Path("/p"))
-    plain: dict[str, object] = dict(pythons.pair_inputs(None, [suite("alpha")], {}))  # type: ignore[arg-type]
+    plain: dict[str, object] = dict(per_python.pair_inputs(None, [suite("alpha")], {}))  # type: ignore[arg-type]
     assert plain == {"alpha": "alpha in None"}  # one Python: keyed by name, as before

@@ -8,7 +8,7 @@ import pytest
 
 from tests.builders import init_repo, write_config
 from workspace.model import config
-from workspace.repos import sync
+from workspace.repos import checkouts
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,7 @@ def test_path_problem(tmp_path: Path, link: str | None, path: str, refused: bool
         f'[workspace]\nname = "w"\n[[siblings]]\nname = "a"\nrepo = "r"\npath = "{path}"\n',
     )
     ws = config.load(root / "wrknv.toml")
-    problem = sync.path_problem(ws, ws.siblings[0])
+    problem = checkouts.path_problem(ws, ws.siblings[0])
     assert (problem is not None) is refused
     if refused:
         assert str(elsewhere.resolve()) in (problem or "")
@@ -57,8 +57,8 @@ def test_a_link_that_cannot_be_made_fails_that_sibling_only(tmp_path: Path) -> N
         'path = "../blocker/alpha"\n[[siblings]]\nname = "beta"\nrepo = "r"\n',
     )
     ws = config.load(cfg)
-    options = sync.BootstrapOptions(link_from=clones)
-    alpha, beta = sync.bootstrap(ws, ws.siblings, options=options)
-    assert alpha.status is sync.Status.FAILED
+    options = checkouts.BootstrapOptions(link_from=clones)
+    alpha, beta = checkouts.bootstrap(ws, ws.siblings, options=options)
+    assert alpha.status is checkouts.CheckoutStatus.FAILED
     assert alpha.message.startswith(f"cannot link {tmp_path / 'blocker' / 'alpha'} -> ")
-    assert beta.status is sync.Status.LINKED
+    assert beta.status is checkouts.CheckoutStatus.LINKED

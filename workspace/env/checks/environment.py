@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from packaging.specifiers import SpecifierSet
 
-from workspace.env.check_results import SETUP_HINT, CheckResult, error, ok, warning
+from workspace.env.checks import SETUP_HINT, CheckResult, error, ok, warning
 from workspace.env.interpreters import find_python
 from workspace.env.plan import make_plan
 from workspace.env.uv import find_uv, run_uv, uv_version

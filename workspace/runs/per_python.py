@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from workspace.env.pythons import PythonEnv, ensure_envs, shared_version
+from workspace.env.python_envs import PythonEnv, ensure_envs, shared_version
 from workspace.env.venv import Log
 from workspace.model.graph import Graph
 from workspace.runs.history import Pair

@@ -14,9 +14,9 @@ import pytest
 from packaging.version import Version
 
 from tests.builders import make_package, write_config
-from workspace.env import pythons, uv
+from workspace.env import python_envs, uv
 from workspace.env.interpreters import Interpreter
-from workspace.env.pythons import exclusions, missing_python, pins_for, venv_for
+from workspace.env.python_envs import exclusions, missing_python, pins_for, venv_for
 from workspace.env.setup import Options
 from workspace.env.uv import ResolutionError
 from workspace.env.venv import FINGERPRINT_NAME
@@ -71,7 +71,7 @@ def test_the_shared_venv_serves_its_own_python_only(
     graph: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ws = graph.workspace
-    monkeypatch.setattr(pythons, "shared_version", lambda _ws: "3.11")
+    monkeypatch.setattr(python_envs, "shared_version", lambda _ws: "3.11")
     assert venv_for(ws, "3.11") == ws.venv
     assert venv_for(ws, "3.12") == ws.root / ".wrknv" / "venvs" / "3.12"
     assert pins_for(ws, "3.11") == ws.root / ".wrknv" / "setup" / "pins.txt"
@@ -95,7 +95,7 @@ def _record_uv(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], str | N
         return subprocess.CompletedProcess(argv, 0 if "install" in argv else 2, "", "")
 
     monkeypatch.setattr(subprocess, "run", run)
-    monkeypatch.setattr(pythons, "pyenv_pythons", lambda: [])
+    monkeypatch.setattr(python_envs, "pyenv_pythons", lambda: [])
     return calls
 
 
@@ -106,7 +106,7 @@ def test_uv_may_fetch_a_missing_python_only_when_the_user_lets_it(
     every other uv call (and every call without the setting) says never."""
     monkeypatch.setenv("UV_PYTHON_DOWNLOADS", "automatic")
     calls = _record_uv(monkeypatch)
-    assert pythons.find_minor("uv", "3.99") is None
+    assert python_envs.find_minor("uv", "3.99") is None
     assert calls == [
         (["python", "find", "--no-python-downloads", "--", "3.99"], "never"),
         (["python", "install", "--", "3.99"], "automatic"),
@@ -115,7 +115,7 @@ def test_uv_may_fetch_a_missing_python_only_when_the_user_lets_it(
     assert uv.uv_env()["UV_PYTHON_DOWNLOADS"] == "never"
     monkeypatch.delenv("UV_PYTHON_DOWNLOADS")
     calls.clear()
-    assert pythons.find_minor("uv", "3.99") is None
+    assert python_envs.find_minor("uv", "3.99") is None
     assert [argv[1] for argv, _ in calls] == ["find"]
     assert uv.uv_env(downloads=True)["UV_PYTHON_DOWNLOADS"] == "never"
 
@@ -134,11 +134,11 @@ def _setup_records(
         return SimpleNamespace(changed=False)
 
     interpreter = Interpreter(Path("/opt/py312/bin/python3.12"), Version("3.12.1"))
-    monkeypatch.setattr(pythons, "shared_version", lambda _ws: "3.11")
-    monkeypatch.setattr(pythons, "find_minor", lambda _uv, _v: interpreter)
-    monkeypatch.setattr(pythons, "find_uv", lambda: "uv")
-    monkeypatch.setattr(pythons, "setup", fake_setup)
-    monkeypatch.setattr(pythons, "_has_xdist", lambda _venv: False)
+    monkeypatch.setattr(python_envs, "shared_version", lambda _ws: "3.11")
+    monkeypatch.setattr(python_envs, "find_minor", lambda _uv, _v: interpreter)
+    monkeypatch.setattr(python_envs, "find_uv", lambda: "uv")
+    monkeypatch.setattr(python_envs, "setup", fake_setup)
+    monkeypatch.setattr(python_envs, "_has_xdist", lambda _venv: False)
     return seen
 
 
@@ -150,13 +150,13 @@ def test_another_pythons_environment_is_built_with_setups_options(
     seen = _setup_records(monkeypatch, graph)
     ws = graph.workspace
     given = Options(force=True, layered=True, from_index=("core",))
-    assert pythons.ensure_env(graph, "3.12", [], print, given).problem is None
+    assert python_envs.ensure_env(graph, "3.12", [], print, given).problem is None
     assert seen[-1] == replace(
         given, python="/opt/py312/bin/python3.12", inputs=ws.state_dir / "setup" / "3.12"
     )
     ws.venv.mkdir(parents=True)
     (ws.venv / FINGERPRINT_NAME).write_text(json.dumps({"flags": {"from_index": ["tool"]}}))
-    pythons.ensure_env(graph, "3.12", [], print)
+    python_envs.ensure_env(graph, "3.12", [], print)
     assert seen[-1].from_index == ("tool",)
     assert not seen[-1].force
 
@@ -166,7 +166,7 @@ def test_uvs_explanation_of_a_failed_build_is_kept(
 ) -> None:
     failure = ResolutionError("uv pip compile failed", "  x No solution found: core>=9")
     _setup_records(monkeypatch, graph, failure)
-    env = pythons.ensure_env(graph, "3.12", [], print)
+    env = python_envs.ensure_env(graph, "3.12", [], print)
     assert env.output == "  x No solution found: core>=9"
     assert env.error_line() == (
         "error: the environment for Python 3.12 was not built: uv pip compile failed (hint: "
@@ -182,16 +182,16 @@ def test_an_environment_in_use_by_another_run_is_never_rebuilt(
     venv = graph.workspace.state_dir / "venvs" / "3.12"
     venv.mkdir(parents=True)
     (venv / "pyvenv.cfg").write_text("version_info = 3.12.1\n")
-    monkeypatch.setattr(pythons, "claim", lambda _lock: False)
+    monkeypatch.setattr(python_envs, "claim", lambda _lock: False)
     said: list[str] = []
-    env = pythons.ensure_env(graph, "3.12", [], said.append)
+    env = python_envs.ensure_env(graph, "3.12", [], said.append)
     assert env.problem is None
     assert env.venv == venv
     (line,) = said
     assert line.endswith(
         ".wrknv/venvs/3.12 is in use by another run: its suites run in it as it is, not refreshed"
     )
-    refused = pythons.ensure_env(graph, "3.12", [], said.append, Options(), use_busy=False)
+    refused = python_envs.ensure_env(graph, "3.12", [], said.append, Options(), use_busy=False)
     assert refused.error_line().endswith(
         ".wrknv/venvs/3.12 is in use by another run; the environment for Python 3.12 "
         "was not rebuilt (hint: run again when that run has finished)"

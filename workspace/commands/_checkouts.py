@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from workspace.errors import ExitCode
+from workspace.repos.checkouts import CheckoutStatus, Result
 from workspace.repos.pool import Event
-from workspace.repos.sync import Result, Status
 from workspace.runs.progress import LiveBoard, is_live
 from workspace.text import plural
 
@@ -26,7 +26,7 @@ def format_result(result: Result, width: int) -> str:
     if result.failed:
         parts.append(result.message + (f": {result.detail}" if result.detail else ""))
     else:
-        if result.status is Status.UPDATED:
+        if result.status is CheckoutStatus.UPDATED:
             parts.append(f"{_short(result.before)}..{_short(result.commit)}")
         elif result.commit:
             parts.append(_short(result.commit))
@@ -83,7 +83,7 @@ def summarize(
     """Print the summary; return the exit code (FAILED when any sibling failed)."""
     out = out or sys.stdout
     counts = Counter(r.status for r in results)
-    parts = [f"{counts[s]} {s.value}" for s in Status if counts[s]]
+    parts = [f"{counts[s]} {s.value}" for s in CheckoutStatus if counts[s]]
     out.write(
         f"{verb}: {', '.join(parts) or 'nothing to do'} "
         f"({plural(len(results), 'sibling')}, {elapsed:.1f}s, {plural(jobs, 'job')})\n"
@@ -94,7 +94,7 @@ def summarize(
         for r in warned:
             for w in r.warnings:
                 out.write(f"  {r.name}: {w}\n")
-    skipped = [r for r in results if r.status is Status.SKIPPED]
+    skipped = [r for r in results if r.status is CheckoutStatus.SKIPPED]
     if skipped:
         out.write("skipped:\n")
         for r in skipped:

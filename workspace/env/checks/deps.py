@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workspace.env.check_results import SETUP_HINT, CheckResult, Status, error, ok, warning
+from workspace.env.checks import SETUP_HINT, CheckResult, CheckStatus, error, ok, warning
 from workspace.env.imports import Import, Kind, imports_of
 from workspace.env.installed import VenvContents, read_venv
 from workspace.env.venv import venv_python
@@ -276,6 +276,6 @@ def check_deps(ctx: Context) -> list[CheckResult]:
         own = ctx.graph.projects[sib.name].name
         results += [_result(scan, f, own) for f in findings]
         results += [warning(NAME, line, "fix the syntax error") for line in unreadable]
-    if not any(r.status is not Status.OK for r in results):
+    if not any(r.status is not CheckStatus.OK for r in results):
         results.append(ok(NAME, f"every import of {plural(checked, 'sibling')} is declared"))
     return results

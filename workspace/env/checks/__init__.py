@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 
-class Status(str, Enum):
+class CheckStatus(str, Enum):
     OK = "ok"
     WARNING = "warning"
     ERROR = "error"
@@ -17,7 +17,7 @@ class CheckResult:
     """One line of validate's table."""
 
     name: str
-    status: Status
+    status: CheckStatus
     detail: str
     hint: str | None = None
 
@@ -31,15 +31,15 @@ class CheckResult:
 
 
 def ok(name: str, detail: str) -> CheckResult:
-    return CheckResult(name, Status.OK, detail)
+    return CheckResult(name, CheckStatus.OK, detail)
 
 
 def warning(name: str, detail: str, hint: str | None = None) -> CheckResult:
-    return CheckResult(name, Status.WARNING, detail, hint)
+    return CheckResult(name, CheckStatus.WARNING, detail, hint)
 
 
 def error(name: str, detail: str, hint: str | None = None) -> CheckResult:
-    return CheckResult(name, Status.ERROR, detail, hint)
+    return CheckResult(name, CheckStatus.ERROR, detail, hint)
 
 
 SETUP_HINT = "run: nox -s setup"

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from workspace.commands._sync import live_printer
-from workspace.repos import pool, sync
+from workspace.commands._checkouts import live_printer
+from workspace.repos import checkouts, pool
 
 
 class _Terminal(io.StringIO):
@@ -22,7 +22,11 @@ def test_live_printer_shows_work_in_progress_only_on_a_terminal(terminal: bool) 
     on_event = live_printer(["a", "b"], ["a", "b"], out)
     on_event(pool.Event(pool.EventKind.STARTED, "a"))
     on_event(pool.Event(pool.EventKind.STARTED, "b"))
-    on_event(pool.Event(pool.EventKind.FINISHED, "a", sync.Result("a", sync.Status.CLONED)))
+    on_event(
+        pool.Event(
+            pool.EventKind.FINISHED, "a", checkouts.Result("a", checkouts.CheckoutStatus.CLONED)
+        )
+    )
     text = out.getvalue()
     finished = [line for line in text.split("\n") if "[1/2]" in line]
     assert len(finished) == 1
