@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,12 +29,27 @@ def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
             command.name, help=command.help, description=command.help, allow_abbrev=False
         )
         command.add_arguments(p)
-        p.set_defaults(run=command.run, main=main)
+        p.set_defaults(run=command.bound(main))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one verb; always an exit status, never an exception (argparse's exits included)."""
+    """Run one verb; always an exit status, never an exception (argparse's exits included):
+    an unexpected one is a bug, said in one line with status 70 (the traceback with
+    ``WRKNV_DEBUG=1``)."""
+    try:
+        return _main(argv)
+    except Exception as exc:  # a bug of ours: one line, the traceback only when asked for
+        debug = os.environ.get("WRKNV_DEBUG") == "1"
+        if debug:
+            traceback.print_exc()
+        text = next(iter(str(exc).splitlines()), "")
+        more = "" if debug else " (set WRKNV_DEBUG=1 to see the traceback)"
+        _error(f"internal error: {type(exc).__name__}: {text}; please report it{more}", None)
+        return ExitCode.INTERNAL
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     nul = next((a for a in argv if "\x00" in a), None)
     if nul is not None:  # no path, name or revision can hold one; the OS would refuse it

@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     OK = 0
     FAILED = 1  # the work ran and something in it failed (a clone, a check, a suite)
     USAGE = 2  # bad input: config, flags, selection; nothing was done
+    INTERNAL = 70  # EX_SOFTWARE: a bug in provide-workspace itself
     INTERRUPTED = 130
 
 

@@ -58,12 +58,42 @@ def test_every_verb_is_found_and_one_verb_loads_only_its_module() -> None:
     assert list(find_commands("test-all")) == ["test-all"]
 
 
-def test_the_cli_hands_a_verb_its_main() -> None:
+def test_the_cli_hands_a_verb_its_main_only_when_it_runs_verbs() -> None:
     """The demo verb runs the other verbs through the CLI it was started by, without importing
-    the CLI (a command never imports it)."""
+    the CLI (a command never imports it); no other verb's arguments carry anything extra."""
     args = build_parser("graph").parse_args(["graph"])
-    assert args.main is main
     assert args.run is find_commands("graph")["graph"].run
+    assert "main" not in vars(args)
+    demo = find_commands("demo")["demo"]
+    assert demo.run is None
+    assert demo.run_verbs is not None  # tests/unit/commands/test_demo.py sees main run its steps
+    with pytest.raises(TypeError, match="neither run nor run_verbs"):
+        Command("x", "x", lambda parser: None).bound(main)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unexpected_exception_is_one_line_and_status_70(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], debug: bool
+) -> None:
+    """The last resort: a bug is said in one line with EX_SOFTWARE; the traceback only when
+    WRKNV_DEBUG=1 asks for it."""
+
+    def buggy(args: object) -> int:
+        counts: dict[str, int] = {}
+        return counts["missing"]
+
+    monkeypatch.setitem(
+        sys.modules["workspace.commands.graph"].__dict__,
+        "COMMANDS",
+        [Command("graph", "buggy", lambda parser: None, buggy)],
+    )
+    monkeypatch.setenv("WRKNV_DEBUG", "1" if debug else "0")
+    assert main(["graph"]) == 70  # EX_SOFTWARE, ExitCode.INTERNAL
+    err = capsys.readouterr().err
+    last = err.splitlines()[-1]
+    assert last.startswith("error: internal error: KeyError: 'missing'; please report it")
+    assert ("Traceback (most recent call last)" in err) is debug
+    assert len(err.splitlines()) == 1 or debug
 
 
 def test_a_workspace_error_is_one_line_per_message_and_status_2(

@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+VerbRunner = Callable[[Sequence[str]], int]  # argv -> exit status: the CLI's ``main``
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,18 @@ class Command:
     name: str
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], int]
+    run: Callable[[argparse.Namespace], int] | None = None
+    # A verb that runs other verbs (demo) is handed the CLI's runner instead of importing it.
+    run_verbs: Callable[[argparse.Namespace, VerbRunner], int] | None = None
+
+    def bound(self, verbs: VerbRunner) -> Callable[[argparse.Namespace], int]:
+        """What the CLI calls with the parsed arguments."""
+        run_verbs = self.run_verbs
+        if run_verbs is not None:
+            return lambda args: run_verbs(args, verbs)
+        if self.run is None:
+            raise TypeError(f"the verb {self.name} has neither run nor run_verbs")
+        return self.run
 
 
 def find_commands(verb: str | None = None) -> dict[str, Command]:

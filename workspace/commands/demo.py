@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from workspace import demo
-from workspace.commands import Command, find_commands
+from workspace.commands import Command, VerbRunner, find_commands
 from workspace.demo import Layout, RemoteStatus, StepResult, StepStatus
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.text import display_path, plural
@@ -84,7 +84,7 @@ def _prepare(args: argparse.Namespace) -> Layout:
     return layout
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, verbs: VerbRunner) -> int:
     start = time.monotonic()
     if args.prepare_only:
         layout = _prepare(args)
@@ -108,7 +108,7 @@ def _run(args: argparse.Namespace) -> int:
         _say(f"\n== demo step {position[verb]}/{total}: python -m workspace {' '.join(shown)}")
 
     results: list[StepResult] = []
-    for result in demo.run_steps(demo.STEPS, layout, args.main, on_start=announce):
+    for result in demo.run_steps(demo.STEPS, layout, verbs, on_start=announce):
         results.append(result)
         sys.stdout.flush()
         _say(_step_line(result, position[result.name], total))
@@ -127,6 +127,6 @@ COMMANDS = [
         "demo",
         "run the bundled demo workspace: bootstrap, setup, validate, test-all",
         _add_arguments,
-        _run,
+        run_verbs=_run,
     )
 ]
