@@ -13,7 +13,6 @@ from workspace.env.validate import (
     choose_checks,
     config_result,
     failed,
-    lenient,
     run_checks,
     summarize,
 )
@@ -44,13 +43,13 @@ def collect(args: argparse.Namespace) -> list[CheckResult]:
     checks = choose_checks(args.only_check)
     try:
         ws = config.load(args.config)
-        graph = lenient(build(ws))
+        graph = build(ws)
     except ConfigError as exc:
         return [
             error("config", line, "fix the file named on the line")
             for line in str(exc).splitlines()
         ]
-    selected = Selection.from_args(args).apply(graph)
+    selected = Selection.from_args(args).apply(graph, lenient=True)
     ctx = Context(graph, selected)
     return [config_result(ws), *run_checks(ctx, checks)]
 

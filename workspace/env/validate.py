@@ -39,26 +39,10 @@ from workspace.env.venv import (
     site_packages,
     venv_python,
 )
-from workspace.errors import GraphError, WorkspaceError
+from workspace.errors import WorkspaceError
 from workspace.model.config import Sibling, Workspace
 from workspace.model.graph import Graph
 from workspace.text import display_path, plural
-
-
-class _LenientGraph(Graph):
-    """A graph whose order does not raise: validate reports broken rules as results."""
-
-    def generations(self) -> list[list[str]]:
-        try:
-            return super().generations()
-        except GraphError:
-            ws = self.workspace
-            by_layer = sorted(ws.siblings, key=lambda s: (ws.layer_index(s.layer), s.name))
-            return [[s.name for s in by_layer]]
-
-
-def lenient(graph: Graph) -> Graph:
-    return _LenientGraph(graph.workspace, graph.projects, graph.edges, graph.extras, graph.broken)
 
 
 class Context:
@@ -204,7 +188,6 @@ __all__ = [
     "choose_checks",
     "config_result",
     "failed",
-    "lenient",
     "run_checks",
     "summarize",
 ]

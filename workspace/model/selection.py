@@ -42,8 +42,8 @@ class Selection:
     def __bool__(self) -> bool:
         return any((self.only, self.skip, self.layers, self.tags, self.up_to, self.above))
 
-    def apply(self, graph: Graph) -> list[Sibling]:
-        """The selected siblings, in install order."""
+    def apply(self, graph: Graph, *, lenient: bool = False) -> list[Sibling]:
+        """The selected siblings, in install order (see :meth:`Graph.order` for ``lenient``)."""
         ws = graph.workspace
         only = _siblings("--only", self.only, ws.names)
         skip = _siblings("--skip", self.skip, ws.names)
@@ -64,7 +64,7 @@ class Selection:
         if above:
             chosen &= graph.closure(above, upward=True)
         chosen -= set(skip)
-        return [ws.sibling(n) for n in graph.order() if n in chosen]
+        return [ws.sibling(n) for n in graph.order(lenient=lenient) if n in chosen]
 
 
 def _siblings(flag: str, given: tuple[str, ...], known: Iterable[str]) -> tuple[str, ...]:

@@ -92,6 +92,9 @@ def test_upward_layer_edge_names_both_siblings_and_layers(tmp_path: Path) -> Non
     ]
     with pytest.raises(GraphError, match="layer rule broken: core \\(layer foundation\\)"):
         graph.check()
+    ws = graph.workspace
+    by_layer = [sorted(s.name for s in ws.siblings if s.layer == layer) for layer in ws.layers]
+    assert graph.order(lenient=True) == [n for names in by_layer for n in names]
 
 
 def test_runtime_cycle_prints_the_cycle(tmp_path: Path) -> None:
@@ -106,6 +109,8 @@ def test_runtime_cycle_prints_the_cycle(tmp_path: Path) -> None:
         graph.order()
     assert "runtime dependency cycle: a -> b -> c -> a" in str(info.value)
     assert "dependency-groups" in (info.value.hint or "")
+    # validate reports the cycle itself, and still selects every sibling in declared order
+    assert graph.order(lenient=True) == ["a", "b", "c", "d"]
 
 
 def test_missing_siblings_keep_only_configured_edges(tmp_path: Path) -> None:

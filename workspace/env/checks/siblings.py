@@ -9,7 +9,6 @@ from workspace.env.checks import SETUP_HINT, CheckResult, error, ok, warning
 from workspace.env.plan import bootstrap_command, installed_mismatches
 from workspace.errors import GraphError, WorkspaceError
 from workspace.fsutil import inside, same_path
-from workspace.model.graph import Graph
 from workspace.repos import git
 from workspace.repos import lock as lockfile
 from workspace.text import display_path, plural
@@ -171,7 +170,7 @@ def check_layers(ctx: Context) -> list[CheckResult]:
             )
         ]
     try:
-        Graph.generations(ctx.graph)
+        ctx.graph.generations()
     except GraphError as exc:
         return [error("layers", exc.message, exc.hint)]
     shown = (
