@@ -18,6 +18,12 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def comma_list(values: Iterable[str] | None) -> tuple[str, ...]:
+    """The items of a repeatable flag that also takes comma-separated lists, stripped, in
+    order; empty items are dropped."""
+    return tuple(i.strip() for v in values or () for i in v.split(",") if i.strip())
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean {matches[0]!r}?" if matches else None

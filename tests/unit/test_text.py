@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from workspace.text import did_you_mean, display_path, normalize_name, plural, seconds
+from workspace.text import comma_list, did_you_mean, display_path, normalize_name, plural, seconds
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,8 @@ def test_did_you_mean_offers_the_closest_name_or_nothing() -> None:
 def test_seconds() -> None:
     assert seconds(4) == "4.0s"
     assert seconds(0.04) == "0.0s"
+
+
+def test_comma_list_reads_repeated_and_comma_separated_values_alike() -> None:
+    assert comma_list(["a, b", " c ", "", ",d,,"]) == ("a", "b", "c", "d")
+    assert comma_list(None) == ()

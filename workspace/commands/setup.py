@@ -22,7 +22,7 @@ from workspace.env.uv import ResolutionError
 from workspace.env.venv import venv_python
 from workspace.errors import ExitCode, SelectionError
 from workspace.model.graph import Graph
-from workspace.text import did_you_mean, display_path, normalize_name, plural
+from workspace.text import comma_list, did_you_mean, display_path, normalize_name, plural
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -127,7 +127,7 @@ def _mismatches_ok(mismatches: Sequence[Mismatch], allow: bool, found_in: str) -
 def _run(args: argparse.Namespace) -> int:
     graph, selected = load_selected(args)
     plan = make_plan(graph, selected)
-    from_index = [n.strip() for v in args.from_index or () for n in v.split(",") if n.strip()]
+    from_index = list(comma_list(args.from_index))
     unknown = [
         n for n in from_index if normalize_name(n) not in map(normalize_name, graph.workspace.names)
     ]

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from workspace.errors import SelectionError
+from workspace.text import comma_list
 
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
@@ -27,17 +28,14 @@ def python_flag(values: Iterable[str] | None, flag: str = "--python") -> tuple[s
     """The versions of a repeatable, comma-separated flag, in order, each once; SelectionError
     for one that is not ``MAJOR.MINOR``."""
     found: list[str] = []
-    for value in values or ():
-        for item in (v.strip() for v in value.split(",")):
-            if not item:
-                continue
-            if not is_python_version(item):
-                raise SelectionError(
-                    f"{flag} {item}: not a Python version",
-                    hint="give MAJOR.MINOR versions such as 3.12, comma-separated",
-                )
-            if item not in found:
-                found.append(item)
+    for item in comma_list(values):
+        if not is_python_version(item):
+            raise SelectionError(
+                f"{flag} {item}: not a Python version",
+                hint="give MAJOR.MINOR versions such as 3.12, comma-separated",
+            )
+        if item not in found:
+            found.append(item)
     return tuple(found)
 
 

@@ -9,12 +9,7 @@ from dataclasses import dataclass
 from workspace.errors import SelectionError
 from workspace.model.config import Sibling
 from workspace.model.graph import Graph
-from workspace.text import did_you_mean, normalize_name
-
-
-def _names(values: Iterable[str] | None) -> tuple[str, ...]:
-    """Flags may be repeated and take comma-separated lists."""
-    return tuple(n.strip() for v in values or () for n in v.split(",") if n.strip())
+from workspace.text import comma_list, did_you_mean, normalize_name
 
 
 @dataclass(frozen=True)
@@ -31,12 +26,12 @@ class Selection:
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Selection:
         return cls(
-            only=_names(args.only),
-            skip=_names(args.skip),
-            layers=_names(args.layer),
-            tags=_names(args.tag),
-            up_to=_names(args.up_to),
-            above=_names(args.above),
+            only=comma_list(args.only),
+            skip=comma_list(args.skip),
+            layers=comma_list(args.layer),
+            tags=comma_list(args.tag),
+            up_to=comma_list(args.up_to),
+            above=comma_list(args.above),
         )
 
     def __bool__(self) -> bool:

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from workspace.errors import SelectionError
-from workspace.text import plural
+from workspace.text import comma_list, plural
 
 if TYPE_CHECKING:
     from workspace.runs.suites import Suite
@@ -24,9 +24,7 @@ def parse_files(values: Iterable[str] | None) -> dict[str, tuple[str, ...]]:
     ``!`` kept on the files to leave out. Empty values are allowed (a matrix entry that runs
     no piece); a bad one is an error, and so is a sibling given both kinds."""
     out: dict[str, list[str]] = {}
-    for item in (i.strip() for v in values or () for i in v.split(",")):
-        if not item:
-            continue
+    for item in comma_list(values):
         skip = item.startswith(SKIP)
         name, sep, path = item.removeprefix(SKIP).partition(":")
         parts = PurePosixPath(path).parts
