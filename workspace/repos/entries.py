@@ -92,8 +92,8 @@ def entry_for(target: str, ws: Workspace, name: str | None = None) -> Entry:
                 hint="add a cloned repository, or its URL",
             )
         found = Checkout(folder.absolute(), project_name(folder), git.origin_url(folder))
-        return replace(_entry(found, ws.root, relative(ws.siblings_dir, ws.root), ws.url_base),
-                       name=name or found.name)  # fmt: skip
+        entry = _entry(found, ws.root, relative(ws.siblings_dir, ws.root), ws.url_base)
+        return replace(entry, name=name or found.name)
     base = target.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
     chosen = name or base
     if not chosen or repo_problem(target):
