@@ -40,7 +40,7 @@ if str(ROOT) not in sys.path:  # run as a script: make bench/ and workspace/ imp
     sys.path.insert(0, str(ROOT))
 
 from bench.netsim import DelayProxy, GitDaemon  # noqa: E402
-from workspace.repos.pool import DEFAULT_JOBS  # noqa: E402
+from workspace.scheduler import DEFAULT_JOBS  # noqa: E402
 
 COUNT = 20
 DELAY = 0.025

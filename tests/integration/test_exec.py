@@ -11,23 +11,41 @@ from pathlib import Path
 import pytest
 
 from tests.builders import write_config
-from tests.integration.gitrepos import NAMES, Remotes, config_text, run
+from tests.integration.gitrepos import NAMES, config_text, remote_siblings, run
 from tests.integration.suites import interrupt_when_ready, wait_dead
 from workspace.errors import ExitCode
 
 REPO = Path(__file__).resolve().parents[2]
 
 # Prints three lines with pauses between them (so blocks would interleave if they were not
-# captured), fails in beta, takes a second longer in gamma.
+# captured) and fails in beta. alpha leaves its pid beside the siblings; gamma waits until that
+# process is gone, which it is only once exec has reaped it and so printed alpha's block: gamma
+# ends after alpha by synchronisation, not by a pause (it gives up after a minute, exit 4).
 SCRIPT = textwrap.dedent(
     """
-    import sys, time
+    import os, sys, time
     name, path = sys.argv[1], sys.argv[2]
+    pid_file = os.path.join(os.path.dirname(path), "alpha.pid")
+    if name == "alpha":
+        with open(pid_file + ".tmp", "w") as f:
+            f.write(str(os.getpid()))
+        os.replace(pid_file + ".tmp", pid_file)
     for i in range(3):
         print(f"{name} line {i} in {path}", flush=True)
         time.sleep(0.05)
     if name == "gamma":
-        time.sleep(1)
+        deadline = time.monotonic() + 60
+        while not os.path.exists(pid_file) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        pid = int(open(pid_file).read()) if os.path.exists(pid_file) else 0
+        while pid and time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)  # alpha, or its zombie until exec reaps it
+            except ProcessLookupError:
+                break
+            time.sleep(0.01)
+        else:
+            sys.exit(4)
     sys.exit(3 if name == "beta" else 0)
     """
 )
@@ -36,7 +54,7 @@ SCRIPT = textwrap.dedent(
 @pytest.fixture
 def four(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """alpha, beta and gamma checked out; delta configured but missing."""
-    remotes = Remotes(tmp_path / "srv")
+    remotes = remote_siblings(tmp_path)
     urls = {n: remotes.url(n) for n in NAMES}
     (tmp_path / "ws").mkdir()
     cfg = write_config(tmp_path / "ws", config_text({**urls, "delta": urls["alpha"]}))
@@ -66,8 +84,9 @@ def test_exec_prints_one_block_per_sibling_and_fails_when_one_fails(
     assert "== delta: skipped (missing at " in out
     assert "exec: 4 siblings: 2 ok, 1 failed, 1 skipped" in out
     assert "  failed: beta (exit 3)" in out
-    # the slow one finished last: its block comes after the others
+    # gamma ends only once alpha has been reaped: its block comes after alpha's
     assert out.index("== gamma:") > out.index("== alpha:")
+    assert "== gamma: exit 0" in out
 
 
 def test_exec_on_github_actions_folds_each_block_and_annotates_failures(

@@ -11,8 +11,8 @@ from typing import TextIO
 
 from workspace.errors import ExitCode
 from workspace.repos.checkouts import CheckoutStatus, Result
-from workspace.repos.pool import Event
 from workspace.runs.progress import LiveBoard, is_live
+from workspace.scheduler import Event, UnitFinished, UnitStarted
 from workspace.text import plural
 
 
@@ -40,7 +40,7 @@ def format_result(result: Result, width: int) -> str:
 
 
 def live_printer(
-    siblings: Sequence[object], names: Sequence[str], out: TextIO | None = None
+    names: Sequence[str], out: TextIO | None = None
 ) -> Callable[[Event[Result]], None]:
     """An event handler that prints one line per sibling as it finishes, with a counter.
 
@@ -49,24 +49,24 @@ def live_printer(
     (no terminal) get only the finished lines.
     """
     stream = out or sys.stdout
-    total = len(siblings)
+    total = len(names)
     board = LiveBoard(stream, total) if is_live(stream) else None
     width = max((len(n) for n in names), default=0)
     done = 0
 
     def on_event(event: Event[Result]) -> None:
         nonlocal done
-        if event.result is None:
-            if board is not None:
-                board.start(event.name)
-            return
+        if isinstance(event, UnitStarted) and board is not None:
+            board.start(event.name)
+        if not isinstance(event, UnitFinished) or event.value is None:
+            return  # a heartbeat, or a sibling that Ctrl-C kept from starting
         done += 1
-        line = f"[{done:>{len(str(total))}}/{total}] {format_result(event.result, width)}"
+        line = f"[{done:>{len(str(total))}}/{total}] {format_result(event.value, width)}"
         if board is None:
             stream.write(line + "\n")
             stream.flush()
             return
-        board.finish(event.name, line, failed=event.result.failed)
+        board.finish(event.name, line, failed=event.value.failed)
         if done == total:
             board.close()
 

@@ -12,7 +12,7 @@ from workspace.model import config
 from workspace.model.config import Sibling
 from workspace.model.graph import Graph, build
 from workspace.model.selection import Selection, add_selection_arguments
-from workspace.repos.pool import DEFAULT_JOBS
+from workspace.scheduler import DEFAULT_JOBS
 
 
 def positive_int(text: str) -> int:

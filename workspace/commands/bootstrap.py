@@ -65,7 +65,7 @@ def _run(args: argparse.Namespace) -> int:
             todo,
             jobs=args.jobs,
             options=options,
-            on_event=live_printer(todo, [s.name for s in todo]),
+            on_event=live_printer([s.name for s in todo]),
         )
         seen.update(s.name for s in todo)
         if not (selection.up_to or selection.above):

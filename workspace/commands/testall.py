@@ -35,7 +35,6 @@ from workspace.runs.progress import choose_handler
 from workspace.runs.results import RunResult, SuiteResult
 from workspace.runs.runner import Runner, RunOptions
 from workspace.runs.suites import (
-    DEFAULT_GRACE,
     Suite,
     build_suites,
     count_test_files,
@@ -44,6 +43,7 @@ from workspace.runs.suites import (
     usable_cores,
 )
 from workspace.runs.summary import format_table, point_latest, write_run_files
+from workspace.scheduler import DEFAULT_GRACE
 from workspace.text import display_path, plural
 
 

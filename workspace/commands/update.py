@@ -19,9 +19,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     _, selected = load_selected(args)
     start = time.monotonic()
-    results = checkouts.update(
-        selected, jobs=args.jobs, on_event=live_printer(selected, [s.name for s in selected])
-    )
+    printer = live_printer([s.name for s in selected])
+    results = checkouts.update(selected, jobs=args.jobs, on_event=printer)
     return summarize("update", results, time.monotonic() - start, args.jobs)
 
 

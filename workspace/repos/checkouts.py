@@ -1,6 +1,7 @@
 """bootstrap and update: make each sibling present (clone or link it), or fast-forward it.
 
-One function per sibling returns a :class:`Result` and never prints; the pool runs them.
+One function per sibling returns a :class:`Result` and never prints; the scheduler runs them
+in threads (:func:`workspace.scheduler.run_threads`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from workspace.errors import GitError, WorkspaceError
+from workspace.fsutil import inside
 from workspace.model.config import Sibling, Workspace
 from workspace.repos import clone, git
 from workspace.repos.lock import LockEntry
-from workspace.repos.pool import DEFAULT_JOBS, Event, run_pool
 from workspace.repos.status import origin_matches
+from workspace.scheduler import DEFAULT_JOBS, Event, run_threads
 from workspace.text import plural
 
 
@@ -57,10 +59,6 @@ class Result:
 # --------------------------------------------------------------------------- safety
 
 
-def _inside(path: str, parent: str) -> bool:
-    return path == parent or path.startswith(parent.rstrip(os.sep) + os.sep)
-
-
 def path_problem(ws: Workspace, sib: Sibling) -> str | None:
     """Why writing at the sibling's path would write outside the workspace's parent, or None.
 
@@ -71,9 +69,8 @@ def path_problem(ws: Workspace, sib: Sibling) -> str | None:
     probe = sib.path.parent
     while not os.path.lexists(probe) and probe != probe.parent:
         probe = probe.parent
-    real = os.path.realpath(probe)
-    if not _inside(real, allowed):
-        return f"{probe} resolves to {real}, outside {allowed}"
+    if not inside(probe, Path(allowed)):
+        return f"{probe} resolves to {os.path.realpath(probe)}, outside {allowed}"
     return None
 
 
@@ -189,7 +186,7 @@ def bootstrap(
     on_event: Callable[[Event[Result]], None] | None = None,
 ) -> list[Result]:
     opts = options or BootstrapOptions()
-    return run_pool(siblings, lambda s: bootstrap_one(ws, s, opts), jobs, on_event)
+    return run_threads(siblings, lambda s: bootstrap_one(ws, s, opts), jobs, on_event)
 
 
 # --------------------------------------------------------------------------- update
@@ -259,4 +256,4 @@ def update(
     jobs: int = DEFAULT_JOBS,
     on_event: Callable[[Event[Result]], None] | None = None,
 ) -> list[Result]:
-    return run_pool(siblings, update_one, jobs, on_event)
+    return run_threads(siblings, update_one, jobs, on_event)

@@ -25,7 +25,7 @@ from workspace.fsutil import atomic_write_text
 from workspace.model.config import Sibling, Workspace
 from workspace.model.fields import NAME_RE
 from workspace.repos import git
-from workspace.repos.pool import DEFAULT_JOBS, run_pool
+from workspace.scheduler import DEFAULT_JOBS, run_threads
 from workspace.text import display_path
 from workspace.tomlread import read_toml
 from workspace.tomlwrite import toml_value
@@ -170,7 +170,7 @@ def lock_one(sib: Sibling) -> LockResult:
 
 
 def collect_lock(siblings: Sequence[Sibling], *, jobs: int = DEFAULT_JOBS) -> list[LockResult]:
-    return run_pool(siblings, lock_one, jobs)
+    return run_threads(siblings, lock_one, jobs)
 
 
 def merge_lock(
@@ -208,4 +208,4 @@ def check_lock(
         entry = lock.get(sib.name)
         return LockCheck(sib.name, git.head_commit(sib.path), entry.commit if entry else None)
 
-    return run_pool(siblings, one, jobs)
+    return run_threads(siblings, one, jobs)

@@ -13,8 +13,8 @@ from workspace.errors import GitError
 from workspace.model.config import Sibling, Workspace
 from workspace.repos import git
 from workspace.repos.lock import LockEntry
-from workspace.repos.pool import DEFAULT_JOBS, run_pool
 from workspace.repos.scan import Checkout, checkouts
+from workspace.scheduler import DEFAULT_JOBS, run_threads
 
 
 def origin_matches(sib: Sibling, origin: str) -> bool:
@@ -148,7 +148,7 @@ def status(
     *,
     jobs: int = DEFAULT_JOBS,
 ) -> list[SiblingStatus]:
-    return run_pool(siblings, lambda s: status_one(s, lock), jobs)
+    return run_threads(siblings, lambda s: status_one(s, lock), jobs)
 
 
 def orphans(ws: Workspace) -> list[Checkout]:

@@ -1,29 +1,27 @@
 """``exec``'s engine: one command in each sibling's directory, a bounded number at once.
 
-Each command runs in its own session (process group) with its output captured to a temporary
-file, so a finished sibling's output can be shown as one block that no other sibling's lines
-cut into. Ctrl-C (or a CI cancel) stops every running group: SIGTERM, then SIGKILL after a grace
-period, so no child or grandchild outlives the run.
+Each command is a process group on the scheduler (:mod:`workspace.scheduler`), which stops
+every group on Ctrl-C or a CI cancel, so no child or grandchild outlives the run. Its output is
+captured to a temporary file, so a finished sibling's output can be shown as one block that no
+other sibling's lines cut into.
 """
 
 from __future__ import annotations
 
 import os
 import shlex
-import signal
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import IO
 
+from workspace import scheduler
 from workspace.env.venv import venv_python
 from workspace.model.config import Sibling
-from workspace.runs.runner import kill_group, sigterm_as_interrupt, stop_groups
-from workspace.runs.suites import DEFAULT_GRACE
 
 PLACEHOLDERS = ("{name}", "{path}")
 
@@ -51,7 +49,7 @@ class ExecOptions:
     venv: Path
     shell: bool = False
     fail_fast: bool = False
-    grace: float = DEFAULT_GRACE
+    grace: float = scheduler.DEFAULT_GRACE
     poll: float = 0.02
 
 
@@ -79,14 +77,6 @@ def exec_env(base: Mapping[str, str], venv: Path, sib: Sibling) -> dict[str, str
 
 
 @dataclass
-class _RunningCommand:
-    sib: Sibling
-    proc: subprocess.Popen[bytes]
-    out: IO[bytes]
-    start: float
-
-
-@dataclass
 class Executor:
     """Runs the command for each sibling; ``run()`` returns a result for every one of them."""
 
@@ -95,49 +85,28 @@ class Executor:
     on_finish: Callable[[ExecResult], None] = lambda result: None
     on_tick: Callable[[], None] = lambda: None  # about four times a second while it runs
     results: dict[str, ExecResult] = field(default_factory=dict)
-    running: dict[str, _RunningCommand] = field(default_factory=dict)
+    outputs: dict[str, IO[bytes]] = field(default_factory=dict)  # each running command's
 
     def run(self, siblings: Sequence[Sibling]) -> tuple[list[ExecResult], bool]:
         """Results in the siblings' order, and whether Ctrl-C (or SIGTERM) stopped the run."""
-        pending = []
+        units: list[scheduler.Unit[None]] = []
         for sib in siblings:
             if sib.path.is_dir():
-                pending.append(sib)
+                units.append(scheduler.Unit(sib.name, partial(self._spawn, sib)))
             else:
-                self._skip(sib, f"missing at {sib.path}; bootstrap clones it")
-        interrupted = False
-        last_tick = 0.0
-        with sigterm_as_interrupt():
-            try:
-                while pending or self.running:
-                    while pending and len(self.running) < self.options.jobs:
-                        self._start(pending.pop(0))
-                    self._poll()
-                    if self.options.fail_fast and pending and self._failed():
-                        for sib in pending:
-                            self._skip(sib, f"--fail-fast: {self._failed()[0]} failed")
-                        pending = []
-                    if time.monotonic() - last_tick >= 0.25:
-                        last_tick = time.monotonic()
-                        self.on_tick()
-                    time.sleep(self.options.poll)
-            except KeyboardInterrupt:
-                interrupted = True
-                self._stop_all()
-                for sib in pending:
-                    self._skip(sib, "interrupted before it started")
-        return [self.results[s.name] for s in siblings], interrupted
+                reason = f"missing at {sib.path}; bootstrap clones it"
+                self._finish(ExecResult(sib.name, Outcome.SKIPPED, reason=reason))
+        opts = self.options
+        fail_fast = self._fail_fast if opts.fail_fast else None
+        batch = scheduler.Scheduler[None](
+            opts.jobs, self._on_event, fail_fast=fail_fast, grace=opts.grace, poll=opts.poll
+        ).run(units)
+        return [self.results[s.name] for s in siblings], batch.interrupted
 
-    def _failed(self) -> list[str]:
-        return [n for n, r in self.results.items() if r.outcome is Outcome.FAILED]
-
-    def _skip(self, sib: Sibling, reason: str) -> None:
-        self._finish(ExecResult(sib.name, Outcome.SKIPPED, reason=reason))
-
-    def _start(self, sib: Sibling) -> None:
+    def _spawn(self, sib: Sibling, slots: int) -> subprocess.Popen[bytes]:
         opts = self.options
         command = substitute(opts.command, sib, shell=opts.shell)
-        out = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _collect, once it ends
+        out = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _result, once it ends
         self.on_start(sib.name)
         try:
             proc = subprocess.Popen(
@@ -152,37 +121,33 @@ class Executor:
             )
         except OSError as exc:
             out.close()
-            reason = f"cannot run {command[0]}: {exc.strerror or exc}"
-            self._finish(ExecResult(sib.name, Outcome.FAILED, reason=reason))
-            return
-        self.running[sib.name] = _RunningCommand(sib, proc, out, time.monotonic())
+            raise scheduler.CannotStart(f"cannot run {command[0]}: {exc.strerror or exc}") from None
+        self.outputs[sib.name] = out
+        return proc
 
-    def _poll(self) -> None:
-        for name, run in list(self.running.items()):
-            rc = run.proc.poll()
-            if rc is not None:
-                del self.running[name]
-                self._collect(run, rc)
+    def _on_event(self, event: scheduler.Event[None]) -> None:
+        if isinstance(event, scheduler.UnitFinished):
+            self._finish(self._result(event))
+        elif isinstance(event, scheduler.Heartbeat):
+            self.on_tick()
 
-    def _collect(self, run: _RunningCommand, rc: int, reason: str | None = None) -> None:
-        # Whatever the command left running in its group goes with it.
-        kill_group(run.proc.pid, signal.SIGKILL)
-        run.out.seek(0)
-        output = run.out.read().decode("utf-8", errors="replace")
-        run.out.close()
+    def _result(self, finished: scheduler.UnitFinished[None]) -> ExecResult:
+        name, rc = finished.name, finished.returncode
+        if finished.ending is scheduler.Ending.NOT_STARTED:
+            return ExecResult(name, Outcome.SKIPPED, reason=finished.reason)
+        out = self.outputs.pop(name, None)
+        if out is None:  # it could not start
+            return ExecResult(name, Outcome.FAILED, reason=finished.reason)
+        out.seek(0)
+        output = out.read().decode("utf-8", errors="replace")
+        out.close()
+        reason = "interrupted" if finished.ending is scheduler.Ending.INTERRUPTED else None
         outcome = Outcome.OK if rc == 0 and reason is None else Outcome.FAILED
-        duration = time.monotonic() - run.start
-        self._finish(ExecResult(run.sib.name, outcome, rc, output, duration, reason))
+        return ExecResult(name, outcome, rc, output, finished.duration, reason)
 
-    def _stop_all(self) -> None:
-        stop_groups(self.running, self._reap, self.options.grace, self.options.poll)
-
-    def _reap(self) -> None:
-        for name, run in list(self.running.items()):
-            rc = run.proc.poll()
-            if rc is not None:
-                del self.running[name]
-                self._collect(run, rc, reason="interrupted")
+    def _fail_fast(self, finished: scheduler.UnitFinished[None]) -> str | None:
+        failed = self.results[finished.name].outcome is Outcome.FAILED
+        return f"--fail-fast: {finished.name} failed" if failed else None
 
     def _finish(self, result: ExecResult) -> None:
         self.results[result.name] = result

@@ -1,10 +1,9 @@
-"""test-all's engine: scheduling, the core budget, per-suite isolation, timeouts, and kills.
+"""test-all's suites on the scheduler: one ``python -m pytest`` process group per suite.
 
-Every suite is one ``python -m pytest`` process started in its own session (process group),
-with its output going straight to its log file. One loop in the calling thread starts suites
-while the core budget allows, polls them, enforces timeouts and posts events; it never prints.
-A timeout or Ctrl-C stops the whole process group of a suite (SIGTERM, then SIGKILL after a
-grace period), so no grandchild is left behind, and a result is still recorded for every suite.
+Each suite's output goes straight to its log file. The scheduler (:mod:`workspace.scheduler`)
+holds the core budget, the timeouts, fail-fast and Ctrl-C; this module builds each suite's
+command, turns what became of it into a :class:`SuiteResult` with a footer in its log, and
+posts test-all's events. It never prints.
 """
 
 from __future__ import annotations
@@ -13,16 +12,15 @@ import os
 import shlex
 import signal
 import subprocess
-import sys
-import threading
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, cast
 
+from workspace import scheduler
 from workspace.env.venv import venv_python
+from workspace.model.statedir import JUNIT
 from workspace.runs.junit import case_seconds, read_counts
 from workspace.runs.results import (
     PYTEST_NO_TESTS,
@@ -35,60 +33,8 @@ from workspace.runs.results import (
     SuiteStarted,
     Tick,
 )
-from workspace.runs.suites import (
-    DEFAULT_GRACE,
-    Suite,
-    suite_command,
-    suite_env,
-    workers_for,
-)
+from workspace.runs.suites import Suite, suite_command, suite_env, workers_for
 from workspace.runs.testfiles import sum_by_file
-
-
-def kill_group(pid: int, sig: int) -> None:
-    """Signal a suite's whole process group; a group already gone is fine."""
-    with suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, sig)
-
-
-class _Stoppable(Protocol):
-    proc: subprocess.Popen[bytes]
-
-
-def stop_groups(
-    running: Mapping[str, _Stoppable], reap: Callable[[], None], grace: float, poll: float
-) -> None:
-    """Ctrl-C: SIGTERM every running process group, reap what ends within the grace period,
-    then SIGKILL the rest and reap them too. ``reap`` removes finished ones from ``running``."""
-    for run in running.values():
-        kill_group(run.proc.pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    try:
-        while running and time.monotonic() < deadline:
-            reap()
-            time.sleep(poll)
-    except KeyboardInterrupt:
-        pass  # a second Ctrl-C: no more waiting
-    for run in running.values():
-        kill_group(run.proc.pid, signal.SIGKILL)
-    for run in list(running.values()):
-        run.proc.wait()
-    reap()
-
-
-@dataclass
-class _Running:
-    suite: Suite
-    proc: subprocess.Popen[bytes]
-    log: IO[bytes]
-    start: float
-    workers: int
-    command: tuple[str, ...]
-    workdir: Path
-    log_path: Path
-    deadline: float | None
-    terminated_at: float | None = None  # when SIGTERM was sent
-    timed_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,129 +45,92 @@ class RunOptions:
     run_id: str
     jobs: int
     fail_fast: bool = False
-    grace: float = DEFAULT_GRACE
+    grace: float = scheduler.DEFAULT_GRACE
     xdist: bool = False  # pytest-xdist importable in the venv
-    poll: float = 0.05
-    tick: float = 0.25
 
 
-@contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """A CI cancel (SIGTERM) stops suites the same way as Ctrl-C does."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+@dataclass
+class _Launch:
+    """What the runner made for one suite it started."""
 
-    def handler(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    command: tuple[str, ...]
+    workdir: Path
+    log_path: Path | None = None  # None: the log could not be opened
+    log: IO[bytes] | None = None
 
 
 class Runner:
-    """Runs suites in a bounded pool; ``run()`` returns results for every suite it was given."""
+    """Runs suites on the scheduler; ``run()`` returns results for every suite it was given."""
 
     def __init__(self, options: RunOptions, handler: Handler | None = None) -> None:
         self.options = options
         self.handler: Handler = handler or (lambda event: None)
         self.results: dict[str, SuiteResult] = {}
-        self.running: dict[str, _Running] = {}
+        self.suites: dict[str, Suite] = {}
+        self.launches: dict[str, _Launch] = {}
         self.total = 0
-        self.t0 = time.monotonic()
-
-    # ------------------------------------------------------------------ the loop
 
     def run(self, suites: Sequence[Suite]) -> RunResult:
         opts = self.options
         opts.run_dir.mkdir(parents=True, exist_ok=True)
-        order = [s.key for s in suites]
         self.total = len(suites)
-        pending = []
+        units: list[scheduler.Unit[None]] = []
         for suite in suites:
             if suite.skip_reason:
                 self._finish(self._not_run(suite, suite.skip_reason))
-            else:
-                pending.append(suite)
-        t0 = self.t0 = time.monotonic()
-        interrupted = False
-        stop_reason: str | None = None
-        last_tick = 0.0
-        with sigterm_as_interrupt():
-            try:
-                while pending or self.running:
-                    while pending and stop_reason is None:
-                        free = opts.jobs - sum(r.workers for r in self.running.values())
-                        if free < 1:
-                            break
-                        suite = pending.pop(0)
-                        w = workers_for(suite, free, len(pending) + 1, xdist=opts.xdist)
-                        self._start(suite, w)
-                    self._poll()
-                    if opts.fail_fast and stop_reason is None:
-                        bad = [r for r in self.results.values() if r.status in _FAILING]
-                        if bad:
-                            stop_reason = f"--fail-fast: {bad[0].key} {bad[0].status.value}"
-                            for suite in pending:
-                                self._finish(self._not_run(suite, stop_reason))
-                            pending = []
-                    now = time.monotonic()
-                    if now - last_tick >= opts.tick:
-                        last_tick = now
-                        self._tick(now - t0)
-                    time.sleep(opts.poll)
-            except KeyboardInterrupt:
-                interrupted = True
-                self._stop_all()
-                for suite in pending:
-                    self._finish(self._not_run(suite, "interrupted before it started"))
-        wall = time.monotonic() - t0
-        return RunResult(
-            run_id=opts.run_id,
-            run_dir=opts.run_dir,
-            jobs=opts.jobs,
-            wall_seconds=wall,
-            results=tuple(self.results[n] for n in order if n in self.results),
-            interrupted=interrupted,
-        )
-
-    def _tick(self, elapsed: float) -> None:
-        now = time.monotonic()
-        self.handler(
-            Tick(
-                running=tuple((n, now - r.start) for n, r in self.running.items()),
-                done=len(self.results),
-                failed=sum(1 for r in self.results.values() if r.status in _FAILING),
-                total=self.total,
-                elapsed=elapsed,
+                continue
+            self.suites[suite.key] = suite
+            slots = partial(_workers, suite, opts.xdist)
+            spawn = partial(self._spawn, suite)
+            units.append(
+                scheduler.Unit(suite.key, spawn, slots=slots, timeout=suite.timeout or None)
             )
+        fail_fast = self._fail_fast if opts.fail_fast else None
+        batch = scheduler.Scheduler[None](
+            opts.jobs, self._on_event, fail_fast=fail_fast, grace=opts.grace
+        ).run(units)
+        results = tuple(self.results[s.key] for s in suites if s.key in self.results)
+        return RunResult(
+            opts.run_id, opts.run_dir, opts.jobs, batch.wall, results, batch.interrupted
         )
 
-    # ------------------------------------------------------------------ one suite
+    def _on_event(self, event: scheduler.Event[None]) -> None:
+        done, total = len(self.results), self.total
+        if isinstance(event, scheduler.UnitStarted):
+            launch = self.launches[event.name]
+            log = cast(Path, launch.log_path)  # a suite starts only once its log is open
+            self.handler(SuiteStarted(event.name, done, total, event.slots, launch.command, log))
+        elif isinstance(event, scheduler.UnitFinished):
+            self._finish(self._result(event))
+        else:
+            failed = sum(1 for r in self.results.values() if r.status.failing)
+            self.handler(Tick(event.running, done, failed, total, event.elapsed))
 
-    def _start(self, suite: Suite, workers: int) -> None:
+    def _fail_fast(self, finished: scheduler.UnitFinished[None]) -> str | None:
+        result = self.results[finished.name]
+        return f"--fail-fast: {result.key} {result.status.value}" if result.status.failing else None
+
+    def _spawn(self, suite: Suite, workers: int) -> subprocess.Popen[bytes]:
+        """Start one suite's pytest in its own session, its output going to its log."""
         opts = self.options
         workdir = opts.run_dir / suite.key
         log_path = opts.run_dir / f"{suite.key}.log"
         venv = suite.venv or opts.venv  # its own Python's environment when a run covers several
         python = venv_python(venv) if suite.venv else opts.python
-        command = suite_command(python, suite, workdir, workers)
+        command = tuple(suite_command(python, suite, workdir, workers))
+        launch = self.launches[suite.key] = _Launch(command, workdir)
         try:
             for sub in ("tmp", "cache", "basetemp"):
                 (workdir / sub).mkdir(parents=True, exist_ok=True)
             log = log_path.open("wb")
         except OSError as exc:  # this suite cannot run; the others can
             where = exc.filename or log_path
-            self._cannot_start(suite, command, None, f"cannot write {where}: {exc.strerror}")
-            return
-        log.write(f"$ {_quote(command)}\n# cwd: {suite.path}\n\n".encode())
+            raise scheduler.CannotStart(f"cannot write {where}: {exc.strerror}") from None
+        launch.log_path, launch.log = log_path, log
+        log.write(f"$ {shlex.join(command)}\n# cwd: {suite.path}\n\n".encode())
         log.flush()
-        start = time.monotonic()
         try:
-            proc = subprocess.Popen(
+            return subprocess.Popen(
                 command,
                 cwd=suite.path,
                 env=suite_env(os.environ, venv, workdir, suite.name),
@@ -234,134 +143,80 @@ class Runner:
             log.write(f"could not start: {exc}\n".encode())
             log.close()
             reason = f"could not start pytest: {exc.strerror or exc}"
-            self._cannot_start(suite, command, log_path, reason)
-            return
-        self.running[suite.key] = _Running(
-            suite=suite,
-            proc=proc,
-            log=log,
-            start=start,
-            workers=workers,
-            command=tuple(command),
-            workdir=workdir,
-            log_path=log_path,
-            deadline=start + suite.timeout if suite.timeout else None,
-        )
-        self.handler(
-            SuiteStarted(
-                name=suite.key,
-                done=len(self.results),
-                total=self.total,
-                workers=workers,
-                command=tuple(command),
-                log=log_path,
+            raise scheduler.CannotStart(reason) from None
+
+    def _result(self, finished: scheduler.UnitFinished[None]) -> SuiteResult:
+        suite, rc = self.suites[finished.name], finished.returncode
+        if finished.ending is scheduler.Ending.NOT_STARTED:
+            return self._not_run(suite, finished.reason or "")
+        launch = self.launches[finished.name]
+        if rc is None or launch.log is None:  # it could not start
+            return _result(
+                suite,
+                Status.ERROR,
+                log=launch.log_path,
+                command=launch.command,
+                reason=finished.reason,
             )
-        )
-
-    def _cannot_start(
-        self, suite: Suite, command: list[str], log: Path | None, reason: str
-    ) -> None:
-        self._finish(
-            SuiteResult(
-                name=suite.name,
-                status=Status.ERROR,
-                selected_because=suite.selected_because,
-                log=log,
-                command=tuple(command),
-                reason=reason,
-                python=suite.python,
-                files=suite.files,
-            )
-        )
-
-    def _poll(self) -> None:
-        now = time.monotonic()
-        for name, run in list(self.running.items()):
-            rc = run.proc.poll()
-            if rc is not None:
-                del self.running[name]
-                self._collect(run, rc, now)
-            elif run.terminated_at is None and run.deadline is not None and now >= run.deadline:
-                run.timed_out = True
-                run.terminated_at = now
-                kill_group(run.proc.pid, signal.SIGTERM)
-            elif run.terminated_at is not None and now - run.terminated_at >= self.options.grace:
-                kill_group(run.proc.pid, signal.SIGKILL)
-
-    def _collect(self, run: _Running, rc: int, end: float, reason: str | None = None) -> None:
-        # Whatever the suite left running in its group goes with it.
-        kill_group(run.proc.pid, signal.SIGKILL)
-        duration = end - run.start
-        if run.timed_out:
-            status = Status.TIMEOUT
-            reason = f"timed out after {run.suite.timeout:g}s; its process group was killed"
-        elif reason is not None:
-            status = Status.ERROR
-        elif rc == 0:
-            status = Status.PASSED
-        elif rc == PYTEST_NO_TESTS:
-            status = Status.NO_TESTS
-            reason = "pytest collected no tests"
-        elif rc == 1:
-            status = Status.FAILED
-        else:
-            status = Status.ERROR
-            reason = _describe_rc(rc)
-        footer = f"\n# {status.value}: exit status {rc} after {duration:.2f}s"
-        run.log.write(f"{footer}{f' ({reason})' if reason else ''}\n".encode())
-        run.log.close()
-        junit = run.workdir / "junit.xml"
+        status, reason = _status(finished.ending, rc, suite)
+        footer = f"\n# {status.value}: exit status {rc} after {finished.duration:.2f}s"
+        launch.log.write(f"{footer}{f' ({reason})' if reason else ''}\n".encode())
+        launch.log.close()
+        junit = launch.workdir / JUNIT
         counts = read_counts(junit)
-        self._finish(
-            SuiteResult(
-                name=run.suite.name,
-                status=status,
-                returncode=rc,
-                duration=duration,
-                counts=counts or Counts(),
-                selected_because=run.suite.selected_because,
-                log=run.log_path,
-                junit=junit if counts is not None else None,
-                workers=run.workers,
-                command=run.command,
-                reason=reason,
-                python=run.suite.python,
-                files=run.suite.files,
-                started=run.start - self.t0,
-                file_seconds=tuple(sum_by_file(case_seconds(junit), run.suite.path).items()),
-            )
+        return _result(
+            suite,
+            status,
+            returncode=rc,
+            duration=finished.duration,
+            counts=counts or Counts(),
+            log=launch.log_path,
+            junit=junit if counts is not None else None,
+            workers=finished.slots,
+            command=launch.command,
+            reason=reason,
+            started=finished.started,
+            file_seconds=tuple(sum_by_file(case_seconds(junit), suite.path).items()),
         )
-
-    def _stop_all(self) -> None:
-        """Ctrl-C: stop every running suite's group (see :func:`stop_groups`)."""
-        opts = self.options
-        stop_groups(self.running, lambda: self._reap("interrupted"), opts.grace, opts.poll)
-
-    def _reap(self, reason: str) -> None:
-        now = time.monotonic()
-        for name, run in list(self.running.items()):
-            rc = run.proc.poll()
-            if rc is not None:
-                del self.running[name]
-                self._collect(run, rc, now, reason=reason)
 
     def _not_run(self, suite: Suite, reason: str) -> SuiteResult:
-        return SuiteResult(
-            name=suite.name,
-            status=Status.NOT_RUN,
-            selected_because=suite.selected_because,
-            reason=reason,
-            python=suite.python,
-            files=suite.files,
-            excluded=suite.excluded and reason == suite.skip_reason,
-        )
+        excluded = suite.excluded and reason == suite.skip_reason
+        return _result(suite, Status.NOT_RUN, reason=reason, excluded=excluded)
 
     def _finish(self, result: SuiteResult) -> None:
         self.results[result.key] = result
         self.handler(SuiteFinished(result, len(self.results), self.total))
 
 
-_FAILING = frozenset({Status.FAILED, Status.TIMEOUT, Status.ERROR})
+def _result(suite: Suite, status: Status, **fields: Any) -> SuiteResult:
+    """A suite's result: what the suite says of itself, and ``fields``."""
+    return SuiteResult(
+        name=suite.name,
+        status=status,
+        selected_because=suite.selected_because,
+        python=suite.python,
+        files=suite.files,
+        **fields,
+    )
+
+
+def _workers(suite: Suite, xdist: bool, free: int, left: int) -> int:
+    return workers_for(suite, free, left, xdist=xdist)
+
+
+def _status(ending: scheduler.Ending, rc: int, suite: Suite) -> tuple[Status, str | None]:
+    """A suite's status, and the reason to give, from how its process ended."""
+    if ending is scheduler.Ending.TIMED_OUT:
+        return Status.TIMEOUT, f"timed out after {suite.timeout:g}s; its process group was killed"
+    if ending is scheduler.Ending.INTERRUPTED:
+        return Status.ERROR, "interrupted"
+    if rc == 0:
+        return Status.PASSED, None
+    if rc == PYTEST_NO_TESTS:
+        return Status.NO_TESTS, "pytest collected no tests"
+    if rc == 1:
+        return Status.FAILED, None
+    return Status.ERROR, _describe_rc(rc)
 
 
 def _describe_rc(rc: int) -> str:
@@ -372,9 +227,3 @@ def _describe_rc(rc: int) -> str:
             return f"killed by signal {-rc}"
     known = {2: "interrupted", 3: "internal error in pytest", 4: "pytest usage error"}
     return known.get(rc, f"exit status {rc}")
-
-
-def _quote(command: Sequence[str]) -> str:
-    if sys.platform == "win32":
-        return subprocess.list2cmdline(list(command))
-    return " ".join(shlex.quote(c) for c in command)

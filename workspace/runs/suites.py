@@ -16,7 +16,6 @@ from workspace.runs.results import suite_key
 from workspace.runs.testfiles import find_test_files
 from workspace.text import display_path
 
-DEFAULT_GRACE = 5.0
 _XDIST_FLAGS = ("-n", "--numprocesses", "--dist", "-d", "--tx")
 # Variables of an outer pytest-xdist run that must not leak into the suites we start.
 _LEAKY_ENV = (

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from workspace.commands._checkouts import live_printer
-from workspace.repos import checkouts, pool
+from workspace.repos import checkouts
+from workspace.scheduler import Ending, UnitFinished, UnitStarted
 
 
 class _Terminal(io.StringIO):
@@ -19,14 +20,11 @@ class _Terminal(io.StringIO):
 @pytest.mark.parametrize("terminal", [True, False])
 def test_live_printer_shows_work_in_progress_only_on_a_terminal(terminal: bool) -> None:
     out = _Terminal() if terminal else io.StringIO()
-    on_event = live_printer(["a", "b"], ["a", "b"], out)
-    on_event(pool.Event(pool.EventKind.STARTED, "a"))
-    on_event(pool.Event(pool.EventKind.STARTED, "b"))
-    on_event(
-        pool.Event(
-            pool.EventKind.FINISHED, "a", checkouts.Result("a", checkouts.CheckoutStatus.CLONED)
-        )
-    )
+    on_event = live_printer(["a", "b"], out)
+    on_event(UnitStarted("a", 1))
+    on_event(UnitStarted("b", 1))
+    cloned = checkouts.Result("a", checkouts.CheckoutStatus.CLONED)
+    on_event(UnitFinished("a", Ending.DONE, value=cloned, ended=0.5, slots=1))
     text = out.getvalue()
     finished = [line for line in text.split("\n") if "[1/2]" in line]
     assert len(finished) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -15,15 +16,12 @@ from workspace.runs.results import (
     Status,
     SuiteFinished,
     SuiteStarted,
+    Tick,
 )
-from workspace.runs.runner import Runner, RunOptions, kill_group
+from workspace.runs.runner import Runner, RunOptions
 from workspace.runs.suites import (
     Suite,
 )
-
-
-def test_kill_group_of_a_vanished_process_is_quiet() -> None:
-    kill_group(2**22 + 12345, 15)
 
 
 def _suites(tmp_path: Path, durations: dict[str, float]) -> list[Suite]:
@@ -108,3 +106,62 @@ def test_a_log_that_cannot_be_written_fails_that_suite_only(tmp_path: Path) -> N
     assert x.reason is not None
     assert x.reason.startswith(f"cannot write {run_dir / 'x.log'}")
     assert y.status is Status.NO_TESTS  # the other suite still ran
+
+
+def _options(tmp_path: Path, **kw: object) -> RunOptions:
+    return RunOptions(
+        python=Path(sys.executable),
+        venv=Path(sys.executable).parent.parent,
+        run_dir=tmp_path / "run",
+        run_id="r",
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_a_suite_past_its_timeout_is_a_timeout_with_a_footer_in_its_log(tmp_path: Path) -> None:
+    (slow,) = _suites(tmp_path, {"slow": 60})
+    slow = Suite(name=slow.name, path=slow.path, timeout=0.5)
+    run = Runner(_options(tmp_path, jobs=1, grace=0.5)).run([slow])
+    (result,) = run.results
+    assert result.status is Status.TIMEOUT
+    assert result.reason == "timed out after 0.5s; its process group was killed"
+    assert result.log is not None
+    footer = result.log.read_text().splitlines()[-1]
+    assert footer.startswith("# timeout: exit status ")
+    assert footer.endswith(f"s ({result.reason})")
+
+
+def test_fail_fast_names_the_failed_suite_in_the_rest(tmp_path: Path) -> None:
+    write_files(tmp_path / "bad", {"tests/test_bad.py": "def test_bad():\n    assert False\n"})
+    (good,) = _suites(tmp_path, {"good": 0})
+    events: list[Event] = []
+    options = _options(tmp_path, jobs=1, fail_fast=True)
+    run = Runner(options, events.append).run([Suite("bad", tmp_path / "bad"), good])
+    bad, good_result = run.results
+    assert bad.status is Status.FAILED
+    assert (good_result.status, good_result.reason) == (Status.NOT_RUN, "--fail-fast: bad failed")
+    assert [type(e).__name__ for e in events if not isinstance(e, Tick)] == [
+        "SuiteStarted",
+        "SuiteFinished",
+        "SuiteFinished",
+    ]
+    assert [e.done for e in events if isinstance(e, SuiteFinished)] == [1, 2]
+
+
+def test_ctrl_c_stops_the_running_suite_and_starts_no_other(tmp_path: Path) -> None:
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def handler(event: Event) -> None:
+        if isinstance(event, SuiteStarted):
+            signal.raise_signal(signal.SIGINT)
+
+    try:
+        suites = _suites(tmp_path, {"a": 60, "b": 0})
+        run = Runner(_options(tmp_path, jobs=1, grace=2), handler).run(suites)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    a, b = run.results
+    assert (a.status, a.reason) == (Status.ERROR, "interrupted")
+    assert (b.status, b.reason) == (Status.NOT_RUN, "interrupted before it started")
+    assert run.interrupted
+    assert run.exit_code() is ExitCode.INTERRUPTED
