@@ -1,5 +1,5 @@
 # /// script
-# dependencies = ["nox>=2025.2.9", "uv", "packaging>=22", "dependency-groups>=1.1"]
+# dependencies = ["nox>=2025.2.9", "uv", "packaging>=22", "dependency-groups>=1.1", "tomlkit>=0.12"]
 # ///
 """Sessions of provide-workspace. The workspace sessions (graph, bootstrap, ..., test-all) come
 from ``workspace.noxsessions``, the same module any team's noxfile imports; this file adds the

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import subprocess
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from workspace.tomlwrite import toml_value
 
 BACKENDS = {
     "setuptools": ('requires = ["setuptools>=61"]', "setuptools.build_meta"),
@@ -75,16 +76,16 @@ def pyproject(
         f'name = "{name}"',
         f'version = "{version}"',
         f'description = "{name} test package"',
-        f"dependencies = {toml_value(list(dependencies))}",
+        f"dependencies = {json.dumps(list(dependencies))}",
     ]
     if requires_python:
         lines.append(f'requires-python = "{requires_python}"')
     if optional:
         lines += ["", "[project.optional-dependencies]"]
-        lines += [f"{k} = {toml_value(list(v))}" for k, v in optional.items()]
+        lines += [f"{k} = {json.dumps(list(v))}" for k, v in optional.items()]
     if groups:
         lines += ["", "[dependency-groups]"]
-        lines += [f"{k} = {toml_value(list(v))}" for k, v in groups.items()]
+        lines += [f"{k} = {json.dumps(list(v))}" for k, v in groups.items()]
     return "\n".join(lines) + "\n"
 
 

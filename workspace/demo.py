@@ -15,6 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
+
+import tomlkit
 
 from workspace.errors import ExitCode, GitError, WorkspaceError
 from workspace.fsutil import atomic_write_text
@@ -23,7 +26,6 @@ from workspace.model.config import Sibling, TestSettings, Workspace
 from workspace.model.graph import build
 from workspace.repos import git
 from workspace.text import display_path
-from workspace.tomlwrite import toml_value
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = PROJECT_ROOT / "examples" / "demo"
@@ -31,6 +33,10 @@ DEFAULT_DIR = PROJECT_ROOT / ".demo"
 MARKER = ".wrknv-demo"  # written into the demo directory: only such a directory is ever removed
 STEPS = ("bootstrap", "setup", "validate", "test-all")
 BRANCH = "main"
+_HEADER = (
+    f"Written by `python -m workspace demo` from {config.CONFIG_NAME} in examples/demo/.",
+    "It is rewritten on every run: change the example, not this file.",
+)
 
 # What a package directory may hold after someone ran its tests in place; never copied.
 _IGNORED = ("__pycache__", "*.pyc", "*.egg-info", ".pytest_cache", ".venv", "build", "dist", ".git")
@@ -213,41 +219,34 @@ def sync_remotes(example: Workspace, layout: Layout) -> list[RemoteResult]:
 # --------------------------------------------------------------------------- the config
 
 
-def _test_lines(test: TestSettings) -> list[str]:
-    lines = [f"args = {toml_value(test.args)}"]
-    if test.timeout is not None:
-        lines.append(f"timeout = {toml_value(test.timeout)}")
-    lines.append(f"xdist = {toml_value(test.xdist)}")
-    if test.requirements != ("pytest",):
-        lines.append(f"requirements = {toml_value(test.requirements)}")
-    if test.enabled is not None:
-        lines.append(f"enabled = {toml_value(test.enabled)}")
-    return lines
+def _present(table: dict[str, Any]) -> dict[str, Any]:
+    """The keys with a value: None leaves a key to its default."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in table.items() if v is not None}
 
 
-def _test_inline(test: TestSettings) -> str:
-    return "{ " + ", ".join(_test_lines(test)) + " }"
+def _test_table(test: TestSettings) -> dict[str, Any]:
+    requirements = None if test.requirements == ("pytest",) else test.requirements
+    table = {"args": test.args, "timeout": test.timeout, "xdist": test.xdist}
+    return _present(table | {"requirements": requirements, "enabled": test.enabled})
 
 
-def _sibling_lines(sib: Sibling, layout: Layout, base: TestSettings) -> list[str]:
-    lines = ["[[siblings]]", f"name = {toml_value(sib.name)}"]
-    if sib.layer is not None:
-        lines.append(f"layer = {toml_value(sib.layer)}")
-    lines.append(f"repo = {toml_value(layout.remote(sib.name).resolve().as_uri())}")
-    lines.append(f"path = {toml_value('../' + sib.name)}")
-    if sib.revision is not None:
-        lines.append(f"revision = {toml_value(sib.revision)}")
-    for key in ("depends_on", "tags", "extras"):
-        values = getattr(sib, key)
-        if values:
-            lines.append(f"{key} = {toml_value(values)}")
-    if sib.dependency_groups is not None:
-        lines.append(f"dependency_groups = {toml_value(sib.dependency_groups)}")
-    if not sib.python_package:
-        lines.append("python_package = false")
+def _sibling_table(sib: Sibling, layout: Layout, base: TestSettings) -> dict[str, Any]:
+    test = None
     if sib.test != base:
-        lines.append(f"test = {_test_inline(sib.test)}")
-    return lines
+        test = tomlkit.inline_table()
+        test.update(_test_table(sib.test))
+    table = {
+        "name": sib.name,
+        "layer": sib.layer,
+        "repo": layout.remote(sib.name).resolve().as_uri(),
+        "path": "../" + sib.name,
+        "revision": sib.revision,
+        **{key: getattr(sib, key) or None for key in ("depends_on", "tags", "extras")},
+        "dependency_groups": sib.dependency_groups,
+        "python_package": None if sib.python_package else False,
+        "test": test,
+    }
+    return _present(table)
 
 
 def render_config(example: Workspace, layout: Layout) -> str:
@@ -257,24 +256,22 @@ def render_config(example: Workspace, layout: Layout) -> str:
         venv = ws.venv.relative_to(ws.root).as_posix()
     except ValueError:
         venv = ".venv"
-    lines = [
-        f"# Written by `python -m workspace demo` from {config.CONFIG_NAME} in examples/demo/.",
-        "# It is rewritten on every run: change the example, not this file.",
-        "",
-        "[workspace]",
-        f"name = {toml_value(ws.name)}",
-    ]
-    if ws.description:
-        lines.append(f"description = {toml_value(ws.description)}")
-    if ws.python is not None:
-        lines.append(f"python = {toml_value(str(ws.python))}")
-    lines += [f"venv = {toml_value(venv)}", 'siblings_dir = ".."']
-    if ws.layers:
-        lines.append(f"layers = {toml_value(ws.layers)}")
-    lines += ["", "[workspace.test]", *_test_lines(ws.test)]
-    for sib in ws.siblings:
-        lines += ["", *_sibling_lines(sib, layout, ws.test)]
-    return "\n".join(lines) + "\n"
+    doc = tomlkit.document()
+    for line in _HEADER:
+        doc.add(tomlkit.comment(line))
+    doc.add(tomlkit.nl())
+    table: dict[str, Any] = {
+        "name": ws.name,
+        "description": ws.description or None,
+        "python": None if ws.python is None else str(ws.python),
+        "venv": venv,
+        "siblings_dir": "..",
+        "layers": ws.layers or None,
+    }
+    doc["workspace"] = _present(table) | {"test": _test_table(ws.test)}
+    if ws.siblings:
+        doc["siblings"] = [_sibling_table(sib, layout, ws.test) for sib in ws.siblings]
+    return tomlkit.dumps(doc)
 
 
 def write_config(example: Workspace, layout: Layout) -> bool:

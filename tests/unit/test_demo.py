@@ -9,9 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import tomlkit
 
 from tests.builders import Recorder, git
 from workspace import demo
+from workspace._compat import tomllib
 from workspace.demo import Layout, RemoteStatus, StepStatus
 from workspace.errors import ExitCode, GitError, WorkspaceError
 from workspace.model import config
@@ -318,3 +320,53 @@ def test_prepare_makes_dir_remotes_and_config(example: config.Workspace, tmp_pat
     fresh = demo.prepare(example, layout, clean=True)
     assert fresh.fresh
     assert fresh.config_written
+
+
+# The old hand writer's hard cases (tests/unit/test_tomlwrite.py): every kind of value the demo
+# config holds, and strings TOML must escape, read back as themselves through tomlkit.
+HARD = 'quote " and backslash \\ new\nline\ttab del \x7f nul \x00 ünïcödé ✓'
+EXAMPLE = {
+    "workspace": {
+        "name": "hard",
+        "description": HARD,
+        "python": ">=3.10",
+        "siblings_dir": ".",
+        "url_base": "https://example.invalid/org",
+        "layers": ["base", "top"],
+        "test": {"args": ["-q", HARD], "timeout": 2.5, "xdist": True},
+    },
+    "siblings": [
+        {"name": "a", "layer": "base", "revision": "v1", "tags": ["t"], "dependency_groups": []},
+        {
+            "name": "b",
+            "layer": "top",
+            "depends_on": ["a"],
+            "extras": ["x"],
+            "python_package": False,
+            "test": {"args": [], "timeout": 900, "requirements": ["pytest", "hypothesis"]},
+        },
+        {"name": "c", "layer": "top", "test": {"enabled": False, "xdist": False}},
+    ],
+}
+
+
+def test_every_kind_of_value_reads_back_as_itself(tmp_path: Path) -> None:
+    source = tmp_path / "example" / "wrknv.toml"
+    source.parent.mkdir()
+    source.write_text(tomlkit.dumps(EXAMPLE), encoding="utf-8")
+    example = config.load(source)
+    layout = Layout(tmp_path / "demo")
+    assert demo.write_config(example, layout) is True
+    ws = config.load(layout.config_file)
+    assert ws.description == HARD
+    assert ws.test.args == ("-q", HARD)
+    keys = ("name", "layer", "revision", "depends_on", "tags", "extras", "dependency_groups")
+    for mine, theirs in zip(ws.siblings, example.siblings, strict=True):
+        for key in (*keys, "python_package", "test"):
+            assert getattr(mine, key) == getattr(theirs, key), key
+    raw = tomllib.loads(layout.config_file.read_text(encoding="utf-8"))
+    assert raw["siblings"][1]["test"] == {
+        "args": [], "timeout": 900.0, "xdist": True, "requirements": ["pytest", "hypothesis"]
+    }  # fmt: skip
+    assert raw["siblings"][2]["test"]["enabled"] is False
+    assert raw["siblings"][0]["dependency_groups"] == []

@@ -20,7 +20,7 @@ PACKAGE = ROOT / "workspace"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
-BASE = frozenset({"errors", "_compat", "text", "fsutil", "scheduler", "tomlwrite", "tomlread"})
+BASE = frozenset({"errors", "_compat", "text", "fsutil", "scheduler", "tomlread"})
 STAGES = frozenset({"repos", "env", "runs", "ci", "demo"})
 # What each part may import, by the first name below ``workspace``.
 ALLOWED = {
@@ -158,3 +158,75 @@ def test_names_cannot_be_confused() -> None:
     assert {n: w for n, w in stems.items() if len(w) > 1} == {}
     assert {n: w for n, w in classes.items() if len(w) > 1} == {}
     assert [p.name for p in MODULES if re.match(r"test_.*\.py$|.*_test\.py$", p.name)] == []
+
+
+# TOML built by hand: in an f-string, a line `key = {value}` (the key may be formatted too;
+# formatted parts are \0 here); in any string, a [table] or [[array]] line with `key = value`.
+_KEY = r"""(?m)^[ \t]*(?:[\w.-]+|"[^"\n]*"|\0)[ \t]+=[ \t]+"""
+_TOML_FORMATTED = re.compile(_KEY + r"""["']?\0""")
+_TOML_ASSIGN = re.compile(_KEY + r"\S")
+_TOML_HEADER = re.compile(r"(?m)^[ \t]*\[\[?[\w.-]+\]\]?[ \t]*$")
+
+
+def _docstrings(tree: ast.AST) -> set[ast.AST]:
+    bodies = [
+        n.body for n in ast.walk(tree) if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef))
+    ]
+    return {b[0].value for b in bodies if b and isinstance(b[0], ast.Expr)}
+
+
+def hand_written_toml(source: str) -> list[int]:
+    """The lines where a module writes TOML text itself instead of having tomlkit write it."""
+    tree = ast.parse(source)
+    skip = _docstrings(tree)
+    found = [line for line, target in imports_of(source) if target == "workspace.tomlwrite"]
+    for node in ast.walk(tree):
+        if node in skip:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(
+                str(v.value) if isinstance(v, ast.Constant) else "\0" for v in node.values
+            )
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        else:
+            continue
+        formatted = isinstance(node, ast.JoinedStr) and _TOML_FORMATTED.search(text)
+        if formatted or (_TOML_HEADER.search(text) and _TOML_ASSIGN.search(text)):
+            found.append(node.lineno)
+    return sorted(set(found))
+
+
+def test_no_module_writes_toml_by_hand() -> None:
+    """tomlkit writes every TOML file (wrknv.lock, the demo's and init's wrknv.toml)."""
+    found = [
+        f"{p.relative_to(ROOT)}:{line}"
+        for p in MODULES
+        for line in hand_written_toml(p.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("line = f'name = {toml_value(name)}'", 1),
+        ("lines.append(f'{key} = {value!r}')", 1),
+        ("lines.append(f'name = \"{name}\"')", 1),
+        ("lines.append(f'  {key}  =  {value}')", 1),
+        ("TEMPLATE = '[workspace]\\nsiblings_dir = \"..\"\\n'", 1),
+        ("path.write_text(f'[workspace]\\nname = \"{n}\"\\n')", 1),
+        ("from workspace.tomlwrite import toml_value", 1),
+        ('"""The file::\n\n    version = 1\n    [[siblings]]\n"""', 0),  # a docstring
+        ("doc['name'] = name\ntable['layers'] = tomlkit.item(layers)", 0),
+        ("raise WorkspaceError(f'{file}: expected a table, got {value!r}')", 0),
+        ("hint = 'add name = ... under [workspace] in wrknv.toml'", 0),
+        ("bad('siblings', 'expected an array of tables: [[siblings]]')", 0),
+        ("names = {'workspace': '[workspace]', 'siblings': '[[siblings]]'}", 0),
+        ("out.why_not[name] = 'split = false'", 0),  # a message, not a file
+        ("args = [f'--basetemp={tmp}', '-o', f'cache_dir={tmp}']", 0),
+    ],
+)
+def test_the_toml_rule_catches_each_kind(source: str, expected: int) -> None:
+    """Guards the checker itself, as the import rule's cases do."""
+    assert len(hand_written_toml(source)) == expected

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tomlkit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +22,6 @@ from workspace.cli import build_parser, main
 from workspace.commands import find_commands
 from workspace.errors import ConfigError, WorkspaceError
 from workspace.model import config
-from workspace.tomlwrite import toml_value
 
 KEYS = (
     "workspace", "siblings", "rewrite", "name", "repo", "path", "layer", "layers", "revision",
@@ -54,7 +54,7 @@ PROPERTY = settings(
 
 
 def toml_document(data: dict[str, Any]) -> str:
-    return "".join(f"{toml_value(key)} = {toml_value(value)}\n" for key, value in data.items())
+    return tomlkit.dumps(data)
 
 
 @PROPERTY

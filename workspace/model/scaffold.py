@@ -7,10 +7,11 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import tomlkit
+
 from workspace.fsutil import atomic_write_text
 from workspace.model.config import Workspace, parse
 from workspace.text import normalize_name
-from workspace.tomlwrite import toml_value
 
 NOXFILE = '''\
 # /// script
@@ -21,6 +22,7 @@ NOXFILE = '''\
 import workspace.noxsessions  # noqa: F401  (every session of provide-workspace)
 '''
 IGNORED = (".venv/", ".wrknv/", "wrknv.local.toml")
+_HEADER = "Written by `provide-workspace init`; see docs/adopt.md for every key."
 
 
 @dataclass(frozen=True)
@@ -56,20 +58,18 @@ def render(
     name: str, siblings_dir: str, base: str | None, layers: Sequence[str], entries: Iterable[Entry]
 ) -> str:
     """The text of a new wrknv.toml."""
-    lines = [
-        "# Written by `provide-workspace init`; see docs/adopt.md for every key.",
-        "[workspace]",
-        f"name = {toml_value(name)}",
-    ]
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment(_HEADER))
+    table = tomlkit.table()
+    table["name"] = name
     if siblings_dir != "..":
-        lines.append(f"siblings_dir = {toml_value(siblings_dir)}")
+        table["siblings_dir"] = siblings_dir
     if base is not None:
-        lines.append(f"url_base = {toml_value(base)}")
+        table["url_base"] = base
     if layers:
-        lines.append(f"layers = {toml_value(list(layers))}  # bottom-up; rename them freely")
-    for entry in entries:
-        lines += ["", render_entry(entry).rstrip("\n")]
-    return "\n".join(lines) + "\n"
+        table["layers"] = tomlkit.item(list(layers)).comment("bottom-up; rename them freely")
+    doc["workspace"] = table
+    return "\n".join([tomlkit.dumps(doc), *(render_entry(e) for e in entries)])
 
 
 def missing_ignores(text: str) -> list[str]:
@@ -92,8 +92,6 @@ def add_entry(text: str, entry: Entry) -> str:
 def remove_entry(text: str, name: str) -> str:
     """``text`` without the [[siblings]] entry of that name (compared as names are); every
     other byte, comments included, stays. KeyError when there is no such entry."""
-    import tomlkit  # a style-preserving TOML editor; only these edits need it
-
     doc = tomlkit.parse(text)
     entries = doc.get("siblings")
     wanted = normalize_name(name)
@@ -110,13 +108,10 @@ def remove_entry(text: str, name: str) -> str:
 
 
 def render_entry(entry: Entry) -> str:
-    lines = [f"# {entry.comment}"] if entry.comment else []
-    lines += ["[[siblings]]", f"name = {toml_value(entry.name)}"]
-    for key in ("layer", "repo", "path", "revision"):
-        value = getattr(entry, key)
-        if value is not None:
-            lines.append(f"{key} = {toml_value(value)}")
-    return "\n".join(lines) + "\n"
+    """One [[siblings]] table, with its comment above it."""
+    fields = {key: getattr(entry, key) for key in ("name", "layer", "repo", "path", "revision")}
+    table = {"siblings": [{k: v for k, v in fields.items() if v is not None}]}
+    return (f"# {entry.comment}\n" if entry.comment else "") + tomlkit.dumps(table)
 
 
 def save(workspace: Workspace, text: str) -> None:

@@ -7,7 +7,6 @@ removes those whose process is gone (:func:`leftovers`).
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import stat
 import sys
@@ -19,6 +18,7 @@ from typing import Any
 from workspace.errors import GitError
 from workspace.fsutil import as_if_created
 from workspace.repos.git import (
+    COMMIT_RE,
     HINTS,
     GitFailure,
     Reason,
@@ -32,7 +32,6 @@ from workspace.repos.git import (
 )
 
 TMP_MARK = ".wrknv-tmp-"
-_HEX_RE = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
 
 
 def _valid_branch(path: Path, name: str) -> bool:
@@ -52,7 +51,7 @@ def checkout(path: Path, revision: str | None, commit: str | None = None) -> str
         revision = default or "HEAD"
     target = commit or revision
     sha = resolve(path, target)
-    if sha is None and _HEX_RE.match(target.lower()) is None and commit is None:
+    if sha is None and COMMIT_RE.match(target.lower()) is None and commit is None:
         sha = resolve(path, f"refs/remotes/origin/{target}")
     if sha is None:
         # A commit that no branch or tag reaches: ask the server for it by id.

@@ -10,6 +10,7 @@ missing, checkout failed) and carries the tail of git's own message.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from pathlib import Path
 from workspace.errors import GitError
 
 _TAIL_LINES = 3
+# A full commit id, SHA-1 or SHA-256, as git prints it (lowercase).
+COMMIT_RE = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
 
 
 class Reason(Enum):

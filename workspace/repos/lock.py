@@ -15,10 +15,12 @@ The file is TOML, written by ``lock`` and read by ``bootstrap --locked``, ``stat
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import tomlkit
 
 from workspace.errors import ConfigError, GitError, Problem
 from workspace.fsutil import atomic_write_text
@@ -28,14 +30,22 @@ from workspace.repos import git
 from workspace.scheduler import DEFAULT_JOBS, run_threads
 from workspace.text import display_path
 from workspace.tomlread import read_toml
-from workspace.tomlwrite import toml_value
 
 LOCK_VERSION = 1
-COMMIT_RE = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
 _HEADER = (
-    "# wrknv.lock: the exact commit of each sibling. Written by `nox -s lock`;\n"
-    "# `nox -s bootstrap -- --locked` checks these commits out. Do not edit by hand.\n"
+    "wrknv.lock: the exact commit of each sibling. Written by `nox -s lock`;",
+    "`nox -s bootstrap -- --locked` checks these commits out. Do not edit by hand.",
 )
+_HINT = "regenerate it with `nox -s lock`"
+
+
+# Each key of a [[siblings]] table: the form of its string, and what it should be.
+_FIELDS = {
+    "name": (NAME_RE, "a sibling name"),
+    "repo": (re.compile(".", re.DOTALL), "a git URL"),  # any non-empty string
+    "commit": (git.COMMIT_RE, "a full hexadecimal commit id"),
+    "revision": (re.compile(".", re.DOTALL), "a branch, tag or commit"),  # or none
+}
 
 
 @dataclass(frozen=True)
@@ -50,18 +60,18 @@ class LockEntry:
 
 def format_lock(entries: Iterable[LockEntry]) -> str:
     """The text of a lock file, siblings sorted by name so diffs stay small."""
-    lines = [_HEADER, f"version = {LOCK_VERSION}"]
+    doc = tomlkit.document()
+    for line in _HEADER:
+        doc.add(tomlkit.comment(line))
+    doc.add(tomlkit.nl())
+    doc["version"] = LOCK_VERSION
+    siblings = tomlkit.aot()
     for entry in sorted(entries, key=lambda e: e.name):
-        lines += [
-            "",
-            "[[siblings]]",
-            f"name = {toml_value(entry.name)}",
-            f"repo = {toml_value(entry.repo)}",
-            f"commit = {toml_value(entry.commit)}",
-        ]
-        if entry.revision is not None:
-            lines.append(f"revision = {toml_value(entry.revision)}")
-    return "\n".join(lines) + "\n"
+        fields = {"name": entry.name, "repo": entry.repo, "commit": entry.commit}
+        siblings.append(fields | ({} if entry.revision is None else {"revision": entry.revision}))
+    if siblings:
+        doc["siblings"] = siblings
+    return tomlkit.dumps(doc)
 
 
 def write_lock(ws: Workspace, entries: Iterable[LockEntry]) -> Path:
@@ -70,17 +80,36 @@ def write_lock(ws: Workspace, entries: Iterable[LockEntry]) -> Path:
     return ws.lock_file
 
 
+def _entry(item: object, key: str, bad: Callable[[str, str], None]) -> LockEntry | None:
+    """One [[siblings]] table as an entry; None (each problem reported) when it is wrong."""
+    if not isinstance(item, dict):
+        bad(key, "expected a table")
+        return None
+    problems = [f for f in item if f not in _FIELDS]
+    for field in problems:
+        bad(f"{key}.{field}", "unknown key")
+    for field, (form, expected) in _FIELDS.items():
+        value = item.get(field)
+        if value is None and field == "revision":
+            continue
+        if not isinstance(value, str) or form.match(value) is None:
+            bad(f"{key}.{field}", f"expected {expected}, got {value!r}")
+            problems.append(field)
+    if problems:
+        return None
+    return LockEntry(item["name"], item["repo"], item["commit"], item.get("revision"))
+
+
 def parse_lock(path: Path, raw: dict[str, Any]) -> dict[str, LockEntry]:
-    """Validate the parsed TOML of a lock file; every problem is reported at once."""
-    file = display_path(path)
+    """Check the parsed TOML of a lock file, every key's type and form; every problem is
+    reported at once, in one ConfigError naming the file and each key."""
     problems: list[Problem] = []
-    hint = "regenerate it with `nox -s lock`"
 
     def bad(key: str, message: str) -> None:
-        problems.append(Problem(file, key, message, hint))
+        problems.append(Problem(display_path(path), key, message, _HINT))
 
     version = raw.get("version", LOCK_VERSION)
-    if version != LOCK_VERSION:
+    if type(version) is not int or version != LOCK_VERSION:
         bad("version", f"expected {LOCK_VERSION}, got {version!r}")
     for key in raw:
         if key not in ("version", "siblings"):
@@ -89,46 +118,21 @@ def parse_lock(path: Path, raw: dict[str, Any]) -> dict[str, LockEntry]:
     if not isinstance(raw_sibs, list):
         bad("siblings", "expected an array of tables: [[siblings]]")
         raw_sibs = []
-
     entries: dict[str, LockEntry] = {}
     for i, item in enumerate(raw_sibs):
-        key = f"siblings[{i}]"
-        if not isinstance(item, dict):
-            bad(key, "expected a table")
-            continue
-        ok = True
-        for field in item:
-            if field not in ("name", "repo", "commit", "revision"):
-                bad(f"{key}.{field}", "unknown key")
-                ok = False
-        name, repo, commit = item.get("name"), item.get("repo"), item.get("commit")
-        revision = item.get("revision")
-        if not isinstance(name, str) or not NAME_RE.match(name):
-            bad(f"{key}.name", f"expected a sibling name, got {name!r}")
-            ok = False
-        if not isinstance(repo, str) or not repo:
-            bad(f"{key}.repo", f"expected a git URL, got {repo!r}")
-            ok = False
-        if not isinstance(commit, str) or not COMMIT_RE.match(commit):
-            bad(f"{key}.commit", f"expected a full hexadecimal commit id, got {commit!r}")
-            ok = False
-        if revision is not None and (not isinstance(revision, str) or not revision):
-            bad(f"{key}.revision", f"expected a branch, tag or commit, got {revision!r}")
-            ok = False
-        if not ok:
-            continue
-        entry = LockEntry(str(name), str(repo), str(commit), revision)
-        if entry.name in entries:
-            bad(f"{key}.name", f"{name!r} appears twice")
-            continue
-        entries[entry.name] = entry
+        entry = _entry(item, f"siblings[{i}]", bad)
+        if entry is not None and entry.name in entries:
+            bad(f"siblings[{i}].name", f"{entry.name!r} appears twice")
+        elif entry is not None:
+            entries[entry.name] = entry
     if problems:
         raise ConfigError(problems)
     return entries
 
 
 def read_lock(ws: Workspace) -> dict[str, LockEntry] | None:
-    """The entries of ``wrknv.lock`` by sibling name, or None when there is no lock file."""
+    """The one reader of ``wrknv.lock``: its entries by sibling name, or None when there is no
+    lock file. Anything wrong in it is a ConfigError naming the file and the key."""
     path = ws.lock_file
     if not path.is_file():
         return None

@@ -12,6 +12,7 @@ import pytest
 from tests.builders import make_package, pyproject, write_files
 from workspace.env import installed
 from workspace.env.installed import InstalledDist, VenvContents, read_venv
+from workspace.env.interpreters import pyenv_pythons
 from workspace.env.uv import find_uv, run_uv
 from workspace.env.venv import site_packages, venv_python
 from workspace.errors import WorkspaceError
@@ -124,16 +125,62 @@ def test_names_only_for_the_distributions_asked_about(venv: Path) -> None:
 @pytest.mark.slow
 @needs_uv
 def test_top_level_names_without_packages_distributions(
-    venv: Path, contents: VenvContents, monkeypatch: pytest.MonkeyPatch
+    venv: Path, contents: VenvContents, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    # Python 3.9 has no packages_distributions(): the script works it out the same way.
-    drop = "import importlib.metadata\ndel importlib.metadata.packages_distributions\n"
-    monkeypatch.setattr(installed, "SCRIPT", drop + installed.SCRIPT)
+    # Python 3.9 has no packages_distributions(): the probe works it out the same way.
+    drop = tmp_path / "probe.py"
+    drop.write_text(
+        "import importlib.metadata, runpy\n"
+        "del importlib.metadata.packages_distributions\n"
+        f"runpy.run_path({str(installed.PROBE)!r}, run_name='__main__')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(installed, "PROBE", drop)
     assert read_venv(venv_python(venv), WANTED).names == contents.names
 
 
-def test_the_script_is_python_3_9() -> None:
-    ast.parse(installed.SCRIPT, feature_version=(3, 9))
+def test_the_probe_is_python_3_9() -> None:
+    """Its syntax is 3.9's, and Python 3.9 itself runs it through to the import names."""
+    # A SyntaxError here names the first construct newer than 3.9 (match, parenthesised with).
+    ast.parse(installed.PROBE.read_text(encoding="utf-8"), feature_version=(3, 9))
+    if PYTHON_39 is None:
+        pytest.skip("no Python 3.9 under pyenv to run the probe on")
+    found = read_venv(PYTHON_39, ["pip"])  # pyenv's 3.9 itself, with its own pip
+    assert found.stdlib >= {"sys", "builtins"}
+    assert found.import_names("pip") == ("pip",)
+
+
+def test_the_probe_is_a_module_of_the_package_importing_only_the_stdlib() -> None:
+    tree = ast.parse(installed.PROBE.read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    tops = {name.split(".")[0] for name in imported}
+    assert tops - {"__future__"} <= sys.stdlib_module_names
+    assert installed.PROBE.parent == Path(installed.__file__).parent
+
+
+PYTHON_39 = next((i.path for i in pyenv_pythons() if i.version.release[:2] == (3, 9)), None)
+
+
+@pytest.mark.slow
+@needs_uv
+@pytest.mark.skipif(PYTHON_39 is None, reason="no Python 3.9 under pyenv to run the probe on")
+def test_the_probe_runs_on_python_3_9(venv: Path, contents: VenvContents, tmp_path: Path) -> None:
+    """The same packages in a 3.9 venv: the same import names, found the same way."""
+    uv, venv39 = find_uv(), tmp_path / "venv39"
+    run_uv(uv, "venv", "--quiet", "--python", str(PYTHON_39), str(venv39))
+    python = str(venv_python(venv39))
+    wire, cty, flavor = (
+        str(venv.parent / n) for n in ("pyvider-wire", "pyvider-cty", "flavorpack")
+    )
+    run_uv(uv, "pip", "install", "--python", python, "--no-deps", wire, "-e", cty, "-e", flavor)
+    found = read_venv(venv_python(venv39), WANTED)
+    assert found.stdlib >= {"sys", "builtins"}  # 3.9 has builtin_module_names only
+    assert found.dists["pyvider-wire"].version == "2.0.0"
+    for dist in ("pyvider-wire", "pyvider-cty", "flavorpack"):
+        assert found.import_names(dist) == contents.import_names(dist), dist
+        for name in found.import_names(dist):
+            assert isinstance(found.resolved[name]["origin"], str), name
 
 
 def test_a_missing_python_is_one_error_with_the_hint(tmp_path: Path) -> None:
@@ -144,8 +191,12 @@ def test_a_missing_python_is_one_error_with_the_hint(tmp_path: Path) -> None:
     assert info.value.hint == "run: nox -s setup -- --force"
 
 
-def test_a_failing_script_is_one_error_with_its_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(installed, "SCRIPT", "raise SystemExit('cannot import json')")
+def test_a_failing_script_is_one_error_with_its_stderr(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    failing = tmp_path / "probe.py"
+    failing.write_text("raise SystemExit('cannot import json')\n", encoding="utf-8")
+    monkeypatch.setattr(installed, "PROBE", failing)
     with pytest.raises(WorkspaceError) as info:
         read_venv(Path(sys.executable))
     assert info.value.message.endswith("could not look up the import names: cannot import json")

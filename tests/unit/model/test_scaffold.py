@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from workspace._compat import tomllib
 from workspace.model.scaffold import (
     Entry,
     add_entry,
@@ -74,3 +75,27 @@ def test_remove_keeps_every_other_byte() -> None:
     assert "depends_on" not in out
     with pytest.raises(KeyError):
         remove_entry(CONFIG, "nope")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        'quote " and backslash \\',
+        "new\nline\ttab",
+        "del \x7f and nul \x00",
+        "ünïcödé ✓",
+    ],
+)
+def test_every_string_reads_back_as_itself(text: str) -> None:
+    """The old hand writer's hard cases (tests/unit/test_tomlwrite.py), written by tomlkit."""
+    entry = Entry("a", repo=text, path=text, layer=text, revision=text, comment="c")
+    raw = tomllib.loads(render(text, text, text, [text, "b"], [entry, Entry("b")]))
+    workspace = {"name": text, "siblings_dir": text, "url_base": text, "layers": [text, "b"]}
+    assert raw["workspace"] == workspace
+    assert raw["siblings"] == [
+        {"name": "a", "layer": text, "repo": text, "path": text, "revision": text},
+        {"name": "b"},
+    ]
+    added = tomllib.loads(add_entry(render("ws", "..", None, [], []), entry))
+    assert added["siblings"] == raw["siblings"][:1]

@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.builders import write_config
-from workspace.errors import ConfigError
+from workspace._compat import tomllib
+from workspace.errors import ConfigError, WorkspaceError
 from workspace.model import config
+from workspace.repos.git import COMMIT_RE
 from workspace.repos.lock import (
     LockCheck,
     LockEntry,
@@ -67,6 +71,8 @@ def test_empty_lock(ws: config.Workspace) -> None:
     ("raw", "key"),
     [
         ({"version": 2}, "version"),
+        ({"version": True}, "version"),  # equal to 1 in Python, but not an integer
+        ({"version": 1.0}, "version"),
         ({"extra": 1}, "extra"),
         ({"siblings": {"a": 1}}, "siblings"),
         ({"siblings": [1]}, "siblings[0]"),
@@ -75,6 +81,14 @@ def test_empty_lock(ws: config.Workspace) -> None:
         ({"siblings": [{"name": "a", "commit": SHA}]}, "siblings[0].repo"),
         ({"siblings": [{"name": "a", "repo": "r", "commit": "abc"}]}, "siblings[0].commit"),
         ({"siblings": [{"name": "a", "repo": "r", "commit": SHA.upper()}]}, "siblings[0].commit"),
+        ({"siblings": [{"name": "a", "repo": "r", "commit": SHA + "\n"}]}, "siblings[0].commit"),
+        ({"siblings": [{"name": "a", "repo": ["r"], "commit": SHA}]}, "siblings[0].repo"),
+        ({"siblings": [{"name": "a", "repo": "", "commit": SHA}]}, "siblings[0].repo"),
+        ({"siblings": [{"name": 1, "repo": "r", "commit": SHA}]}, "siblings[0].name"),
+        (
+            {"siblings": [{"name": "a", "repo": "r", "commit": SHA, "revision": ""}]},
+            "siblings[0].revision",
+        ),
         (
             {"siblings": [{"name": "a", "repo": "r", "commit": SHA, "revision": 3}]},
             "siblings[0].revision",
@@ -137,3 +151,107 @@ def test_lock_check(head: str | None, locked: str | None, ok: bool, problem: str
     assert check.ok is ok
     if problem:
         assert check.problem == problem
+
+
+# --------------------------------------------------------------------------- generated input
+
+PROPERTY = settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
+NAMES = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,11}", fullmatch=True)
+COMMITS = st.from_regex(r"[0-9a-f]{40}([0-9a-f]{24})?", fullmatch=True)
+ENTRIES = st.lists(
+    st.builds(LockEntry, NAMES, TEXT.filter(bool), COMMITS, st.none() | TEXT.filter(bool)),
+    max_size=5,
+    unique_by=lambda e: e.name,
+)
+SCALARS = TEXT | COMMITS | NAMES | st.integers() | st.booleans() | st.floats(allow_nan=False)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=12,
+)
+FIELD = st.sampled_from(["name", "repo", "commit", "revision", "x"])
+VALID = st.fixed_dictionaries(
+    {"name": NAMES, "repo": TEXT.filter(bool), "commit": COMMITS},
+    optional={"revision": TEXT.filter(bool)},
+)
+# A valid table with up to two keys changed to anything and one maybe dropped: near misses.
+SIBLING = st.tuples(VALID, st.dictionaries(FIELD, VALUES, max_size=2), st.sets(FIELD, max_size=1))
+SIBLINGS = st.lists(
+    SIBLING.map(lambda t: {k: v for k, v in (t[0] | t[1]).items() if k not in t[2]}), max_size=3
+)
+VERSION = st.sampled_from([1, True, 1.0, 2, "1"]) | VALUES
+RAW = st.fixed_dictionaries({}, optional={"version": VERSION, "siblings": SIBLINGS | VALUES}) | (
+    st.dictionaries(TEXT, VALUES, max_size=3)
+)
+
+
+@PROPERTY
+@given(entries=ENTRIES)
+def test_what_is_written_reads_back_as_itself(
+    ws: config.Workspace, entries: list[LockEntry]
+) -> None:
+    """The old writer's hard cases (quotes, backslashes, DEL, NUL, newlines, non-ASCII) are in
+    the generated text; tomlkit writes them, tomllib and the one reader read them back."""
+    write_lock(ws, entries)
+    assert read_lock(ws) == {e.name: e for e in entries}
+    assert tomllib.loads(format_lock(entries))["version"] == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain", 'quote " and backslash \\', "new\nline\ttab", "del \x7f and nul \x00", "ünïcödé ✓"],
+)
+def test_hard_strings_read_back(ws: config.Workspace, text: str) -> None:
+    entry = LockEntry("a", text, SHA, text)
+    write_lock(ws, [entry])
+    assert read_lock(ws) == {"a": entry}
+
+
+@PROPERTY
+@given(raw=RAW)
+def test_any_parsed_lock_is_entries_or_one_error_naming_file_and_key(
+    tmp_path: Path, raw: dict[str, object]
+) -> None:
+    lock = tmp_path / "wrknv.lock"
+    try:
+        entries = parse_lock(lock, raw)
+    except ConfigError as exc:
+        error: ConfigError | None = exc
+    else:
+        error = None
+        assert type(raw.get("version", 1)) is int
+        assert raw.get("version", 1) == 1
+        for e in entries.values():
+            assert [type(v) for v in (e.name, e.repo, e.commit)] == [str, str, str], e
+            assert e.revision is None or type(e.revision) is str, e
+            assert COMMIT_RE.match(e.commit), e
+        assert parse_lock(lock, tomllib.loads(format_lock(entries.values()))) == entries
+    if error is not None:
+        assert error.problems
+        for problem in error.problems:
+            assert problem.file.endswith("wrknv.lock"), problem
+            assert problem.key in raw or problem.key.startswith(("version", "siblings")), problem
+
+
+FILES = (
+    st.binary(max_size=60)
+    | TEXT.map(str.encode)
+    | st.tuples(ENTRIES.map(format_lock), st.integers(0, 400)).map(lambda t: t[0][: t[1]].encode())
+)
+
+
+@PROPERTY
+@given(data=FILES)
+def test_any_file_is_entries_or_a_workspace_error(ws: config.Workspace, data: bytes) -> None:
+    """Whatever the file holds, the reader answers entries or one WorkspaceError naming it;
+    anything else escapes and fails the test."""
+    ws.lock_file.write_bytes(data)
+    message = ""
+    try:
+        read_lock(ws)
+    except WorkspaceError as exc:
+        message = str(exc)
+    assert message == "" or "wrknv.lock" in message
