@@ -28,8 +28,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.builders import init_repo, make_package, write_config  # noqa: E402
+from tests.unit.env.samples import stamp  # noqa: E402
 from workspace.cli import main  # noqa: E402
-from workspace.env.venv import FINGERPRINT_NAME  # noqa: E402
+from workspace.env.venv import write_fingerprint  # noqa: E402
 from workspace.model.config import load  # noqa: E402
 from workspace.model.graph import build  # noqa: E402
 from workspace.runs.keys import suite_inputs  # noqa: E402
@@ -70,7 +71,7 @@ def _keys_time(base: Path, count: int) -> float:
     (base / "ws").mkdir()
     venv = base / "ws" / ".venv"
     venv.mkdir()
-    (venv / FINGERPRINT_NAME).write_text(json.dumps({"hash": "bench"}))
+    write_fingerprint(venv, stamp(hash="bench"))
     entries = "".join(
         f'\n[[siblings]]\nname = "k{i:04d}"\nrepo = "../k{i:04d}"\n' for i in range(count)
     )

@@ -1,13 +1,15 @@
-"""Files and paths: writing so that a reader never sees half a file, and comparing paths
-through their symlinks."""
+"""Files and paths: writing so that a reader never sees half a file, digests of a file's
+content, locks on a file, and comparing paths through their symlinks."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import IO
 
 _UMASK_LOCK = threading.Lock()
 
@@ -58,11 +60,36 @@ def write_output(target: Path, text: str) -> None:
         atomic_write_text(target, text)
 
 
+def file_digest(path: Path) -> str:
+    """The sha256 of a file's content: ``directory`` or ``deleted`` when it has none to read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except IsADirectoryError:
+        return "directory"
+    except OSError:
+        return "deleted"
+
+
+def flock(handle: IO[str], *, shared: bool = False, wait: bool = True) -> bool:
+    """Lock an open file, exclusively or ``shared`` (held until unlocked or closed); False
+    when ``wait`` is off and another process holds it. Without fcntl (Windows): no lock."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no locking, best effort
+        return True
+    how = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+    try:
+        fcntl.flock(handle.fileno(), how if wait else how | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
 def same_path(a: Path, b: Path) -> bool:
     """Whether two paths name the same place once symlinks are resolved."""
     try:
         return os.path.realpath(a) == os.path.realpath(b)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte, which names no place
         return False
 
 

@@ -1,9 +1,14 @@
-"""Files and paths: atomic writes, output to stdout or a file, comparing paths."""
+"""Files and paths: atomic writes, output to stdout or a file, digests, locks, comparing
+paths."""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import stat
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +18,8 @@ import pytest
 from workspace.fsutil import (
     as_if_created,
     atomic_write_text,
+    file_digest,
+    flock,
     inside,
     same_path,
     umask,
@@ -66,6 +73,7 @@ def test_same_path_sees_through_symlinks(tmp_path: Path) -> None:
     (tmp_path / "link").symlink_to(real)
     assert same_path(tmp_path / "link", real)
     assert not same_path(tmp_path / "other", real)
+    assert not same_path(Path("/a\0b"), real)  # names no place: never an error
     assert inside(tmp_path / "link" / "pkg" / "mod.py", real)
 
 
@@ -88,3 +96,42 @@ def test_files_and_directories_get_the_users_umask(tmp_path: Path) -> None:
     made = Path(tempfile.mkdtemp(dir=tmp_path))
     as_if_created(made)
     assert stat.S_IMODE(made.stat().st_mode) == 0o750
+
+
+def test_a_files_digest_is_its_content_or_why_it_has_none(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_bytes(b"x = 1\n")
+    assert file_digest(tmp_path / "a.py") == hashlib.sha256(b"x = 1\n").hexdigest()
+    assert file_digest(tmp_path) == "directory"
+    assert file_digest(tmp_path / "gone.py") == "deleted"
+
+
+def _try_lock_elsewhere(path: Path, shared: bool) -> bool:
+    """Whether another process gets ``path``'s lock, without waiting."""
+    how = "fcntl.LOCK_SH" if shared else "fcntl.LOCK_EX"
+    code = (
+        "import fcntl, sys\n"
+        "f = open(sys.argv[1], 'a+')\n"
+        f"try:\n    fcntl.flock(f.fileno(), {how} | fcntl.LOCK_NB)\n"
+        "except BlockingIOError:\n    sys.exit(1)\n"
+    )
+    return subprocess.run([sys.executable, "-c", code, str(path)], check=False).returncode == 0
+
+
+def test_a_lock_is_exclusive_or_shared_and_gone_with_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "setup.lock"
+    with path.open("a+") as fh:
+        assert flock(fh, wait=False)
+        assert not _try_lock_elsewhere(path, shared=True)
+        assert flock(fh, shared=True)
+        assert _try_lock_elsewhere(path, shared=True)
+        assert not _try_lock_elsewhere(path, shared=False)
+    assert _try_lock_elsewhere(path, shared=False)  # closing the file let go of it
+
+
+def test_a_lock_another_process_holds_is_refused_without_waiting(tmp_path: Path) -> None:
+    path = tmp_path / "3.12.lock"
+    with path.open("a+") as other:
+        fcntl.flock(other.fileno(), fcntl.LOCK_SH)
+        with path.open("a+") as fh:
+            assert not flock(fh, wait=False)
+            assert flock(fh, shared=True, wait=False)

@@ -1,26 +1,24 @@
 """The schedule of a run as a Mermaid ``gantt`` chart: one bar per suite on its worker lane,
 so the suite that set the makespan is seen at a glance (GitHub renders Mermaid in Markdown).
 
-Works on the ``siblings`` entries of a summary.json (a test-all run or a merged report): each
-ran suite has ``started_seconds`` (after its run began) and ``duration_seconds``. Lanes are
-found again by interval partitioning, per shard: a lane is one suite at a time, whatever its
-xdist workers hold.
+Works on a run's results (a test-all run or a merged report): each ran suite has its start
+(after its run began) and its duration. Lanes are found again by interval partitioning, per
+shard: a lane is one suite at a time, whatever its xdist workers hold.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
+from workspace.runs.results import RunResult, Status, SuiteResult
 from workspace.text import plural
 
 MAX_BARS = 200
 SHORT_RUN = 10.0  # seconds: below this the axis shows milliseconds
 # A suite that starts within this of another's end may take its lane (the runner rounds).
 EPSILON = 1e-3
-FAILED = frozenset({"failed", "timeout", "error"})
 # Words the Mermaid gantt lexer reads as a statement at the start of a line, whatever follows.
 _KEYWORDS = (
     "gantt",
@@ -85,74 +83,72 @@ def assign_lanes(spans: Sequence[tuple[float, float]]) -> list[int]:
     return lanes
 
 
-def suite_label(entry: Mapping[str, Any]) -> str:
+def suite_label(r: SuiteResult) -> str:
     """The name a suite is shown by: ``alpha (3.12)`` when the run covers several Pythons."""
-    name = str(entry.get("name", "?"))
-    python = entry.get("python")
-    return f"{name} ({python})" if python else name
+    return f"{r.name} ({r.python})" if r.python else r.name
 
 
-def shard_names(summary: Mapping[str, Any]) -> dict[str, int]:
+def shard_names(run: RunResult) -> dict[str, int]:
     """A merged report's shard directories -> their number (from 1); empty for one run."""
-    shards = summary.get("shards") or []
-    return {str(s.get("dir")): i for i, s in enumerate(shards, 1) if isinstance(s, Mapping)}
+    return {s.dir: i for i, s in enumerate(run.shards, 1)}
 
 
-def entry_shards(entry: Mapping[str, Any]) -> list[str]:
-    """Every shard that ran part of an entry: ``shards`` of a merged split suite, or ``shard``."""
-    many = entry.get("shards")
-    if isinstance(many, list) and many:
-        return [str(s) for s in many]
-    one = entry.get("shard")
-    return [str(one)] if one else []
+def suite_shards(r: SuiteResult) -> list[str]:
+    """Every shard that ran part of a suite: each piece's of a joined split suite, or its own."""
+    if r.pieces:
+        return [p.shard for p in r.pieces]
+    return [r.shard] if r.shard else []
 
 
-def _span(entry: Mapping[str, Any]) -> tuple[float, float] | None:
-    start, length = entry.get("started_seconds"), entry.get("duration_seconds")
-    if entry.get("status") == "cached" or not isinstance(start, (int, float)):
+def _span(r: SuiteResult) -> tuple[float, float] | None:
+    if r.status is Status.CACHED or r.started is None:
         return None  # a cached suite did not run; an old summary has no start times
-    if not isinstance(length, (int, float)) or length < 0:
-        return None
-    return float(start), float(start) + float(length)
+    return r.started, r.started + r.duration
 
 
-def _parts(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """What ran of an entry: each piece of a split suite that report joined (``runs``, each
-    on its own shard, labelled ``name [part i/n]``), else the entry itself."""
-    runs = entry.get("runs")
-    if not isinstance(runs, list) or not runs:
-        return [entry]
-    parts: list[Mapping[str, Any]] = []
-    for i, run in enumerate(runs, 1):
-        if isinstance(run, Mapping):
-            name = f"{entry.get('name', '?')} [part {i}/{len(runs)}]"
-            parts.append({**entry, **run, "name": name, "shards": None})
-    return parts
+def _parts(r: SuiteResult) -> list[SuiteResult]:
+    """What ran of a suite: each piece of a split suite that report joined (on its own shard,
+    named ``name [part i/n]``), else the suite itself; a joined suite whose pieces have no
+    times stays on several shards, where no lane can hold it."""
+    if not any(p.started is not None for p in r.pieces):
+        return [r]
+    n = len(r.pieces)
+    return [
+        replace(
+            r,
+            name=f"{r.name} [part {i}/{n}]",
+            status=p.status,
+            started=p.started,
+            duration=p.duration,
+            shard=p.shard,
+            pieces=(),
+        )
+        for i, p in enumerate(r.pieces, 1)
+    ]
 
 
-def bars(summary: Mapping[str, Any]) -> tuple[list[Bar], int]:
+def bars(run: RunResult) -> tuple[list[Bar], int]:
     """The bars of a run, lanes assigned per shard and the makespan marked (each piece of a
     split suite on its own shard), and how many ran suites could not be placed (joined
     from several shards without their pieces' times)."""
-    numbers = shard_names(summary)
-    groups: dict[int, list[tuple[Mapping[str, Any], tuple[float, float]]]] = {}
+    numbers = shard_names(run)
+    groups: dict[int, list[tuple[SuiteResult, tuple[float, float]]]] = {}
     unplaced = 0
-    for entry in (p for e in summary.get("siblings") or [] for p in _parts(e)):
-        span = _span(entry)
-        where = entry_shards(entry)
+    for part in (p for r in run.results for p in _parts(r)):
+        span, where = _span(part), suite_shards(part)
         if span is None:
             continue
         if len(where) > 1:
             unplaced += 1
             continue
-        groups.setdefault(numbers.get(where[0], 0) if where else 0, []).append((entry, span))
+        groups.setdefault(numbers.get(where[0], 0) if where else 0, []).append((part, span))
     out: list[Bar] = []
     for shard, members in sorted(groups.items()):
         lanes = assign_lanes([span for _, span in members])
-        for (entry, (start, end)), lane in zip(members, lanes, strict=True):
+        for (part, (start, end)), lane in zip(members, lanes, strict=True):
             section = f"shard {shard} · lane {lane + 1}" if shard else f"lane {lane + 1}"
-            failed = entry.get("status") in FAILED
-            label = suite_label(entry) + (f" ({entry.get('status')})" if failed else "")
+            failed = part.status.failing
+            label = suite_label(part) + (f" ({part.status.value})" if failed else "")
             out.append(Bar(task_name(label), section, start, end, failed))
     last = max((b.end for b in out), default=0.0)
     return [replace(b, critical=b.end >= last - EPSILON) for b in out], unplaced
@@ -162,13 +158,13 @@ def _ms(value: float) -> int:
     return max(0, round(value * 1000))
 
 
-def gantt(summary: Mapping[str, Any], *, max_bars: int = MAX_BARS) -> tuple[str, list[str]]:
+def gantt(run: RunResult, *, max_bars: int = MAX_BARS) -> tuple[str, list[str]]:
     """The ``mermaid`` block (empty when no suite ran) and the notes to print under it.
 
     ``dateFormat x`` reads each bar's start and end as whole milliseconds after the run
     began; an absolute end keeps sub-second suites exact without Mermaid's duration syntax.
     """
-    drawn, unplaced = bars(summary)
+    drawn, unplaced = bars(run)
     notes = []
     if len(drawn) > max_bars:
         order = sorted(range(len(drawn)), key=lambda i: _priority(drawn[i]))

@@ -2,9 +2,9 @@
 failures first), the tail of each failure's log in a collapsible block, the makespan against
 the lower bound, and the schedule as a Mermaid gantt chart (``ci/gantt.py``).
 
-It is rendered from a summary.json as read back and the directory it lives in (where its
-``log`` paths start), and goes to ``$GITHUB_STEP_SUMMARY`` (appended: other steps write there
-too) and to ``report --markdown FILE``. GitHub shows at most 1 MiB of one step's summary, so
+It is rendered from a run (a test-all run read back from its summary.json, or the report merged
+from shards), and goes to ``$GITHUB_STEP_SUMMARY`` (appended: other steps write there too)
+and to ``report --markdown FILE``. GitHub shows at most 1 MiB of one step's summary, so
 every log tail, all of them together, and the page are bounded in bytes of UTF-8; a page too
 big loses whole parts (never half a code block) and says so.
 """
@@ -18,12 +18,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from workspace.ci.gantt import entry_shards, gantt, suite_label
+from workspace.ci.gantt import gantt, suite_label, suite_shards
 from workspace.errors import WorkspaceError
 from workspace.fsutil import write_output
-from workspace.runs.summary import read_summary
+from workspace.runs.results import RunResult, Status, SuiteResult
+from workspace.runs.summary import read_run
 from workspace.text import display_path, plural, seconds
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
@@ -53,8 +53,6 @@ _NOT_RUN = {
     "excluded": "not run, because the sibling's requires-python leaves that Python out; "
     "this fails no run.",
 }
-PROBLEMS = frozenset(s for s, rank in RANK.items() if rank < RANK["passed"])
-WITH_LOGS = frozenset({"failed", "timeout", "error", "no-tests"})
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -101,132 +99,112 @@ def log_tail(path: Path, lines: int = TAIL_LINES, limit: int = TAIL_BYTES) -> tu
     return tail, cut
 
 
-def kind(entry: Mapping[str, Any]) -> str:
-    """An entry's status, or ``excluded`` for a not-run that its requires-python left out."""
-    status = str(entry.get("status", "?"))
-    return "excluded" if status == "not-run" and entry.get("excluded") is True else status
+def kind(r: SuiteResult) -> str:
+    """A suite's status, or ``excluded`` for a not-run that its requires-python left out."""
+    return "excluded" if r.status is Status.NOT_RUN and r.excluded else r.status.value
 
 
-def is_fine(entry: Mapping[str, Any], *, allow_no_tests: bool = False) -> bool:
-    """Whether an entry leaves the run's exit status alone, as ``runs.results.exit_code``."""
-    fine = {"passed", "cached", "excluded", *(["no-tests"] if allow_no_tests else [])}
-    return kind(entry) in fine
-
-
-def _status(entry: Mapping[str, Any]) -> str:
-    status = kind(entry)
+def _status(r: SuiteResult) -> str:
+    status = kind(r)
     icon = ICONS.get(status, "")
     return f"{icon} {status} (not run)" if status == "cached" else f"{icon} {status}".strip()
 
 
-def _name(entry: Mapping[str, Any]) -> str:
-    label = suite_label(entry)
-    files = [str(f) for f in entry.get("files") or []]
+def _name(r: SuiteResult) -> str:
+    label = suite_label(r)
     # A piece listing ``!FILE`` ran the whole suite except those files (the rest piece).
-    others = [f for f in files if f.startswith("!")]
-    pieces = entry.get("pieces")
-    if isinstance(pieces, int) and pieces > 1:
-        label += f" [{pieces} pieces]"
+    others = [f for f in r.files if f.startswith("!")]
+    if len(r.pieces) > 1:
+        label += f" [{len(r.pieces)} pieces]"
     elif others:
         label += f" [all but {plural(len(others), 'file')}]"
-    elif files:
-        label += f" [{plural(len(files), 'file')}]"
+    elif r.files:
+        label += f" [{plural(len(r.files), 'file')}]"
     return label
 
 
-def _order(entry: Mapping[str, Any]) -> tuple[int, float, str]:
+def _order(r: SuiteResult) -> tuple[int, float, str]:
     """Failures first, then what ran (longest first), then the cached, which took no time."""
-    status = kind(entry)
-    duration = 0.0 if status == "cached" else float(entry.get("duration_seconds") or 0.0)
-    return (RANK.get(status, len(RANK)), -duration, _name(entry))
+    status = kind(r)
+    duration = 0.0 if status == "cached" else r.duration
+    return (RANK.get(status, len(RANK)), -duration, _name(r))
 
 
-def _shard_cell(entry: Mapping[str, Any]) -> str:
-    return ", ".join(Path(s).name or s for s in entry_shards(entry)) or "-"
+def _shard_cell(r: SuiteResult) -> str:
+    return ", ".join(Path(s).name or s for s in suite_shards(r)) or "-"
 
 
-def table(summary: Mapping[str, Any]) -> str:
+def table(run: RunResult) -> str:
     """One row per suite, the failures first, then by duration (longest first)."""
-    entries = sorted(summary.get("siblings") or [], key=_order)
-    merged = bool(summary.get("shards"))
+    merged = bool(run.shards)
     head = ["suite", "status", "passed", "failed", "skipped", "time"] + ["shard"] * merged
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "--:|" * 4 + "---|" * merged]
-    for entry in entries:
-        tests = entry.get("tests") or {}
-        duration = float(entry.get("duration_seconds") or 0.0)
-        ran = entry.get("status") != "cached" and duration > 0
+    for r in sorted(run.results, key=_order):
+        ran = r.status is not Status.CACHED and r.duration > 0
         values = [
-            _name(entry),
-            _status(entry),
-            tests.get("passed", 0),
-            int(tests.get("failed", 0)) + int(tests.get("errors", 0)),
-            tests.get("skipped", 0),
-            seconds(duration) if ran else "-",
-        ] + [_shard_cell(entry)] * merged
+            _name(r),
+            _status(r),
+            r.counts.passed,
+            r.counts.failed + r.counts.errors,
+            r.counts.skipped,
+            seconds(r.duration) if ran else "-",
+        ] + [_shard_cell(r)] * merged
         rows.append("| " + " | ".join(cell(v) for v in values) + " |")
     return "\n".join(rows) + "\n"
 
 
-def headline(summary: Mapping[str, Any], title: str, *, allow_no_tests: bool = False) -> str:
+def headline(run: RunResult, title: str, *, allow_no_tests: bool = False) -> str:
     """The heading, the tally, and the makespan against the lower bound. A suite counts
     against the run only when it fails it: not when excluded, nor no-tests if allowed."""
-    entries = summary.get("siblings") or []
-    tally = Counter(kind(e) for e in entries)
-    bad = sum(not is_fine(e, allow_no_tests=allow_no_tests) for e in entries)
-    total = plural(len(entries), "suite")
+    results = run.results
+    tally = Counter(kind(r) for r in results)
+    bad = sum(r.fails_run(allow_no_tests=allow_no_tests) for r in results)
+    total = plural(len(results), "suite")
     what = f"{bad} of {total} did not pass" if bad else f"{total} passed"
-    if not bad and tally["passed"] + tally["cached"] < len(entries):
+    if not bad and tally["passed"] + tally["cached"] < len(results):
         what = f"{total}, none failed"
-    if summary.get("interrupted"):
+    if run.interrupted:
         what = f"interrupted; {what}"
-    icon = "❌" if bad or summary.get("interrupted") else "✅"
+    icon = "❌" if bad or run.interrupted else "✅"
     lines = [f"## {icon} {cell(title)}: {what}", ""]
     counts = ", ".join(
         f"{n} {s}" for s, n in sorted(tally.items(), key=lambda i: RANK.get(i[0], len(RANK)))
     )
-    wall = float(summary.get("wall_seconds") or 0.0)
-    bound = float(summary.get("lower_bound_seconds") or 0.0)
+    wall, bound = run.wall_seconds, run.lower_bound
     ratio = f" ({wall / bound:.2f}×)" if bound > 0 else ""
-    jobs = plural(int(summary.get("jobs") or 1), "job")
-    longest = " (the longest shard)" if summary.get("shards") else ""
+    longest = " (the longest shard)" if run.shards else ""
     lines.append(
         f"{counts or 'no suites'}. **Makespan {seconds(wall)}**{longest} against a lower bound "
-        f"of {seconds(bound)}{ratio} on {jobs}: no schedule ends sooner than the longest suite "
-        "or all the work spread over every job."
+        f"of {seconds(bound)}{ratio} on {plural(run.jobs, 'job')}: no schedule ends sooner "
+        "than the longest suite or all the work spread over every job."
     )
-    if summary.get("run_id"):
-        lines[-1] += f" Run `{cell(summary['run_id'])}`."
+    if run.run_id:
+        lines[-1] += f" Run `{cell(run.run_id)}`."
     for status, why in _NOT_RUN.items():
         if tally.get(status):
             lines += ["", f"{ICONS[status]} {plural(tally[status], 'suite')} {status}: {why}"]
-    if summary.get("interrupted"):
+    if run.interrupted:
         lines += ["", "> ⚠️ Interrupted: running suites were stopped; the results are partial."]
     return "\n".join(lines) + "\n"
 
 
-def shards_table(summary: Mapping[str, Any]) -> str:
+def shards_table(run: RunResult) -> str:
     """A merged report's shards, numbered as the chart's lanes name them."""
-    shards = [s for s in summary.get("shards") or [] if isinstance(s, Mapping)]
-    if not shards:
+    if not run.shards:
         return ""
     rows = ["| shard | run directory | jobs | wall | result |", "|--:|---|--:|--:|---|"]
-    for number, shard in enumerate(shards, 1):
-        result = (
-            "⚠️ interrupted"
-            if shard.get("interrupted")
-            else ("✅ passed" if shard.get("ok") else "❌ failed")
-        )
-        wall = seconds(float(shard.get("wall_seconds") or 0.0))
-        values = [number, shard.get("dir"), shard.get("jobs"), wall, result]
+    for number, shard in enumerate(run.shards, 1):
+        result = "✅ passed" if shard.ok else "❌ failed"
+        result = "⚠️ interrupted" if shard.interrupted else result
+        values = [number, shard.dir, shard.jobs, seconds(shard.wall_seconds), result]
         rows.append("| " + " | ".join(cell(v) for v in values) + " |")
     return "\n".join(rows) + "\n"
 
 
-def _log_paths(entry: Mapping[str, Any]) -> list[str]:
-    logs = entry.get("logs")
-    if isinstance(logs, list) and logs:
-        return [str(p) for p in logs]
-    return [str(entry["log"])] if isinstance(entry.get("log"), str) else []
+def _log_paths(r: SuiteResult, base: Path) -> list[str]:
+    """A suite's logs (every piece's of a joined one), as the run's summary names them."""
+    logs = r.logs or ([r.log] if r.log else [])
+    return [str(p.relative_to(base)) if p.is_relative_to(base) else str(p) for p in logs]
 
 
 def _left_out(rel: str) -> str:
@@ -260,28 +238,27 @@ class _Part:
     also: list[_Part] = field(default_factory=list)  # left out with it: a failure's logs
 
 
-def _failure_parts(summary: Mapping[str, Any], base: Path, allow: bool) -> list[_Part]:
+def _failure_parts(run: RunResult, allow: bool) -> list[_Part]:
     """The Failures section in parts: each suite that failed the run (why, where) and the
     tails of its log(s)."""
-    entries = summary.get("siblings") or []
-    bad = [e for e in entries if kind(e) in PROBLEMS and not is_fine(e, allow_no_tests=allow)]
-    bad.sort(key=_order)
+    bad = sorted((r for r in run.results if r.fails_run(allow_no_tests=allow)), key=_order)
     if not bad:
         return []
     parts = [_Part("### Failures\n\n")]
     budget = LOG_BUDGET
-    for entry in bad:
-        facts = [f"**{cell(_name(entry))}**: {_status(entry)}"]
-        if entry.get("reason"):
-            facts.append(cell(entry["reason"]))
-        if entry.get("returncode") is not None:
-            facts.append(f"exit status {cell(entry['returncode'])}")
-        if entry_shards(entry):
-            facts.append(f"shard {cell(_shard_cell(entry))}")
+    for r in bad:
+        facts = [f"**{cell(_name(r))}**: {_status(r)}"]
+        if r.reason:
+            facts.append(cell(r.reason))
+        if r.returncode is not None:
+            facts.append(f"exit status {cell(r.returncode)}")
+        if suite_shards(r):
+            facts.append(f"shard {cell(_shard_cell(r))}")
         failure = _Part("- " + "; ".join(facts) + "\n\n", "", "failure")
         parts.append(failure)
-        for rel in _log_paths(entry) if kind(entry) in WITH_LOGS else []:
-            block, used = _log_block(base, rel, budget)
+        with_logs = r.status.failing or r.status is Status.NO_TESTS
+        for rel in _log_paths(r, run.run_dir) if with_logs else []:
+            block, used = _log_block(run.run_dir, rel, budget)
             budget -= used
             failure.also.append(
                 _Part(block + "\n", _left_out(rel) + "\n" if used else None, "log tail")
@@ -290,9 +267,9 @@ def _failure_parts(summary: Mapping[str, Any], base: Path, allow: bool) -> list[
     return parts
 
 
-def schedule(summary: Mapping[str, Any]) -> str:
+def schedule(run: RunResult) -> str:
     """The gantt chart under its heading, and its notes; empty when no suite ran."""
-    chart, notes = gantt(summary)
+    chart, notes = gantt(run)
     if not chart and not notes:
         return ""
     text = ["### Schedule", ""]
@@ -308,17 +285,16 @@ def schedule(summary: Mapping[str, Any]) -> str:
     return "\n".join(text)
 
 
-def render(
-    summary: Mapping[str, Any], base: Path, *, title: str, allow_no_tests: bool = False
-) -> str:
-    """The whole page, at most PAGE_LIMIT bytes. ``allow_no_tests``: a suite that collected
-    no tests does not fail the run (``--allow-no-tests``), so it is no failure here either."""
-    rows = [_Part(r, "", "table row") for r in table(summary).splitlines(keepends=True)]
-    shards = shards_table(summary)
-    failed = _failure_parts(summary, base, allow_no_tests)
-    parts = [_Part(headline(summary, title, allow_no_tests=allow_no_tests) + "\n")]
+def render(run: RunResult, *, title: str, allow_no_tests: bool = False) -> str:
+    """The whole page, at most PAGE_LIMIT bytes; log paths start at the run's directory.
+    ``allow_no_tests``: a suite that collected no tests does not fail the run
+    (``--allow-no-tests``), so it is no failure here either."""
+    rows = [_Part(r, "", "table row") for r in table(run).splitlines(keepends=True)]
+    shards = shards_table(run)
+    failed = _failure_parts(run, allow_no_tests)
+    parts = [_Part(headline(run, title, allow_no_tests=allow_no_tests) + "\n")]
     parts += [_Part(rows[0].text + rows[1].text), *rows[2:], _Part("\n")]
-    parts += [_Part(shards + "\n")] * bool(shards) + failed + [_Part(schedule(summary))]
+    parts += [_Part(shards + "\n")] * bool(shards) + failed + [_Part(schedule(run))]
     # Log tails go first, from the last failure up, then failures, then table rows.
     order = [p for w in ("log tail", "failure", "table row") for p in parts[::-1] if p.what == w]
     note = _shorten(parts, order)
@@ -392,7 +368,7 @@ def step_summary_of_run(
     if not environ.get(STEP_SUMMARY):
         return
     try:
-        page = render(read_summary(run_dir), run_dir, title="test-all", allow_no_tests=allow)
+        page = render(read_run(run_dir), title="test-all", allow_no_tests=allow)
         append_step_summary(page, environ)
     except WorkspaceError as exc:
         warn(f"warning: {exc}")

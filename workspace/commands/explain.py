@@ -13,7 +13,7 @@ from workspace.model import config
 from workspace.model.graph import build
 from workspace.model.pythons import one_python
 from workspace.runs.cache import Cache
-from workspace.runs.keys import changes, pin_changes, suite_inputs
+from workspace.runs.keys import changes, pin_changes, suite_inputs, tree_data
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,7 +54,7 @@ def _run(args: argparse.Namespace) -> int:
     print(f"explain {sib.name}: key {mine.key[:16]}")
     for part, digest in sorted(mine.parts.items()):
         print(f"  {part:<28} {digest[:16]}")
-    cache = Cache(ws.state_dir, ws.test.cache_size, warn)
+    cache = Cache(ws.state, ws.test.cache_size, warn)
     if cache.get(mine) is not None:
         print("hit: a kept pass has these inputs; test-all reports it as cached")
         return ExitCode.OK
@@ -62,10 +62,10 @@ def _run(args: argparse.Namespace) -> int:
     if newest is None:
         print(f"miss: no pass of {sib.name} is kept yet")
         return ExitCode.OK
-    print(f"miss: since the pass kept from run {newest.get('run_id')}:")
-    said = changes(newest.get("parts") or {}, mine, newest.get("trees") or {})
+    print(f"miss: since the pass kept from run {newest.run_id}:")
+    said = changes(newest.parts, mine, tree_data(newest.trees))
     if any(line.startswith("changed: the installed third-party") for line in said):
-        said += list(pin_changes(newest.get("pins") or {}, mine.pins))
+        said += list(pin_changes(newest.pins, mine.pins))
     for line in said:
         print(f"  {line}")
     return ExitCode.OK

@@ -10,9 +10,9 @@ from workspace.ci.markdown import append_step_summary, render, write_markdown
 from workspace.ci.merge import merge
 from workspace.commands import Command
 from workspace.errors import ExitCode
-from workspace.runs.junit import JUNIT
+from workspace.model.statedir import JUNIT, SUMMARY
 from workspace.runs.results import exit_code
-from workspace.runs.summary import SUMMARY, format_table
+from workspace.runs.summary import format_table
 from workspace.text import display_path, plural
 
 
@@ -43,27 +43,23 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    summary, results = merge(list(args.dirs), args.output)
+    run = merge(list(args.dirs), args.output)
     title = f"report ({plural(len(args.dirs), 'shard')})"
     table = format_table(
-        results,
-        summary["wall_seconds"],
-        summary["jobs"],
-        title=title,
-        bound=summary["lower_bound_seconds"],
+        run.results, run.wall_seconds, run.jobs, title=title, bound=run.lower_bound
     )
     # With the page on standard output, the table goes to standard error: the page stays whole.
     out = sys.stderr if str(args.markdown) == "-" else sys.stdout
     print(table, end="", file=out)
     merged = f"{display_path(args.output / SUMMARY)}, {display_path(args.output / JUNIT)}"
     print(f"merged: {merged}", file=out)
-    page = render(summary, args.output, title=title, allow_no_tests=args.allow_no_tests)
+    page = render(run, title=title, allow_no_tests=args.allow_no_tests)
     if args.markdown is not None:
         write_markdown(args.markdown, page)
     append_step_summary(page)
-    if summary["interrupted"]:
+    if run.interrupted:
         return ExitCode.FAILED
-    return exit_code(results, allow_no_tests=args.allow_no_tests)
+    return exit_code(run.results, allow_no_tests=args.allow_no_tests)
 
 
 COMMANDS = [

@@ -131,7 +131,7 @@ def new_run_id() -> str:
 def _run(args: argparse.Namespace) -> int:
     graph, selected = load_selected(args)
     ws = graph.workspace
-    rerun = history.rerun_pairs(ws.state_dir) if args.rerun_failed else None
+    rerun = history.rerun_pairs(ws.state, warn) if args.rerun_failed else None
     reasons = select(args, graph, selected, rerun)
     chosen = [s for s in selected if s.name in reasons]
     extra = pytest_extra(args.pytest_args)
@@ -149,11 +149,11 @@ def _run(args: argparse.Namespace) -> int:
     suites, xdist = list(spread.suites), xdist or spread.xdist
     present = [s for s in suites if s.skip_reason is None]
     jobs = args.jobs or usable_cores()
-    durations = history.load_durations(ws.state_dir, warn=warn)
+    durations = history.load_durations(ws.state, warn=warn)
     unknown = {s.name: s.path for s in suites if s.key not in durations}
     sizes = {n: count_test_files(p) for n, p in unknown.items() if n not in durations}
     suites = order_suites(suites, durations, sizes)
-    runs_dir = ws.state_dir / history.RUNS
+    runs_dir = ws.state.runs
     run_id = new_run_id()
     options = RunOptions(
         python=python,
@@ -178,9 +178,9 @@ def _run(args: argparse.Namespace) -> int:
     close = getattr(handler, "close", None)
     if close is not None:
         close()
-    history.save_durations(ws.state_dir, run.results)
+    history.save_durations(ws.state, run.results)
     write_run_files(run, _extra(args, ws.name, started))
-    point_latest(runs_dir, run.run_dir)
+    point_latest(ws.state.latest, run.run_dir)
     print()
     print(format_table(run.results, run.wall_seconds, run.jobs), end="")
     print(f"summary: {display_path(run.run_dir / 'summary.json')}")
@@ -206,7 +206,7 @@ def _reuse(
     """The cache, every present suite's inputs, and the suites whose inputs have a kept pass
     (none with --no-cache); all by suite key."""
     ws = graph.workspace
-    cache = Cache(ws.state_dir, ws.test.cache_size, warn)
+    cache = Cache(ws.state, ws.test.cache_size, warn)
     present = [s for s in suites if s.skip_reason is None]
     inputs = pair_inputs(graph, present, envs)
     cached = {} if args.no_cache else split(cache, inputs, (s.key for s in present))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -119,3 +119,19 @@ def read_venv(python: Path, wanted: Iterable[str] = ()) -> VenvContents:
     return VenvContents(
         dists, names, resolved, providers, frozenset(stdlib if isinstance(stdlib, list) else ())
     )
+
+
+def importable(python: Path, modules: Sequence[str]) -> dict[str, str | None]:
+    """Which modules the venv's own Python imports: name -> None, or why not, in one line."""
+    try:
+        proc = subprocess.run(
+            [str(python), "-I", str(PROBE), json.dumps({"import": list(modules)})],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=_TIMEOUT,
+        )
+        data = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
+        return dict.fromkeys(modules, f"{python} does not run")
+    return {m: data.get(m, "not reported") if isinstance(data, dict) else "?" for m in modules}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO
 
-LOCKS = "locks"  # under the state dir: <version>.lock
+from workspace.fsutil import flock
 
 _HELD: dict[Path, IO[str]] = {}  # lock file -> its handle, one per lock per process
 
@@ -21,28 +21,18 @@ _HELD: dict[Path, IO[str]] = {}  # lock file -> its handle, one per lock per pro
 def claim(lock: Path) -> bool:
     """Take ``lock`` exclusively, to build; False when another process holds it, and then it
     is held shared (after waiting for a build in progress, never for a run)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no locking, best effort
-        return True
     handle = _HELD.get(lock)
     if handle is None:
         lock.parent.mkdir(parents=True, exist_ok=True)
         handle = _HELD[lock] = lock.open("a+")
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:  # a shared hold of our own was dropped by the attempt: take it again
-        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
-        return False
-    return True
+    if flock(handle, wait=False):
+        return True
+    flock(handle, shared=True)  # a shared hold of our own was dropped by the attempt: again
+    return False
 
 
 def share(lock: Path) -> None:
     """Keep ``lock`` shared: this process runs suites in the environment from now on."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover
-        return
     handle = _HELD.get(lock)
     if handle is not None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+        flock(handle, shared=True)

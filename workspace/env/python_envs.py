@@ -15,19 +15,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from workspace.env.installed import importable
 from workspace.env.interpreters import Interpreter, interpreter_version, pyenv_pythons
-from workspace.env.inuse import LOCKS, claim, share
+from workspace.env.inuse import claim, share
 from workspace.env.plan import make_plan
-from workspace.env.setup import INPUT_DIR, Options, setup
+from workspace.env.setup import Options, setup
 from workspace.env.uv import DOWNLOADS_ENV, ResolutionError, find_uv, run_uv
-from workspace.env.venv import Log, importable, read_fingerprint, venv_python, venv_version
+from workspace.env.venv import Log, read_fingerprint, venv_python, venv_version
 from workspace.errors import WorkspaceError
 from workspace.model.config import Workspace
 from workspace.model.graph import Graph
 from workspace.model.pythons import allows_minor, minor
 from workspace.text import display_path, plural
-
-VENVS = "venvs"  # under the state dir: one environment per extra Python
 
 
 @dataclass(frozen=True)
@@ -50,9 +49,8 @@ class PythonEnv:
 def shared_options(ws: Workspace) -> Options:
     """setup's options of the shared venv, as its fingerprint recorded them (the siblings
     allowed from the index), for another Python's environment built without setup's flags."""
-    flags = read_fingerprint(ws.venv).get("flags")
-    allowed = flags.get("from_index") if isinstance(flags, dict) else None
-    return Options(from_index=tuple(str(n) for n in allowed or ()))
+    stamp = read_fingerprint(ws.venv, damaged_is_missing=True)  # damaged: none allowed
+    return Options(from_index=stamp.flags.from_index if stamp is not None else ())
 
 
 def shared_version(ws: Workspace) -> str | None:
@@ -63,13 +61,12 @@ def shared_version(ws: Workspace) -> str | None:
 
 def venv_for(ws: Workspace, version: str) -> Path:
     """The shared venv for its own Python, ``.wrknv/venvs/<version>`` for any other."""
-    return ws.venv if version == shared_version(ws) else ws.state_dir / VENVS / version
+    return ws.venv if version == shared_version(ws) else ws.state.venv(version)
 
 
 def pins_for(ws: Workspace, version: str) -> Path:
     """Where the setup of ``version``'s environment keeps its resolution."""
-    inputs = ws.state_dir / INPUT_DIR
-    return (inputs if version == shared_version(ws) else inputs / version) / "pins.txt"
+    return ws.state.pins(None if version == shared_version(ws) else version)
 
 
 def exclusions(graph: Graph, version: str, names: Iterable[str]) -> dict[str, str]:
@@ -139,7 +136,7 @@ def ensure_env(
     interpreter = find_minor(find_uv(), version)
     if interpreter is None:
         return PythonEnv(version, venv, pins, *missing_python(version))
-    lock = ws.state_dir / LOCKS / f"{version}.lock"
+    lock = ws.state.env_lock(version)
     if not claim(lock):
         return _in_use(PythonEnv(version, venv, pins), log, use_busy=use_busy)
     try:
@@ -179,7 +176,7 @@ def _build(
     plan = make_plan(graph, [s for s in ws.siblings if s.name not in left_out])
     plan = replace(plan, workspace=replace(ws, venv=venv))
     base = shared_options(ws) if base is None else base
-    options = replace(base, python=str(interpreter.path), inputs=pins.parent)
+    options = replace(base, python=str(interpreter.path), pins=pins)
     say = _once(log, f"building {display_path(venv)} with {interpreter}")
     try:
         result = setup(plan, options, log=say)

@@ -13,18 +13,21 @@ means there is nothing to do.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from workspace.env.interpreters import Interpreter, find_python, python_spec
 from workspace.env.plan import InstallPlan
 from workspace.env.uv import ResolutionError, find_uv, run_uv, uv_version
 from workspace.env.venv import (
-    FINGERPRINT_NAME,
+    REBUILD,
+    Fingerprint,
+    Flags,
     Log,
     fingerprint,
     read_fingerprint,
@@ -34,9 +37,10 @@ from workspace.env.venv import (
     write_fingerprint,
 )
 from workspace.errors import EnvError
+from workspace.model.statedir import fingerprint_file
 from workspace.text import display_path, normalize_name, plural
 
-INPUT_DIR = "setup"  # under the workspace state dir: the files handed to uv
+FIX_IT = "fix the sibling named in the output, then run setup again"
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class Options:
     layered: bool = False
     python: str | None = None  # an explicit interpreter (path or version)
     from_index: tuple[str, ...] = ()  # siblings the user lets come from the package index
-    inputs: Path | None = None  # where the files handed to uv go (default: .wrknv/setup)
+    pins: Path | None = None  # the resolution, the other files for uv beside it (default: shared)
 
 
 @dataclass(frozen=True)
@@ -63,30 +67,26 @@ class SetupResult:
 
 def _write_inputs(state: Path, files: Mapping[str, str]) -> dict[str, Path]:
     state.mkdir(parents=True, exist_ok=True)
-    out = {}
     for name, text in files.items():
-        path = state / name
-        path.write_text(text, encoding="utf-8")
-        out[name] = path
-    return out
+        (state / name).write_text(text, encoding="utf-8")
+    return {name: state / name for name in files}
 
 
 def _compile(uv: str, python: Path, requirements: Path, overrides: Path, output: Path) -> None:
+    """Write the resolution (``pins.txt``: :func:`read_pins` reads it)."""
     run_uv(
-        uv,
-        "pip",
-        "compile",
-        "--quiet",
-        "--no-header",
-        "--python",
-        str(python),
-        "--overrides",
-        str(overrides),
-        "-o",
-        str(output),
-        "--",
-        str(requirements),
-    )
+        uv, "pip", "compile", "--quiet", "--no-header", "--python", str(python),
+        "--overrides", str(overrides), "-o", str(output), "--", str(requirements),
+    )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _explained(message: str, hint: str, *, touched: bool = False) -> Iterator[None]:
+    """A uv failure in the block, said as ``message`` with uv's output and ``hint``."""
+    try:
+        yield
+    except ResolutionError as exc:
+        raise ResolutionError(message, exc.output, hint=hint, touched=touched) from None
 
 
 def setup(plan: InstallPlan, options: Options | None = None, log: Log | None = None) -> SetupResult:
@@ -99,9 +99,7 @@ def setup(plan: InstallPlan, options: Options | None = None, log: Log | None = N
     with setup_lock(ws, say):
         start = time.monotonic()
         uv_text = uv_version(uv)
-        flags: dict[str, object] = {"python": options.python}
-        if options.from_index:
-            flags["from_index"] = sorted(normalize_name(n) for n in options.from_index)
+        flags = Flags(options.python, tuple(sorted(normalize_name(n) for n in options.from_index)))
         # The venv is kept while its Python satisfies the requirements (and --python, if given).
         current = venv_interpreter(ws.venv, spec)
         base = find_python(uv, spec, options.python) if options.python else None
@@ -109,7 +107,8 @@ def setup(plan: InstallPlan, options: Options | None = None, log: Log | None = N
             current = None
         if current is not None and not options.force:
             digest = fingerprint(plan, current, uv_text, flags)
-            if read_fingerprint(ws.venv).get("hash") == digest:
+            stamp = read_fingerprint(ws.venv, damaged_is_missing=True)  # damaged: rebuild
+            if stamp is not None and stamp.hash == digest:
                 return _result(plan, current, digest, start, changed=False, recreated=False)
         if base is None:
             base = find_python(uv, spec) if current is None else current
@@ -121,8 +120,10 @@ def setup(plan: InstallPlan, options: Options | None = None, log: Log | None = N
                 hint="run setup again with --force",
             )
         digest = fingerprint(plan, python, uv_text, flags)
-        names = [s.name for s in plan.install]
-        write_fingerprint(ws.venv, digest, python, uv_text, names, flags)
+        names = tuple(s.name for s in plan.install)
+        created = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        stamp = Fingerprint(digest, python.path, python.version, uv_text, names, flags, created)
+        write_fingerprint(ws.venv, stamp)
         return _result(plan, python, digest, start, changed=True, recreated=current is None)
 
 
@@ -152,62 +153,88 @@ def _build(
     """Resolve, then (only when that succeeded) create the venv if ``create`` and install."""
     ws = plan.workspace
     resolver = venv_python(ws.venv) if create is None else create.path
-    state = options.inputs or ws.state_dir / INPUT_DIR
+    pins = options.pins or ws.state.pins()
+    state = pins.parent
     inputs = _write_inputs(
         state,
         {"requirements.in": plan.requirements_text(), "overrides.txt": plan.overrides_text()},
     )
-    pins = state / "pins.txt"
     # Resolve before touching the venv: a failure leaves the previous venv as it was.
     _resolve(uv, plan, options, resolver, state, inputs["overrides.txt"], pins)
-    _refuse_index_siblings(plan, pins.read_text(encoding="utf-8"), options.from_index)
-    (ws.venv / FINGERPRINT_NAME).unlink(missing_ok=True)
+    resolution = read_pins(pins)
+    _refuse_index_siblings(plan, resolution, options.from_index)
+    fingerprint_file(ws.venv).unlink(missing_ok=True)
     if create is not None:
         say(f"creating {display_path(ws.venv)} with {create}")
         _create_venv(uv, ws.venv, create.path)
     target = venv_python(ws.venv)
     reinstall = ["--reinstall"] if options.force else []
     if options.layered:
-        _install_layers(uv, plan, target, state, inputs["overrides.txt"], pins, reinstall, say)
+        overrides = inputs["overrides.txt"]
+        _install_layers(uv, plan, target, state, overrides, resolution, reinstall, say)
         return
     say(f"installing {plural(len(plan.install), 'sibling')} from one resolution")
-    try:
+    with _explained("installing the resolved environment failed", FIX_IT, touched=True):
         run_uv(
             uv, "pip", "install", "--quiet", "--python", str(target), "--no-deps",
             *reinstall, "-r", str(pins),
         )  # fmt: skip
-    except ResolutionError as exc:
-        raise ResolutionError(
-            "installing the resolved environment failed",
-            exc.output,
-            hint="fix the sibling named in the output, then run setup again",
-            touched=True,
-        ) from None
 
 
 _PIN_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*==")
 
 
-def index_siblings(pins: str, names: Iterable[str]) -> dict[str, list[str]]:
+@dataclass(frozen=True)
+class Pins:
+    """A resolution as ``uv pip compile`` wrote it (``pins.txt``): its requirement lines but
+    the editables (markers kept), and per pinned distribution its version and what needs it."""
+
+    lines: tuple[str, ...] = ()
+    versions: Mapping[str, str] = field(default_factory=dict)  # name as written -> version
+    needed_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # uv's "# via"
+
+    @classmethod
+    def parse(cls, text: str) -> Pins:
+        lines: list[str] = []
+        versions: dict[str, str] = {}
+        needed_by: dict[str, tuple[str, ...]] = {}
+        current = None
+        for line in text.splitlines():
+            if line.lstrip().startswith("#"):
+                via = line.strip().lstrip("#").strip().removeprefix("via").strip()
+                if current is not None and via and not via.startswith("-r"):
+                    needed_by[current] += (via,)
+                continue
+            pin, current = _PIN_RE.match(line), None
+            if line.strip() and not line.lstrip().startswith("-e"):
+                lines.append(line.strip())
+            if pin is not None:
+                current = pin.group(1)
+                versions[current] = line[pin.end() :].split(";")[0].strip()
+                needed_by[current] = ()
+        return cls(tuple(lines), versions, needed_by)
+
+
+def read_pins(path: Path) -> Pins:
+    """The one reader of a ``pins.txt`` (setup writes it with ``uv pip compile -o``): empty
+    when setup has not resolved; an EnvError naming the file when it cannot be read."""
+    try:
+        return Pins.parse(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError):
+        return Pins()
+    except (OSError, ValueError) as exc:  # unreadable, or not UTF-8
+        raise EnvError(f"{display_path(path)}: cannot read: {exc}", hint=REBUILD) from None
+
+
+def index_siblings(pins: Pins, names: Iterable[str]) -> dict[str, list[str]]:
     """The siblings (``names``) that a resolution pins from the package index, each with what
-    needs it, read from uv's annotated output (``# via ...``)."""
+    needs it."""
     wanted = {normalize_name(n) for n in names}
-    found: dict[str, list[str]] = {}
-    current = None
-    for line in pins.splitlines():
-        pin = _PIN_RE.match(line)
-        if pin is not None:
-            current = normalize_name(pin.group(1))
-            if current in wanted:
-                found[current] = []
-        elif current in found and line.lstrip().startswith("#"):
-            via = line.strip().lstrip("#").strip().removeprefix("via").strip()
-            if via and not via.startswith("-r"):
-                found[current].append(via)
-    return found
+    found = {normalize_name(n): list(via) for n, via in pins.needed_by.items()}
+    return {n: via for n, via in found.items() if n in wanted}
 
 
-def _refuse_index_siblings(plan: InstallPlan, pins: str, allowed: Iterable[str]) -> None:
+def _refuse_index_siblings(plan: InstallPlan, pins: Pins, allowed: Iterable[str]) -> None:
     """A sibling that is not installed from its checkout must not come in from the index by
     way of a third-party requirement, unless the user said so (--from-index)."""
     absent = [s.name for s in plan.workspace.siblings if s.name not in plan.projects]
@@ -255,28 +282,17 @@ def _resolve(
 ) -> None:
     """Compute the pins; layered, resolve layer 1, then 1-2, ... so a failure names a layer."""
     if not options.layered:
-        try:
+        hint = "uv's explanation is above; --layered shows which layer brings the conflict"
+        with _explained("the workspace does not resolve", hint):
             _compile(uv, python, state / "requirements.in", overrides, pins)
-        except ResolutionError as exc:
-            raise ResolutionError(
-                "the workspace does not resolve",
-                exc.output,
-                hint="uv's explanation is above; --layered shows which layer brings the conflict",
-            ) from None
         return
     done: list[str] = []
     for layer, members in plan.layers:
         done += members
         path = _write_inputs(state, {"layer.in": plan.requirements_text(done)})["layer.in"]
-        try:
+        what = f"layer {layer or '(all)'} ({', '.join(members)}) does not resolve"
+        with _explained(f"{what} with the layers below it", "uv's explanation is above"):
             _compile(uv, python, path, overrides, pins)
-        except ResolutionError as exc:
-            raise ResolutionError(
-                f"layer {layer or '(all)'} ({', '.join(members)}) does not resolve "
-                "with the layers below it",
-                exc.output,
-                hint="uv's explanation is above",
-            ) from None
 
 
 def _install_layers(
@@ -285,29 +301,19 @@ def _install_layers(
     target: Path,
     state: Path,
     overrides: Path,
-    pins: Path,
+    pins: Pins,
     reinstall: list[str],
     say: Log,
 ) -> None:
     """One uv call per layer, bottom-up, each held to the full resolution's pins."""
-    constraints = "".join(
-        line.strip() + "\n"
-        for line in pins.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.lstrip().startswith(("-e", "#"))
-    )
+    constraints = "".join(line + "\n" for line in pins.lines)  # editables left out
     cfile = _write_inputs(state, {"constraints.txt": constraints})["constraints.txt"]
     for layer, members in plan.layers:
         say(f"installing layer {layer or '(all)'}: {', '.join(members)}")
         path = _write_inputs(state, {"layer.in": plan.requirements_text(members)})["layer.in"]
-        try:
+        what = f"installing layer {layer or '(all)'} ({', '.join(members)}) failed"
+        with _explained(what, FIX_IT, touched=True):
             run_uv(
                 uv, "pip", "install", "--quiet", "--python", str(target),
                 "--overrides", str(overrides), "-c", str(cfile), *reinstall, "-r", str(path),
             )  # fmt: skip
-        except ResolutionError as exc:
-            raise ResolutionError(
-                f"installing layer {layer or '(all)'} ({', '.join(members)}) failed",
-                exc.output,
-                hint="fix the sibling named in the output, then run setup again",
-                touched=True,
-            ) from None

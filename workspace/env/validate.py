@@ -32,13 +32,9 @@ from workspace.env.checks.siblings import (
     check_siblings,
     check_versions,
 )
-from workspace.env.installed import InstalledDist, VenvContents, read_venv
+from workspace.env.installed import InstalledDist, VenvContents, importable, read_venv
 from workspace.env.interpreters import python_spec
-from workspace.env.venv import (
-    importable,
-    site_packages,
-    venv_python,
-)
+from workspace.env.venv import site_packages, venv_python
 from workspace.errors import WorkspaceError
 from workspace.model.config import Sibling, Workspace
 from workspace.model.graph import Graph

@@ -1,5 +1,6 @@
 """The shared venv on disk: its interpreter, pyvenv.cfg, site-packages, the fingerprint of
-what it was built from, and the lock that keeps two setups from interleaving."""
+what it was built from (the one reader and writer of that file), and the lock that keeps two
+setups from interleaving."""
 
 from __future__ import annotations
 
@@ -7,25 +8,25 @@ import contextlib
 import hashlib
 import json
 import os
-import subprocess
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from packaging.specifiers import SpecifierSet
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from workspace.env.interpreters import Interpreter
 from workspace.env.plan import InstallPlan
-from workspace.fsutil import atomic_write_text
+from workspace.errors import WorkspaceError
+from workspace.fsutil import atomic_write_text, file_digest, flock
 from workspace.model.config import Workspace
+from workspace.model.statedir import fingerprint_file
+from workspace.runs.jsonfields import Fields
 from workspace.text import display_path
 
-FINGERPRINT_NAME = ".wrknv-fingerprint.json"
-FINGERPRINT_VERSION = 2  # 2: the test requirements joined the resolution
-LOCK_NAME = "setup.lock"
-INPUT_DIR = "setup"  # under the workspace state dir: the files handed to uv
+FINGERPRINT_VERSION = 2  # of the hash's parts; 2: the test requirements joined the resolution
+REBUILD = "run: nox -s setup -- --force"  # the hint for a venv setup must build anew
 Log = Callable[[str], None]
 
 
@@ -39,7 +40,7 @@ def read_pyvenv(venv: Path) -> dict[str, str]:
     """The keys of ``pyvenv.cfg``; empty when the venv does not exist."""
     try:
         text = (venv / "pyvenv.cfg").read_text(encoding="utf-8")
-    except OSError:
+    except (OSError, ValueError):  # ValueError: not UTF-8
         return {}
     out = {}
     for line in text.splitlines():
@@ -56,7 +57,7 @@ def venv_version(venv: Path) -> Version | None:
         return None
     try:
         return Version(raw)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or more digits than int() takes
         return None
 
 
@@ -68,34 +69,25 @@ def site_packages(venv: Path) -> Path | None:
     return found[0] if found else None
 
 
-def _file_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return "-"
-
-
-def fingerprint(
-    plan: InstallPlan, python: Interpreter, uv_version_text: str, flags: Mapping[str, Any]
-) -> str:
+def fingerprint(plan: InstallPlan, python: Interpreter, uv_version_text: str, flags: Flags) -> str:
     """A hash of everything the environment depends on."""
     ws = plan.workspace
     parts: dict[str, Any] = {
         "format": FINGERPRINT_VERSION,
-        "config": _file_digest(ws.config_file),
-        "local": _file_digest(ws.local_file) if ws.local_file else None,
-        "lock": _file_digest(ws.lock_file),
+        "config": file_digest(ws.config_file),
+        "local": file_digest(ws.local_file) if ws.local_file else None,
+        "lock": file_digest(ws.lock_file),
         "venv": str(ws.venv),
         "python": [str(python.path), str(python.version)],
         "uv": uv_version_text,
         "install": sorted(s.name for s in plan.install),
         "extras": {k: list(v) for k, v in sorted(plan.extras.items())},
-        "flags": dict(sorted(flags.items())),
+        "flags": flags.to_dict(),
         "siblings": {
             name: {
                 "path": str(ws.sibling(name).path),
                 **{
-                    f: _file_digest(ws.sibling(name).path / f)
+                    f: file_digest(ws.sibling(name).path / f)
                     for f in ("pyproject.toml", "setup.cfg", "setup.py")
                     if (ws.sibling(name).path / f).exists()
                 },
@@ -106,67 +98,95 @@ def fingerprint(
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def read_fingerprint(venv: Path) -> dict[str, Any]:
+def _version(fields: Fields, key: str) -> Version:
     try:
-        data = json.loads((venv / FINGERPRINT_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        return Version(fields.text(key))
+    except ValueError:  # InvalidVersion, or more digits than int() takes
+        fields.fail(key, f"expected a version number, got {json.dumps(fields.data[key])[:40]}")
 
 
-def write_fingerprint(
-    venv: Path,
-    digest: str,
-    python: Interpreter,
-    uv_text: str,
-    installed: Sequence[str],
-    flags: Mapping[str, Any],
-) -> None:
+@dataclass(frozen=True)
+class Flags:
+    """setup's options that change what it builds, as the fingerprint records them."""
+
+    python: str | None = None  # an explicit interpreter (path or version)
+    from_index: tuple[str, ...] = ()  # siblings let come from the package index, normalized
+
+    def to_dict(self) -> dict[str, Any]:
+        listed = {"from_index": list(self.from_index)} if self.from_index else {}
+        return {"python": self.python, **listed}
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a venv was built from (``<venv>/.wrknv-fingerprint.json``), written last by setup:
+    a venv without one was not made by setup, or setup did not finish."""
+
+    hash: str  # fingerprint(): equal means nothing to do
+    python_home: Path
+    python_version: Version
+    uv: str
+    installed: tuple[str, ...]  # the siblings installed from their checkouts
+    flags: Flags
+    created: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "hash": self.hash,
+            "python_home": str(self.python_home),
+            "python_version": str(self.python_version),
+            "uv": self.uv,
+            "installed": list(self.installed),
+            "flags": self.flags.to_dict(),
+            "created": self.created,
+        }
+
+    @classmethod
+    def from_dict(cls, data: object, file: Path) -> Fingerprint:
+        """Every field checked: a WorkspaceError naming ``file`` and the key when one is wrong."""
+        fields = Fields(data, file, hint=REBUILD)
+        flags = fields.obj("flags")
+        return cls(
+            fields.text("hash"),
+            Path(fields.text("python_home")),
+            _version(fields, "python_version"),
+            fields.text("uv"),
+            fields.texts("installed"),
+            Flags(flags.opt_text("python"), flags.texts("from_index")),
+            fields.text("created"),
+        )
+
+
+def read_fingerprint(venv: Path, *, damaged_is_missing: bool = False) -> Fingerprint | None:
+    """The fingerprint's one reader: None when ``venv`` has none; a WorkspaceError naming the
+    file and the key when it is damaged, or None too where the caller says so
+    (``damaged_is_missing``: setup then rebuilds over it, and no result is cached on it)."""
+    file = fingerprint_file(venv)
+    try:
+        fields = Fields.load(file, REBUILD)
+        return None if fields is None else Fingerprint.from_dict(fields.data, file)
+    except WorkspaceError:
+        if damaged_is_missing:
+            return None
+        raise
+
+
+def write_fingerprint(venv: Path, stamp: Fingerprint) -> None:
     """Record what the venv was built from, written last so a half-done setup has none."""
-    stamp = {
-        "hash": digest,
-        "python_home": str(python.path),
-        "python_version": str(python.version),
-        "uv": uv_text,
-        "installed": list(installed),
-        "flags": dict(flags),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }
-    atomic_write_text(venv / FINGERPRINT_NAME, json.dumps(stamp, indent=2) + "\n")
+    atomic_write_text(fingerprint_file(venv), json.dumps(stamp.to_dict(), indent=2) + "\n")
 
 
 @contextlib.contextmanager
 def setup_lock(workspace: Workspace, log: Log | None = None) -> Iterator[None]:
     """Hold an exclusive lock so that two setups of one workspace never interleave."""
-    workspace.state_dir.mkdir(parents=True, exist_ok=True)
-    path = workspace.state_dir / LOCK_NAME
-    with path.open("a+") as fh:
-        _lock(fh, log, path)
-        try:
-            yield
-        finally:
-            _unlock(fh)
-
-
-def _lock(fh: IO[str], log: Log | None, path: Path) -> None:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no waiting, best effort
-        return
-    try:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        if log:
-            log(f"another setup holds {display_path(path)}; waiting for it")
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-
-
-def _unlock(fh: IO[str]) -> None:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover
-        return
-    fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    path = workspace.state.setup_lock
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as fh:  # closing it lets go of the lock
+        if not flock(fh, wait=False):
+            if log:
+                log(f"another setup holds {display_path(path)}; waiting for it")
+            flock(fh)
+        yield
 
 
 def venv_interpreter(venv: Path, spec: SpecifierSet) -> Interpreter | None:
@@ -179,32 +199,3 @@ def venv_interpreter(venv: Path, spec: SpecifierSet) -> Interpreter | None:
     if not spec.contains(version, prereleases=True):
         return None
     return Interpreter(Path(home), version)
-
-
-_IMPORT_SCRIPT = """
-import importlib, json, sys
-out = {}
-for name in sys.argv[1:]:
-    try:
-        importlib.import_module(name)
-        out[name] = None
-    except Exception as exc:
-        out[name] = f"{type(exc).__name__}: {exc}"
-print(json.dumps(out))
-"""
-
-
-def importable(python: Path, modules: Sequence[str]) -> dict[str, str | None]:
-    """Which modules the venv's own Python imports: name -> None, or why not, in one line."""
-    try:
-        proc = subprocess.run(
-            [str(python), "-I", "-c", _IMPORT_SCRIPT, *modules],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
-        data = json.loads(proc.stdout.strip().splitlines()[-1])
-    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
-        return dict.fromkeys(modules, f"{python} does not run")
-    return {m: data.get(m, "not reported") if isinstance(data, dict) else "?" for m in modules}

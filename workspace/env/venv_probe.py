@@ -1,6 +1,7 @@
 """What a venv holds, printed as JSON by its own Python (3.9+, maybe without this package):
-``python -I venv_probe.py '{"wanted": [names]}'`` (-I keeps this folder off sys.path), run
-and read by ``env/installed.py``. Standard library only."""
+``python -I venv_probe.py '{"wanted": [names]}'`` (-I keeps this folder off sys.path), or
+which modules import, ``'{"import": [modules]}'``; run and read by ``env/installed.py``.
+Standard library only."""
 
 from __future__ import annotations
 
@@ -285,9 +286,25 @@ def probe(wanted: set[str]) -> dict[str, Any]:
     return {**answer, "stdlib": stdlib}
 
 
+def imports(names: Iterable[str]) -> dict[str, str | None]:
+    """Whether each module imports here: None, or why not in one line."""
+    out: dict[str, str | None] = {}
+    for name in names:
+        try:
+            importlib.import_module(name)
+            out[name] = None
+        except Exception as exc:
+            out[name] = f"{type(exc).__name__}: {exc}"
+    return out
+
+
 def main() -> None:
     warnings.simplefilter("ignore")
-    print(json.dumps(probe(set(json.loads(sys.argv[1])["wanted"]))))
+    asked = json.loads(sys.argv[1])
+    if "import" in asked:  # {"import": [modules]}: which of them import
+        print(json.dumps(imports(asked["import"])))
+    else:  # {"wanted": [distributions]}: what the venv holds
+        print(json.dumps(probe(set(asked["wanted"]))))
 
 
 if __name__ == "__main__":

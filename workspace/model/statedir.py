@@ -8,7 +8,7 @@ only says where each file lives (docs/state-files.md says what each one holds)::
       runs/latest -> <id>                              runs.summary (point_latest)
       durations.json                                   runs.history
       cache/<key>.json                                 runs.cache
-      setup/pins.txt, setup/<version>/pins.txt         env.setup (read by runs.keys)
+      setup/pins.txt, setup/<version>/pins.txt         env.setup
       setup.lock, locks/<version>.lock                 env.venv, env.inuse
       venvs/<version>/                                 env.python_envs
     <venv>/.wrknv-fingerprint.json                     env.venv

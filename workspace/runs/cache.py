@@ -11,71 +11,125 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from workspace.errors import WorkspaceError
 from workspace.fsutil import atomic_write_text
 from workspace.model.pythons import minor
-from workspace.runs.keys import Inputs, tree_data
+from workspace.model.statedir import StateDir
+from workspace.runs.jsonfields import Fields
+from workspace.runs.keys import Inputs, Tree, tree_data
 from workspace.runs.results import Status, SuiteResult
-from workspace.runs.summary import result_from_data, sibling_data
-from workspace.text import display_path
 
-CACHE = "cache"
 ENTRY_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """One kept pass: the suite's key part by part (for explain), and its result."""
+
+    name: str
+    python: str | None  # the Python of the run that kept it, when that run covered several
+    key: str
+    run_id: str
+    stored: float  # seconds since the epoch
+    parts: Mapping[str, str]
+    trees: Mapping[str, Tree]
+    pins: Mapping[str, str]
+    result: SuiteResult
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": ENTRY_FORMAT,
+            "name": self.name,
+            "python": self.python,
+            "key": self.key,
+            "run_id": self.run_id,
+            "stored": self.stored,
+            "parts": dict(self.parts),
+            "trees": tree_data(self.trees),
+            "pins": dict(self.pins),
+            "result": self.result.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, f: Fields) -> CacheEntry:
+        if f.whole("format") != ENTRY_FORMAT:
+            f.fail("format", f"expected {ENTRY_FORMAT}: an entry this version keeps")
+        parts, pins, trees = f.obj("parts"), f.obj("pins"), f.obj("trees")
+        return cls(
+            name=f.text("name"),
+            python=f.opt_text("python"),
+            key=f.text("key"),
+            run_id=f.text("run_id"),
+            stored=f.seconds("stored"),
+            parts={k: parts.text(k) for k in parts},
+            trees={k: _tree(trees.obj(k)) for k in trees},
+            pins={k: pins.text(k) for k in pins},
+            result=SuiteResult.from_json(f.obj("result")),
+        )
+
+
+def _tree(f: Fields) -> Tree:
+    changed = f.obj("changed")
+    return Tree(f.opt_text("tree"), {path: changed.text(path) for path in changed})
+
+
+def read_entry(path: Path) -> CacheEntry | None:
+    """The entry in ``path``; None when there is none. WorkspaceError when it is damaged."""
+    data = Fields.load(path, "run again: the suite runs and its pass is kept anew")
+    return None if data is None else CacheEntry.from_json(data)
+
+
+def write_entry(path: Path, entry: CacheEntry) -> None:
+    atomic_write_text(path, json.dumps(entry.to_json(), indent=1) + "\n")
 
 
 class Cache:
     """The entries of one workspace's cache."""
 
-    def __init__(self, state_dir: Path, size: int, warn: Callable[[str], None]) -> None:
-        self.folder = state_dir / CACHE
+    def __init__(self, state: StateDir, size: int, warn: Callable[[str], None]) -> None:
+        self.folder = state.cache
         self.size = size
         self.warn = warn
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.json"
 
-    def _read(self, path: Path) -> dict[str, Any] | None:
+    def _read(self, path: Path) -> CacheEntry | None:
+        """A damaged entry is a miss, with one warning."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or data.get("format") != ENTRY_FORMAT:
-                raise ValueError("not a cache entry")
-            result_from_data(data["result"], Path("/"))
-        except FileNotFoundError:
+            return read_entry(path)
+        except WorkspaceError as exc:
+            self.warn(f"warning: {exc.message} (a damaged cache entry: run again, not cached)")
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            self.warn(f"warning: {display_path(path)}: damaged ({exc}); run again, not cached")
-            return None
-        return data
 
     def get(self, inputs: Inputs) -> SuiteResult | None:
         """The kept pass of these inputs, reported as cached; None on a miss."""
-        data = self._read(self._path(inputs.key))
-        if data is None:
+        entry = self._read(self._path(inputs.key))
+        if entry is None:
             return None
-        kept = result_from_data(data["result"], Path("/"))
-        when = data.get("run_id", "an earlier run")
-        return replace(kept, status=Status.CACHED, reason=f"inputs unchanged since run {when}")
+        reason = f"inputs unchanged since run {entry.run_id}"
+        return replace(entry.result, status=Status.CACHED, reason=reason)
 
     def put(self, inputs: Inputs, result: SuiteResult, run_id: str) -> None:
         """Keep a pass (never anything else), then drop the oldest entries over the size."""
         if result.status is not Status.PASSED:
             return
-        entry = {
-            "format": ENTRY_FORMAT,
-            "name": inputs.name,
-            "python": result.python,
-            "key": inputs.key,
-            "run_id": run_id,
-            "stored": time.time(),
-            "parts": dict(inputs.parts),
-            "trees": tree_data(inputs.trees),
-            "pins": dict(inputs.pins),
-            "result": sibling_data(result),
-        }
-        atomic_write_text(self._path(inputs.key), json.dumps(entry, indent=1) + "\n")
+        entry = CacheEntry(
+            inputs.name,
+            result.python,
+            inputs.key,
+            run_id,
+            time.time(),
+            inputs.parts,
+            inputs.trees,
+            inputs.pins,
+            result,
+        )
+        write_entry(self._path(inputs.key), entry)
         self._evict()
 
     def _evict(self) -> None:
@@ -83,17 +137,15 @@ class Cache:
         for old in entries[self.size :]:
             old.unlink(missing_ok=True)
 
-    def newest_for(self, inputs: Inputs) -> dict[str, Any] | None:
+    def newest_for(self, inputs: Inputs) -> CacheEntry | None:
         """The newest kept entry of the sibling of ``inputs`` in an environment of the same
         Python (MAJOR.MINOR), for explain: whether the run that kept it covered that Python
         alone (``python`` None) or several ("3.12") does not matter, the environment does."""
         wanted = environment_python(inputs.parts)
         for path in sorted(self.folder.glob("*.json"), key=_mtime, reverse=True):
-            data = self._read(path)
-            if data is None or data.get("name") != inputs.name:
-                continue
-            if environment_python(data.get("parts") or {}) == wanted:
-                return data
+            entry = self._read(path)
+            if entry and entry.name == inputs.name and environment_python(entry.parts) == wanted:
+                return entry
         return None
 
 

@@ -2,154 +2,138 @@
 
 ``.wrknv/durations.json`` keeps, per sibling (per sibling and Python, ``name@3.12``, when a run
 covers several Pythons), the last measured duration, the xdist workers it ran with, and the
-seconds of each test file (what a long suite is split by). The last run's results are read from
-``.wrknv/runs/latest/summary.json``, the file test-all writes anyway, so there is one source for
-"what happened last time".
+seconds of each test file (what a long suite is split by); its reader and writer are here. The
+last run's results are read from ``.wrknv/runs/latest/summary.json`` (runs/summary.py), the
+file test-all writes anyway, so there is one source for "what happened last time".
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workspace.errors import WorkspaceError
 from workspace.fsutil import atomic_write_text
+from workspace.model.statedir import SUMMARY, StateDir
+from workspace.runs.jsonfields import Fields
 from workspace.runs.results import Status, SuiteResult
+from workspace.runs.summary import read_run
 from workspace.text import display_path
 
-DURATIONS = "durations.json"
-RUNS = "runs"
-LATEST = "latest"
-SUMMARY = "summary.json"
+DURATIONS_VERSION = 1
 # Statuses whose duration says how long the suite takes (an interrupted one does not).
 _MEASURED = frozenset({Status.PASSED, Status.FAILED, Status.NO_TESTS, Status.TIMEOUT})
+_REWRITTEN = "test-all writes it anew after its run"
+RERUN_HINT = "run test-all once without --rerun-failed"
 Pair = tuple[str, str | None]  # (sibling, Python); None: a run over one Python
-RERUN_STATUSES = frozenset({Status.FAILED, Status.TIMEOUT, Status.ERROR})
+Warn = Callable[[str], None]
 
 
-def durations_file(state_dir: Path) -> Path:
-    return state_dir / DURATIONS
+@dataclass(frozen=True)
+class Timing:
+    """One entry of durations.json: the seconds of the suite's last whole run (None: only
+    pieces of it ran yet) with the xdist workers it had, and the seconds of each test file."""
+
+    seconds: float | None = None
+    workers: int = 1
+    files: Mapping[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.seconds is not None:
+            data.update(seconds=round(self.seconds, 3), workers=self.workers)
+        if self.files:
+            data["files"] = dict(self.files)
+        return data
+
+    @classmethod
+    def from_json(cls, f: Fields) -> Timing:
+        files = f.obj("files")
+        seconds = f.seconds("seconds") if "seconds" in f else None
+        workers = f.whole("workers", 1, least=1)
+        return cls(seconds, workers, {name: files.seconds(name) for name in files})
 
 
-def _entries(state_dir: Path, warn: Callable[[str], None] | None) -> dict[str, dict[str, Any]]:
-    """The stored entries by key. A damaged file is ignored, said to ``warn``: it only guides
-    the order and the plan, and the next run rewrites it."""
+def read_durations(state: StateDir, warn: Warn | None = None) -> dict[str, Timing]:
+    """The entries of durations.json by key. It only guides the order and the plan, and the
+    next run rewrites it: a damaged file is empty, a damaged entry is left out, each said to
+    ``warn``."""
+    say = warn or _quiet
     try:
-        raw = _read_json(durations_file(state_dir), "test-all writes it anew after its run")
+        data = Fields.load(state.durations, _REWRITTEN)
+        if data is None:
+            return {}
+        if data.whole("version", DURATIONS_VERSION) != DURATIONS_VERSION:
+            data.fail("version", f"expected {DURATIONS_VERSION}")
+        entries = data.obj("siblings")
     except WorkspaceError as exc:
-        if warn is not None:
-            warn(f"warning: {exc.message}; ignored (hint: {exc.hint})")
+        say(f"warning: {exc.message}; ignored (hint: {exc.hint})")
         return {}
-    entries = raw.get("siblings") if isinstance(raw, dict) else None
-    if not isinstance(entries, dict):
-        return {}
-    return {k: v for k, v in entries.items() if isinstance(v, dict)}
+    out = {}
+    for key in entries:
+        try:
+            out[key] = Timing.from_json(entries.obj(key))
+        except WorkspaceError as exc:
+            say(f"warning: {exc.message}; left out (hint: {exc.hint})")
+    return out
 
 
-def load_durations(state_dir: Path, warn: Callable[[str], None] | None = None) -> dict[str, float]:
+def write_durations(state: StateDir, timings: Mapping[str, Timing]) -> None:
+    siblings = {key: timings[key].to_json() for key in sorted(timings)}
+    text = json.dumps({"version": DURATIONS_VERSION, "siblings": siblings}, indent=2)
+    atomic_write_text(state.durations, text + "\n")
+
+
+def load_durations(state: StateDir, warn: Warn | None = None) -> dict[str, float]:
     """Expected single-worker seconds per key; empty when there is no usable history.
 
     A suite that ran with K xdist workers is expected to take about K times as long alone.
     """
-    out: dict[str, float] = {}
-    for name, entry in _entries(state_dir, warn).items():
-        seconds, workers = entry.get("seconds"), entry.get("workers", 1)
-        if isinstance(seconds, (int, float)) and seconds >= 0 and isinstance(workers, int):
-            out[name] = float(seconds) * max(workers, 1)
-    return out
+    timings = read_durations(state, warn).items()
+    return {key: t.seconds * t.workers for key, t in timings if t.seconds is not None}
 
 
-def load_file_durations(
-    state_dir: Path, warn: Callable[[str], None] | None = None
-) -> dict[str, dict[str, float]]:
+def load_file_durations(state: StateDir, warn: Warn | None = None) -> dict[str, dict[str, float]]:
     """Seconds per test file (relative to the sibling), per key."""
-    out: dict[str, dict[str, float]] = {}
-    for name, entry in _entries(state_dir, warn).items():
-        files = entry.get("files")
-        if isinstance(files, dict):
-            out[name] = {
-                str(f): float(t) for f, t in files.items() if isinstance(t, (int, float)) and t >= 0
-            }
-    return out
+    return {key: dict(t.files) for key, t in read_durations(state, warn).items() if t.files}
 
 
-def save_durations(state_dir: Path, results: Iterable[SuiteResult]) -> None:
+def save_durations(state: StateDir, results: Iterable[SuiteResult]) -> None:
     """Merge this run's measured durations into the stored ones. A whole suite replaces its
     entry; a piece of a split suite (``files`` set) only updates the seconds of its files."""
-    merged = _entries(state_dir, None)  # damaged: replaced by this run's durations
+    merged = read_durations(state)  # damaged: replaced by this run's durations
     for r in results:
         if r.status not in _MEASURED or r.duration <= 0:
             continue
         if r.files:
-            entry = dict(merged.get(r.key, {}))
-            old = entry.get("files")
-            entry["files"] = {**(old if isinstance(old, dict) else {}), **dict(r.file_seconds)}
-            merged[r.key] = entry
+            old = merged.get(r.key, Timing())
+            merged[r.key] = replace(old, files={**old.files, **dict(r.file_seconds)})
         else:
-            merged[r.key] = {"seconds": round(r.duration, 3), "workers": r.workers}
-            if r.file_seconds:
-                merged[r.key]["files"] = dict(r.file_seconds)
-    text = json.dumps({"version": 1, "siblings": dict(sorted(merged.items()))}, indent=2)
-    atomic_write_text(durations_file(state_dir), text + "\n")
+            merged[r.key] = Timing(r.duration, r.workers, dict(r.file_seconds))
+    write_durations(state, merged)
 
 
-def latest_run(state_dir: Path) -> Path:
-    return state_dir / RUNS / LATEST
-
-
-def last_statuses(state_dir: Path) -> dict[Pair, Status]:
+def last_statuses(state: StateDir, warn: Warn | None = None) -> dict[Pair, Status]:
     """Each suite's status in the last test-all run, by (sibling, Python); the Python is None
-    for a run over one Python.
+    for a run over one Python. A damaged entry is left out, said to ``warn``.
 
     Raises WorkspaceError when there is no last run to read.
     """
-    summary = latest_run(state_dir) / SUMMARY
-    raw = _read_json(summary, "run test-all once without --rerun-failed")
-    if raw is None:
+    summary = state.latest / SUMMARY
+    if not summary.exists():
         raise WorkspaceError(
-            f"no previous test-all run: {display_path(summary)} does not exist",
-            hint="run test-all once without --rerun-failed",
+            f"no previous test-all run: {display_path(summary)} does not exist", hint=RERUN_HINT
         )
-    siblings = raw.get("siblings") if isinstance(raw, dict) else None
-    if not isinstance(siblings, list):
-        raise WorkspaceError(
-            f"{display_path(summary)}: not a test-all summary (no 'siblings' list)",
-            hint="run test-all once without --rerun-failed",
-        )
-    out: dict[Pair, Status] = {}
-    for entry in siblings:
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            python = entry.get("python")
-            try:
-                out[entry["name"], python if isinstance(python, str) else None] = Status(
-                    entry.get("status")
-                )
-            except ValueError:
-                continue
-    return out
+    run = read_run(state.latest, RERUN_HINT, drop=warn or _quiet)
+    return {(r.name, r.python): r.status for r in run.results}
 
 
-def rerun_pairs(state_dir: Path) -> set[Pair]:
+def rerun_pairs(state: StateDir, warn: Warn | None = None) -> set[Pair]:
     """The (sibling, Python) pairs that failed, timed out or errored in the last run."""
-    return {pair for pair, s in last_statuses(state_dir).items() if s in RERUN_STATUSES}
+    return {pair for pair, status in last_statuses(state, warn).items() if status.failing}
 
 
-def _read_json(path: Path, hint: str) -> Mapping[str, Any] | None:
-    """The JSON object in a file the tool wrote; None when there is no file. A file that is
-    damaged (unreadable, not JSON, not an object) is a WorkspaceError naming it."""
-    shown = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WorkspaceError(f"{shown}: cannot read: {exc}", hint=hint) from None
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise WorkspaceError(f"{shown}: not valid JSON ({exc})", hint=hint) from None
-    if not isinstance(data, dict):
-        raise WorkspaceError(f"{shown}: not a JSON object", hint=hint)
-    return data
+def _quiet(message: str) -> None:
+    """Where a warning goes when the caller has nowhere to say it."""

@@ -24,13 +24,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workspace.env.setup import read_pins
 from workspace.env.venv import read_fingerprint, read_pyvenv
+from workspace.fsutil import file_digest
 from workspace.model.config import Sibling, Workspace
 from workspace.model.graph import Graph
 from workspace.repos import git
 
 KEY_FORMAT = 2  # 2: the suite's own name is a part (siblings of one cycle need the same trees)
-PINS = Path("setup") / "pins.txt"  # under the state dir: what setup resolved
 
 
 @dataclass(frozen=True)
@@ -63,15 +64,6 @@ def _digest(data: object) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def _file_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except IsADirectoryError:
-        return "directory"
-    except OSError:
-        return "deleted"
-
-
 def tree_of(path: Path) -> Tree | None:
     """The checkout's state by content; None when git cannot say it (then nothing is cached)."""
     if not git.is_checkout(path):
@@ -89,43 +81,26 @@ def tree_of(path: Path) -> Tree | None:
         name = entry[3:]
         # Bytecode that a test run leaves where git does not ignore it changes no result.
         if name and "__pycache__/" not in name and not name.endswith(".pyc"):
-            changed[name] = _file_digest(path / name)
+            changed[name] = file_digest(path / name)
     return Tree(tree, changed)
 
 
-def pins_of(state_dir: Path, file: Path | None = None) -> dict[str, str]:
-    """The third-party distributions setup resolved: name -> version (editables left out);
-    ``file``: another environment's resolution than the shared venv's."""
-    try:
-        text = (file or state_dir / PINS).read_text(encoding="utf-8")
-    except OSError:
-        return {}
-    pins = {}
-    for line in text.splitlines():
-        name, sep, version = line.partition("==")
-        if sep and not line.startswith(("-e", "#", " ")):
-            pins[name.strip().split("[")[0]] = version.split(";")[0].strip()
-    return pins
-
-
-def environment(
-    ws: Workspace, venv: Path | None = None, pins: Path | None = None
-) -> dict[str, str] | None:
+def environment(ws: Workspace, venv: Path | None, pins: Mapping[str, str]) -> dict[str, str] | None:
     """The parts every suite of an environment shares (the shared venv's, or ``venv``'s with
-    its resolution ``pins``); None when setup has not run."""
-    stamp = read_fingerprint(venv or ws.venv)
-    if not stamp:
+    its resolution's ``pins``); None when setup has not run (or left a damaged fingerprint)."""
+    stamp = read_fingerprint(venv or ws.venv, damaged_is_missing=True)
+    if stamp is None:
         return None
     cfg = read_pyvenv(venv or ws.venv)
     test = ws.test
     files = sorted({p for pattern in test.inputs for p in ws.root.glob(pattern) if p.is_file()})
     return {
-        "venv": str(stamp.get("hash")),
-        "pins": _digest(pins_of(ws.state_dir, pins)),
+        "venv": stamp.hash,
+        "pins": _digest(dict(pins)),
         "python": f"{cfg.get('implementation', 'python')}-{cfg.get('version_info', '?')}",
         "platform": sys.platform,
         "env": _digest({name: os.environ.get(name) for name in test.env}),
-        "inputs": _digest({str(p.relative_to(ws.root)): _file_digest(p) for p in files}),
+        "inputs": _digest({str(p.relative_to(ws.root)): file_digest(p) for p in files}),
     }
 
 
@@ -142,7 +117,8 @@ def suite_inputs(
     and git able to say every tree it depends on); siblings are read in parallel, once.
     ``venv`` and ``pins_file``: the environment of another Python than the shared venv's."""
     ws = graph.workspace
-    shared = environment(ws, venv, pins_file)
+    pins = read_pins(pins_file or ws.state.pins()).versions
+    shared = environment(ws, venv, pins)
     if shared is None:
         return {}
     wanted = [n for n in names if ws.sibling(n).test.cache]
@@ -150,7 +126,6 @@ def suite_inputs(
     siblings = sorted({s for deps in needed.values() for s in deps})
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         trees = dict(zip(siblings, pool.map(lambda n: _tree(ws.sibling(n)), siblings), strict=True))
-    pins = pins_of(ws.state_dir, pins_file)
     out = {}
     for name in wanted:
         mine = {n: trees[n] for n in needed[name]}

@@ -175,8 +175,8 @@ class SuiteBoard:
             self.board.start(event.name)
         elif isinstance(event, SuiteFinished):
             r = event.result
-            failed = r.status in (Status.FAILED, Status.TIMEOUT, Status.ERROR)
-            self.board.finish(r.key, _result_line(r, event.done, event.total), failed=failed)
+            line = _result_line(r, event.done, event.total)
+            self.board.finish(r.key, line, failed=r.status.failing)
         elif isinstance(event, Tick):
             self.board.refresh()
 

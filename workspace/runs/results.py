@@ -1,16 +1,23 @@
 """What a test run produces, as data: each suite's status and counts, the run, its exit code,
-the lower bound on its wall time, and the events the runner posts while it runs."""
+the lower bound on its wall time, and the events the runner posts while it runs.
+
+A run is one typed model, written and read as summary.json by ``to_json``/``from_json`` here
+(runs/summary.py has the file): a test-all run, or a report merged from CI shards, whose
+suites know the shard that ran them and, for a split suite, each piece as it ran."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
-from workspace.errors import ExitCode
+from workspace.errors import ExitCode, WorkspaceError
+from workspace.runs.jsonfields import Fields
 
 PYTEST_NO_TESTS = 5  # pytest's exit code when it collected nothing
+SUMMARY_VERSION = 1
 
 
 class Status(str, Enum):
@@ -52,6 +59,53 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class PieceResult:
+    """One piece of a split suite as it ran on one shard, in a merged report."""
+
+    shard: str  # the shard's run directory, as given to report
+    status: Status
+    started: float | None
+    duration: float
+    files: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "shard": self.shard,
+            "status": self.status.value,
+            "started_seconds": _round(self.started),
+            "duration_seconds": round(self.duration, 3),
+            "files": list(self.files),
+        }
+
+    @classmethod
+    def from_json(cls, f: Fields) -> PieceResult:
+        started, duration = f.opt_seconds("started_seconds"), f.seconds("duration_seconds", 0.0)
+        return cls(f.text("shard"), f.member("status", Status), started, duration, f.texts("files"))
+
+
+@dataclass(frozen=True)
+class ShardRun:
+    """One shard's run as a merged report lists it."""
+
+    dir: str  # as given to report
+    run_id: str | None
+    jobs: int
+    wall_seconds: float
+    interrupted: bool
+    ok: bool  # its suites leave its exit status at 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "wall_seconds": round(self.wall_seconds, 3)}
+
+    @classmethod
+    def from_json(cls, f: Fields) -> ShardRun:
+        jobs, wall = f.whole("jobs", least=1), f.seconds("wall_seconds")
+        return cls(
+            f.text("dir"), f.opt_text("run_id"), jobs, wall, f.flag("interrupted"), f.flag("ok")
+        )
+
+
+@dataclass(frozen=True)
 class SuiteResult:
     name: str
     status: Status
@@ -70,6 +124,9 @@ class SuiteResult:
     file_seconds: tuple[tuple[str, float], ...] = ()  # (test file, seconds) from its JUnit
     # not-run on purpose: the sibling's requires-python excludes this Python; fails no run
     excluded: bool = False
+    shard: str | None = None  # in a merged report: the shard that ran it (its first piece)
+    pieces: tuple[PieceResult, ...] = ()  # in a merged report: a split suite's pieces, joined
+    logs: tuple[Path, ...] = ()  # ... and every piece's log
 
     @property
     def ok(self) -> bool:
@@ -78,6 +135,74 @@ class SuiteResult:
     @property
     def key(self) -> str:
         return suite_key(self.name, self.python)
+
+    def fails_run(self, *, allow_no_tests: bool = False) -> bool:
+        """Whether this suite fails the run: anything but a pass or a kept one, except a
+        not-run that its requires-python left out, and no tests when they are allowed."""
+        if self.status in (Status.PASSED, Status.CACHED):
+            return False
+        if self.status is Status.NOT_RUN:
+            return not self.excluded
+        return not (allow_no_tests and self.status is Status.NO_TESTS)
+
+    def to_json(self, run_dir: Path | None = None) -> dict[str, Any]:
+        """One ``siblings`` entry of summary.json (and a cache entry's result): paths relative
+        to ``run_dir`` when below it; a merged report's keys only when set."""
+        data: dict[str, Any] = {
+            "name": self.name,
+            "status": self.status.value,
+            "returncode": self.returncode,
+            "duration_seconds": round(self.duration, 3),
+            "tests": asdict(self.counts),
+            "selected_because": self.selected_because,
+            "log": _rel(self.log, run_dir),
+            "junit": _rel(self.junit, run_dir),
+            "workers": self.workers,
+            "command": list(self.command),
+            "reason": self.reason,
+            "python": self.python,
+            "files": list(self.files),
+            "started_seconds": _round(self.started),
+            "file_seconds": dict(self.file_seconds),
+            "excluded": self.excluded,
+        }
+        if self.shard is not None:
+            data["shard"] = self.shard
+        if self.pieces:
+            data.update(pieces=len(self.pieces), shards=[p.shard for p in self.pieces])
+        if self.pieces or self.logs:
+            data["logs"] = [_rel(p, run_dir) for p in self.logs]
+        if self.pieces:
+            data["runs"] = [p.to_json() for p in self.pieces]
+        return data
+
+    @classmethod
+    def from_json(cls, f: Fields, run_dir: Path | None = None) -> SuiteResult:
+        """The entry back, every field checked; paths are taken relative to ``run_dir``."""
+        tests, seconds = f.obj("tests"), f.obj("file_seconds")
+        f.whole("pieces", 0)  # checked; the pieces themselves are the ``runs``
+        f.texts("shards")
+        return cls(
+            name=f.text("name"),
+            status=f.member("status", Status),
+            returncode=f.opt_int("returncode"),
+            duration=f.seconds("duration_seconds", 0.0),
+            counts=Counts(*(tests.whole(k, 0) for k in ("passed", "failed", "skipped", "errors"))),
+            selected_because=f.text("selected_because", "selected"),
+            log=_path(f.opt_text("log"), run_dir),
+            junit=_path(f.opt_text("junit"), run_dir),
+            workers=f.whole("workers", 1, least=1),
+            command=f.texts("command"),
+            reason=f.opt_text("reason"),
+            python=f.opt_text("python"),
+            files=f.texts("files"),
+            started=f.opt_seconds("started_seconds"),
+            file_seconds=tuple((name, seconds.seconds(name)) for name in seconds),
+            excluded=f.flag("excluded", False),
+            shard=f.opt_text("shard"),
+            pieces=tuple(PieceResult.from_json(p) for p in f.objs("runs")),
+            logs=tuple(Path(p) if run_dir is None else run_dir / p for p in f.texts("logs")),
+        )
 
 
 @dataclass(frozen=True)
@@ -88,10 +213,65 @@ class RunResult:
     wall_seconds: float
     results: tuple[SuiteResult, ...]
     interrupted: bool = False
+    shards: tuple[ShardRun, ...] = ()  # a report merged from CI shards: those runs
+    bound: float | None = None  # a merged report's lower bound, from the pieces as they ran
 
     @property
     def lower_bound(self) -> float:
-        return lower_bound(spans(self.results), self.jobs)
+        return lower_bound(spans(self.results), self.jobs) if self.bound is None else self.bound
+
+    @property
+    def merged_from(self) -> tuple[str, ...]:
+        return tuple(s.dir for s in self.shards)
+
+    def to_json(self, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """summary.json: test-all's ``extra`` (its options) after the run's own keys."""
+        merged = bool(self.shards)
+        data: dict[str, Any] = {"version": SUMMARY_VERSION}
+        data.update({"merged_from": list(self.merged_from)} if merged else {"run_id": self.run_id})
+        data.update(
+            jobs=self.jobs,
+            wall_seconds=round(self.wall_seconds, 3),
+            lower_bound_seconds=round(self.lower_bound, 3),
+            interrupted=self.interrupted,
+        )
+        data.update(extra or {})
+        if merged:
+            data["shards"] = [s.to_json() for s in self.shards]
+        data["siblings"] = [r.to_json(self.run_dir) for r in self.results]
+        return data
+
+    @classmethod
+    def from_json(
+        cls, f: Fields, run_dir: Path, drop: Callable[[str], None] | None = None
+    ) -> RunResult:
+        """The run back from summary.json, every field checked. ``drop``: a damaged suite
+        entry is said to it and left out, instead of failing the whole file."""
+        if f.whole("version", SUMMARY_VERSION) != SUMMARY_VERSION:
+            f.fail("version", f"expected {SUMMARY_VERSION}, a summary this version can read")
+        if not isinstance(f.data.get("siblings"), list):
+            f.fail(None, "not a test-all summary (no 'siblings' list)")
+        results = []
+        for where, item in f.items("siblings"):
+            try:
+                results.append(SuiteResult.from_json(f.child(where, item), run_dir))
+            except WorkspaceError as exc:
+                if drop is None:
+                    raise
+                drop(f"warning: {exc.message}; left out")
+        merged = "shards" in f
+        f.texts("merged_from")  # checked; the shards say where the report came from
+        bound = f.seconds("lower_bound_seconds", 0.0)
+        return cls(
+            run_id=f.text("run_id", ""),
+            run_dir=run_dir,
+            jobs=f.whole("jobs", 1, least=1),
+            wall_seconds=f.seconds("wall_seconds", 0.0),
+            results=tuple(results),
+            interrupted=f.flag("interrupted", False),
+            shards=tuple(ShardRun.from_json(s) for s in f.objs("shards")),
+            bound=bound if merged else None,
+        )
 
     def exit_code(self, *, allow_no_tests: bool = False) -> ExitCode:
         """Computed once from the results: interrupted, else any suite that did not pass."""
@@ -109,9 +289,24 @@ def suite_key(name: str, python: str | None) -> str:
 def exit_code(results: Iterable[SuiteResult], *, allow_no_tests: bool = False) -> ExitCode:
     """OK when every suite passed (or was cached, or left out by its requires-python); any
     other not-run (a missing checkout, a missing Python) fails the run."""
-    good = {Status.PASSED, Status.CACHED, *([Status.NO_TESTS] if allow_no_tests else [])}
-    fine = all(r.status in good or (r.excluded and r.status is Status.NOT_RUN) for r in results)
-    return ExitCode.OK if fine else ExitCode.FAILED
+    failed = any(r.fails_run(allow_no_tests=allow_no_tests) for r in results)
+    return ExitCode.FAILED if failed else ExitCode.OK
+
+
+def _rel(path: Path | None, run_dir: Path | None) -> str | None:
+    if path is None:
+        return None
+    if run_dir is not None and path.is_relative_to(run_dir):
+        return str(path.relative_to(run_dir))
+    return str(path)
+
+
+def _path(value: str | None, run_dir: Path | None) -> Path | None:
+    return None if value is None else Path(value) if run_dir is None else run_dir / value
+
+
+def _round(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 3)
 
 
 def lower_bound(pieces: Iterable[tuple[float, int]], slots: int) -> float:

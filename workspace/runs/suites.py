@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from workspace.env.venv import importable, venv_python
+from workspace.env.installed import importable
+from workspace.env.venv import venv_python
 from workspace.errors import EnvError
 from workspace.model.config import Sibling, Workspace
 from workspace.runs.pieces import piece_args

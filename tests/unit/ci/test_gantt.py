@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,19 +11,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from workspace.ci.gantt import assign_lanes, bars, gantt, task_name
+from workspace.runs.results import PieceResult, RunResult, ShardRun, Status, SuiteResult
 
 # A task line as Mermaid's gantt grammar reads it: text without ':', '#' or ';', then the data.
 TASK = re.compile(r"^    [^:#;%\n]+ :(crit, )?(active, )?\d+, \d+$")
 
 
-def entry(name: str, start: float | None, length: float, **extra: Any) -> dict[str, Any]:
-    return {
-        "name": name,
-        "status": "passed",
-        "duration_seconds": length,
-        "started_seconds": start,
-        **extra,
-    }
+def entry(
+    name: str, start: float | None, length: float, status: str = "passed", **extra: Any
+) -> SuiteResult:
+    return SuiteResult(name, Status(status), duration=length, started=start, **extra)
+
+
+def run(*results: SuiteResult, shards: tuple[str, ...] = ()) -> RunResult:
+    """A run of these results; merged from these shard directories when given."""
+    merged = tuple(ShardRun(d, None, 1, 0.0, False, True) for d in shards)
+    return RunResult("r", Path("."), 1, 0.0, results, shards=merged)
+
+
+def piece(shard: str, status: str, start: float | None, length: float, *files: str) -> PieceResult:
+    return PieceResult(shard, Status(status), start, length, files)
 
 
 def test_lanes_reuse_the_lowest_free_lane() -> None:
@@ -69,15 +77,13 @@ def test_task_names_cannot_break_the_chart(text: str, expected: str) -> None:
 
 
 def test_the_bar_that_sets_the_makespan_is_critical_and_failures_are_active() -> None:
-    summary = {
-        "siblings": [
-            entry("short", 0.0, 1.0),
-            entry("long", 0.0, 5.0),
-            entry("bad", 1.0, 2.0, status="failed"),
-            entry("kept", 0.0, 3.0, status="cached"),
-            entry("never", None, 0.0, status="not-run"),
-        ]
-    }
+    summary = run(
+        entry("short", 0.0, 1.0),
+        entry("long", 0.0, 5.0),
+        entry("bad", 1.0, 2.0, status="failed"),
+        entry("kept", 0.0, 3.0, status="cached"),
+        entry("never", None, 0.0, status="not-run"),
+    )
     chart, notes = gantt(summary)
     lines = chart.splitlines()
     assert lines[:4] == ["```mermaid", "gantt", "    dateFormat x", "    axisFormat %S.%L"]
@@ -94,15 +100,15 @@ def test_the_bar_that_sets_the_makespan_is_critical_and_failures_are_active() ->
 
 
 def test_a_merged_report_has_lanes_per_shard() -> None:
-    summary = {
-        "shards": [{"dir": "shards/one"}, {"dir": "shards/two"}],
-        "siblings": [
-            entry("a", 0.0, 2.0, shard="shards/one"),
-            entry("b", 0.0, 3.0, shard="shards/one"),
-            entry("c", 0.0, 7.0, shard="shards/two", python="3.12"),
-            entry("split", 0.0, 1.0, shards=["shards/one", "shards/two"], pieces=2),
-        ],
-    }
+    # a suite joined from two shards, its pieces' times unknown: no lane can hold it
+    untimed = (piece("shards/one", "passed", None, 0.5), piece("shards/two", "passed", None, 0.5))
+    summary = run(
+        entry("a", 0.0, 2.0, shard="shards/one"),
+        entry("b", 0.0, 3.0, shard="shards/one"),
+        entry("c", 0.0, 7.0, shard="shards/two", python="3.12"),
+        entry("split", 0.0, 1.0, pieces=untimed),
+        shards=("shards/one", "shards/two"),
+    )
     placed, unplaced = bars(summary)
     assert {(b.label, b.section) for b in placed} == {
         ("a", "shard 1 · lane 1"),
@@ -117,17 +123,14 @@ def test_a_merged_report_has_lanes_per_shard() -> None:
 
 
 def test_each_piece_of_a_joined_split_suite_is_drawn_on_its_shard() -> None:
-    runs = [
-        {"shard": "shards/one", "status": "passed", "started_seconds": 0.0, "duration_seconds": 4},
-        {"shard": "shards/two", "status": "failed", "started_seconds": 1.0, "duration_seconds": 5},
-    ]
-    runs[0]["files"] = ["tests/test_a.py"]
-    runs[1]["files"] = ["!tests/test_a.py"]  # the rest piece: all but that file
-    joined = entry("big", 0.0, 9.0, shards=["shards/one", "shards/two"], pieces=2, runs=runs)
-    summary = {
-        "shards": [{"dir": "shards/one"}, {"dir": "shards/two"}],
-        "siblings": [joined, entry("a", 0.0, 2.0, shard="shards/one")],
-    }
+    runs = (
+        piece("shards/one", "passed", 0.0, 4, "tests/test_a.py"),
+        piece("shards/two", "failed", 1.0, 5, "!tests/test_a.py"),  # the rest: all but that file
+    )
+    joined = entry("big", 0.0, 9.0, pieces=runs)
+    summary = run(
+        joined, entry("a", 0.0, 2.0, shard="shards/one"), shards=("shards/one", "shards/two")
+    )
     placed, unplaced = bars(summary)
     assert unplaced == 0
     assert {(b.label, b.section, b.start, b.end) for b in placed} == {
@@ -141,18 +144,18 @@ def test_each_piece_of_a_joined_split_suite_is_drawn_on_its_shard() -> None:
 def test_the_chart_keeps_the_makespan_and_failures_when_capped() -> None:
     siblings = [entry(f"s{i}", 0.0, 1.0 + i / 10) for i in range(5)]
     siblings.append(entry("bad", 0.0, 0.5, status="timeout"))
-    chart, notes = gantt({"siblings": siblings}, max_bars=3)
+    chart, notes = gantt(run(*siblings), max_bars=3)
     names = {line.split(" :")[0].strip() for line in chart.splitlines() if " :" in line}
     assert names == {"s4", "s3", "bad (timeout)"}
     assert notes == ["3 of 6 bars left out (the shortest); the chart shows at most 3."]
 
 
 def test_a_longer_run_has_minutes_on_its_axis() -> None:
-    chart, _ = gantt({"siblings": [entry("a", 0.0, 4.0), entry("b", 2.0, 12.5)]})
+    chart, _ = gantt(run(entry("a", 0.0, 4.0), entry("b", 2.0, 12.5)))
     assert "    axisFormat %M:%S\n" in chart
     assert "    b :crit, 2000, 14500\n" in chart
 
 
 def test_no_chart_when_nothing_ran() -> None:
-    assert gantt({"siblings": [entry("kept", 0.0, 3.0, status="cached")]}) == ("", [])
-    assert gantt({"siblings": [entry("old", None, 3.0)]}) == ("", [])
+    assert gantt(run(entry("kept", 0.0, 3.0, status="cached"))) == ("", [])
+    assert gantt(run(entry("old", None, 3.0))) == ("", [])

@@ -4,6 +4,7 @@ on its size, cached suites, merged reports, and where the page is written."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,39 +17,42 @@ from workspace.ci.markdown import (
     clean_log,
     fence,
     log_tail,
-    render,
     step_summary_of_run,
     table,
     write_markdown,
 )
 from workspace.errors import WorkspaceError
+from workspace.runs.results import Counts, PieceResult, RunResult, ShardRun, Status, SuiteResult
 
 
-def entry(name: str, status: str = "passed", seconds: float = 1.0, **extra: Any) -> dict[str, Any]:
-    return {
-        "name": name,
-        "status": status,
+def entry(name: str, status: str = "passed", seconds: float = 1.0, **extra: Any) -> SuiteResult:
+    """A suite's result, its log ``NAME.log`` in the run's directory."""
+    fields: dict[str, Any] = {
         "returncode": 0 if status == "passed" else 1,
-        "duration_seconds": seconds,
-        "tests": {"passed": 3, "failed": int(status == "failed"), "skipped": 1, "errors": 0},
-        "log": f"{name}.log",
-        "started_seconds": 0.0,
-        "python": None,
-        "files": [],
-        "reason": None,
+        "counts": Counts(3, int(status == "failed"), 1, 0),
+        "log": Path(f"{name}.log"),
+        "started": 0.0,
         **extra,
     }
+    return SuiteResult(name, Status(status), duration=seconds, **fields)
 
 
-def run_summary(*siblings: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {
-        "jobs": 2,
-        "wall_seconds": 6.0,
-        "lower_bound_seconds": 5.0,
-        "interrupted": False,
-        "siblings": list(siblings),
-        **extra,
-    }
+def run_summary(*siblings: SuiteResult, **extra: Any) -> RunResult:
+    fields: dict[str, Any] = {"jobs": 2, "wall_seconds": 6.0, "bound": 5.0, **extra}
+    return RunResult(fields.pop("run_id", ""), Path("."), results=siblings, **fields)
+
+
+def render(run: RunResult, base: Path, **options: Any) -> str:
+    """The page of ``run`` as if its directory were ``base`` (where its logs are)."""
+    return markdown.render(replace(run, run_dir=base), **options)
+
+
+def shard(name: str, wall: float, *, ok: bool) -> ShardRun:
+    return ShardRun(name, None, 1, wall, False, ok)
+
+
+def pieces(*shards: str) -> tuple[PieceResult, ...]:
+    return tuple(PieceResult(s, Status.PASSED, 0.0, 1.0, ()) for s in shards)
 
 
 def rows(page: str) -> list[list[str]]:
@@ -99,7 +103,7 @@ def test_rows_show_failures_first_then_the_longest() -> None:
         entry("broken", "failed", 2.0, python="3.12"),
         entry("kept", "cached", 4.0, reason="inputs unchanged since run r0"),
         entry("stuck", "timeout", 3.0),
-        entry("piece", seconds=1.0, files=["tests/test_a.py", "tests/test_b.py"]),
+        entry("piece", seconds=1.0, files=("tests/test_a.py", "tests/test_b.py")),
     )
     body = rows(table(summary))
     assert [r[0] for r in body] == [
@@ -119,11 +123,11 @@ def test_a_merged_report_names_the_shard_of_each_row() -> None:
     summary = run_summary(
         entry("a", shard="shards/run-shard-1-of-2"),
         entry("b", "failed", shard="shards/run-shard-2-of-2"),
-        entry("c", shards=["shards/run-shard-1-of-2", "shards/run-shard-2-of-2"], pieces=2),
-        shards=[
-            {"dir": "shards/run-shard-1-of-2", "jobs": 1, "wall_seconds": 3.0, "ok": True},
-            {"dir": "shards/run-shard-2-of-2", "jobs": 1, "wall_seconds": 6.0, "ok": False},
-        ],
+        entry("c", pieces=pieces("shards/run-shard-1-of-2", "shards/run-shard-2-of-2")),
+        shards=(
+            shard("shards/run-shard-1-of-2", 3.0, ok=True),
+            shard("shards/run-shard-2-of-2", 6.0, ok=False),
+        ),
     )
     page = render(summary, Path("/nonexistent"), title="report (2 shards)")
     body = rows(page)
@@ -162,7 +166,8 @@ def test_failures_come_with_the_tail_of_their_logs(tmp_path: Path) -> None:
 def test_every_log_of_a_split_suite_is_shown(tmp_path: Path) -> None:
     for n in (1, 2):
         (tmp_path / f"piece{n}.log").write_text(f"piece {n} failed\n")
-    summary = run_summary(entry("split", "failed", logs=["piece1.log", "piece2.log"], pieces=2))
+    logs = (Path("piece1.log"), Path("piece2.log"))
+    summary = run_summary(entry("split", "failed", logs=logs, pieces=pieces("one", "two")))
     page = render(summary, tmp_path, title="report (2 shards)")
     assert "<summary>log piece1.log</summary>" in page
     assert "piece 1 failed" in page
@@ -257,7 +262,7 @@ def fences_and_details(page: str) -> tuple[int, int, int]:
     return len(fences), page.count("<details>"), page.count("</details>")
 
 
-def cjk_failures(tmp_path: Path, count: int) -> dict[str, Any]:
+def cjk_failures(tmp_path: Path, count: int) -> RunResult:
     """``count`` failed suites whose logs are CJK (three bytes a character), one after another."""
     for i in range(count):
         # 40 lines of 190 characters: 7,600 characters, 22,800 bytes
@@ -266,7 +271,7 @@ def cjk_failures(tmp_path: Path, count: int) -> dict[str, Any]:
         )
         (tmp_path / f"s{i:02d}.log").write_text(text)
     return run_summary(
-        *(entry(f"s{i:02d}", "failed", 60.0 - i / 2, started_seconds=i) for i in range(count))
+        *(entry(f"s{i:02d}", "failed", 60.0 - i / 2, started=float(i)) for i in range(count))
     )
 
 
@@ -316,10 +321,8 @@ def test_a_page_too_big_even_without_logs_loses_failures_then_table_rows(
 
 def test_an_excluded_suite_is_no_failure(tmp_path: Path) -> None:
     """requires-python left it out: the run exits 0, so the page does not say it failed."""
-    left_out = entry(
-        "beta", "not-run", 0.0, python="3.11", excluded=True, started_seconds=None, log=None
-    )
-    left_out["reason"] = "requires-python >=3.12 excludes 3.11"
+    left_out = entry("beta", "not-run", 0.0, python="3.11", excluded=True, started=None, log=None)
+    left_out = replace(left_out, reason="requires-python >=3.12 excludes 3.11")
     summary = run_summary(entry("beta", python="3.12"), left_out)
     page = render(summary, tmp_path, title="test-all")
     assert page.startswith("## ✅ test-all: 2 suites, none failed\n")
@@ -355,8 +358,8 @@ def test_test_all_passes_allow_no_tests_to_its_page(tmp_path: Path) -> None:
 
 
 def test_the_rest_piece_of_a_split_suite_names_the_files_it_left_out() -> None:
-    rest = entry("big", files=["!tests/test_a.py", "!tests/test_b.py"])
-    one = entry("big", seconds=3.0, files=["tests/test_a.py"])
+    rest = entry("big", files=("!tests/test_a.py", "!tests/test_b.py"))
+    one = entry("big", seconds=3.0, files=("tests/test_a.py",))
     assert [r[0] for r in rows(table(run_summary(rest, one)))] == [
         "big [1 file]",
         "big [all but 2 files]",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from workspace.ci.merge import merge
 from workspace.errors import WorkspaceError
 from workspace.runs.results import Counts, RunResult, Status, SuiteResult
-from workspace.runs.summary import write_run_files
+from workspace.runs.summary import read_run, write_run_files
 
 
 def shard(tmp_path: Path, name: str, *results: SuiteResult) -> Path:
@@ -22,6 +23,12 @@ def shard(tmp_path: Path, name: str, *results: SuiteResult) -> Path:
         with_logs.append(SuiteResult(**{**r.__dict__, "log": run_dir / f"{r.key}.log"}))
     write_run_files(RunResult(name, run_dir, 2, 30.0, tuple(with_logs)))
     return run_dir
+
+
+def merged(dirs: list[Path], output: Path) -> tuple[dict[str, Any], list[SuiteResult]]:
+    """The merge's summary.json as written, and the merged run's results."""
+    run = merge(dirs, output)
+    return json.loads((output / "summary.json").read_text()), list(run.results)
 
 
 def piece(status: Status, seconds: float, *files: str, workers: int = 1) -> SuiteResult:
@@ -56,7 +63,7 @@ def test_pieces_become_one_result_with_the_worst_status(
         shard(tmp_path, "two", piece(statuses[1], 6.0, "t/c.py"), SuiteResult("x", Status.PASSED)),
         shard(tmp_path, "three", piece(statuses[2], 4.0, "t/d.py")),
     ]
-    summary, results = merge(dirs, tmp_path / "out")
+    summary, results = merged(dirs, tmp_path / "out")
     assert [r.name for r in results] == ["big", "x"]
     big = results[0]
     assert big.status is joined
@@ -99,12 +106,30 @@ def test_the_same_file_in_two_pieces_is_an_error(tmp_path: Path) -> None:
 def test_whole_suites_of_one_name_are_not_joined(tmp_path: Path) -> None:
     one = shard(tmp_path, "one", SuiteResult("a", Status.PASSED, duration=1.0))
     two = shard(tmp_path, "two", SuiteResult("a", Status.FAILED, duration=2.0))
-    _, results = merge([one, two], tmp_path / "out")
+    _, results = merged([one, two], tmp_path / "out")
     assert [r.status for r in results] == [Status.PASSED, Status.FAILED]
 
 
 def test_a_cached_piece_does_not_raise_the_bound(tmp_path: Path) -> None:
     one = shard(tmp_path, "one", piece(Status.CACHED, 90.0, "t/a.py"))
     two = shard(tmp_path, "two", piece(Status.PASSED, 3.0, "t/b.py"))
-    summary, _ = merge([one, two], tmp_path / "out")
+    summary, _ = merged([one, two], tmp_path / "out")
     assert summary["lower_bound_seconds"] == pytest.approx(3.0)
+
+
+def test_the_merged_summary_reads_back_as_the_merged_run(tmp_path: Path) -> None:
+    """One model: what report renders is what its summary.json says, pieces and shards too."""
+    one = shard(
+        tmp_path, "one", piece(Status.PASSED, 2.0, "t/a.py"), SuiteResult("x", Status.PASSED)
+    )
+    two = shard(tmp_path, "two", piece(Status.FAILED, 3.0, "t/b.py"))
+    run = merge([one, two], tmp_path / "out")
+    assert read_run(tmp_path / "out") == run
+    big = run.results[0]
+    assert [(p.shard, p.status) for p in big.pieces] == [
+        (str(one), Status.PASSED),
+        (str(two), Status.FAILED),
+    ]
+    assert run.merged_from == (str(one), str(two))
+    assert [s.ok for s in run.shards] == [True, False]
+    assert all(log.is_file() for log in big.logs)

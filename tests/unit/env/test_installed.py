@@ -11,7 +11,7 @@ import pytest
 
 from tests.builders import make_package, pyproject, write_files
 from workspace.env import installed
-from workspace.env.installed import InstalledDist, VenvContents, read_venv
+from workspace.env.installed import InstalledDist, VenvContents, importable, read_venv
 from workspace.env.interpreters import pyenv_pythons
 from workspace.env.uv import find_uv, run_uv
 from workspace.env.venv import site_packages, venv_python
@@ -148,6 +148,19 @@ def test_the_probe_is_python_3_9() -> None:
     found = read_venv(PYTHON_39, ["pip"])  # pyenv's 3.9 itself, with its own pip
     assert found.stdlib >= {"sys", "builtins"}
     assert found.import_names("pip") == ("pip",)
+    said = importable(PYTHON_39, ["json", "no_such_module_here"])
+    assert said["json"] is None
+    assert (said["no_such_module_here"] or "").startswith("ModuleNotFoundError: ")
+
+
+def test_importable_asks_the_venvs_own_python(tmp_path: Path) -> None:
+    said = importable(Path(sys.executable), ["json", "no_such_module_here"])
+    assert said == {
+        "json": None,
+        "no_such_module_here": "ModuleNotFoundError: No module named 'no_such_module_here'",
+    }
+    gone = tmp_path / "python"
+    assert importable(gone, ["json"]) == {"json": f"{gone} does not run"}
 
 
 def test_the_probe_is_a_module_of_the_package_importing_only_the_stdlib() -> None:

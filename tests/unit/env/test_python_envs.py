@@ -3,7 +3,6 @@ and the line for a Python the machine lacks."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -14,12 +13,13 @@ import pytest
 from packaging.version import Version
 
 from tests.builders import make_package, write_config
+from tests.unit.env.samples import stamp
 from workspace.env import python_envs, uv
 from workspace.env.interpreters import Interpreter
 from workspace.env.python_envs import exclusions, missing_python, pins_for, venv_for
 from workspace.env.setup import Options
 from workspace.env.uv import ResolutionError
-from workspace.env.venv import FINGERPRINT_NAME
+from workspace.env.venv import Flags, write_fingerprint
 from workspace.model import config
 from workspace.model.graph import Graph, build
 
@@ -152,13 +152,16 @@ def test_another_pythons_environment_is_built_with_setups_options(
     given = Options(force=True, layered=True, from_index=("core",))
     assert python_envs.ensure_env(graph, "3.12", [], print, given).problem is None
     assert seen[-1] == replace(
-        given, python="/opt/py312/bin/python3.12", inputs=ws.state_dir / "setup" / "3.12"
+        given, python="/opt/py312/bin/python3.12", pins=ws.state_dir / "setup" / "3.12" / "pins.txt"
     )
     ws.venv.mkdir(parents=True)
-    (ws.venv / FINGERPRINT_NAME).write_text(json.dumps({"flags": {"from_index": ["tool"]}}))
+    write_fingerprint(ws.venv, stamp(flags=Flags(from_index=("tool",))))
     python_envs.ensure_env(graph, "3.12", [], print)
     assert seen[-1].from_index == ("tool",)
     assert not seen[-1].force
+    (ws.venv / ".wrknv-fingerprint.json").write_text('{"flags": {"from_index": 5}}')
+    python_envs.ensure_env(graph, "3.12", [], print)  # damaged: as if setup had not run
+    assert not seen[-1].from_index
 
 
 def test_uvs_explanation_of_a_failed_build_is_kept(

@@ -6,16 +6,18 @@ import os
 from pathlib import Path
 
 from tests.builders import init_repo, make_package, write_config
-from workspace.env.venv import FINGERPRINT_NAME
+from tests.unit.env.samples import stamp
+from workspace.env.setup import read_pins
+from workspace.env.venv import write_fingerprint
 from workspace.model.config import load
 from workspace.model.graph import build
+from workspace.model.statedir import StateDir
 from workspace.runs.cache import Cache
 from workspace.runs.keys import (
     Inputs,
     Tree,
     changes,
     pin_changes,
-    pins_of,
     suite_inputs,
     tree_of,
 )
@@ -32,7 +34,7 @@ def passed(name: str) -> SuiteResult:
 
 def test_only_passes_are_kept_and_come_back_cached(tmp_path: Path) -> None:
     said: list[str] = []
-    cache = Cache(tmp_path, 10, said.append)
+    cache = Cache(StateDir(tmp_path), 10, said.append)
     cache.put(inputs("a", 1), SuiteResult("a", Status.FAILED, 1, 1.0), "r1")
     assert cache.get(inputs("a", 1)) is None  # a failure is never kept
     cache.put(inputs("a", 1), passed("a"), "r2")
@@ -45,7 +47,7 @@ def test_only_passes_are_kept_and_come_back_cached(tmp_path: Path) -> None:
 
 
 def test_the_oldest_entries_go_beyond_the_size(tmp_path: Path) -> None:
-    cache = Cache(tmp_path, 2, print)
+    cache = Cache(StateDir(tmp_path), 2, print)
     for n in range(3):
         cache.put(inputs("a", n), passed("a"), f"r{n}")
         entry = tmp_path / "cache" / f"{inputs('a', n).key}.json"
@@ -56,7 +58,7 @@ def test_the_oldest_entries_go_beyond_the_size(tmp_path: Path) -> None:
     assert cache.get(inputs("a", 3)) is not None
     newest = cache.newest_for(inputs("a", 0))
     assert newest is not None
-    assert newest["run_id"] == "r3"
+    assert newest.run_id == "r3"
 
 
 def on(python: str, name: str = "a", n: int = 1) -> Inputs:
@@ -67,15 +69,15 @@ def on(python: str, name: str = "a", n: int = 1) -> Inputs:
 def test_explain_finds_the_newest_pass_of_its_environment(tmp_path: Path) -> None:
     """A pass kept by a run over one Python (python=None) or several ("3.12") is found for the
     environment of that Python, and never for another's."""
-    cache = Cache(tmp_path, 10, print)
+    cache = Cache(StateDir(tmp_path), 10, print)
     cache.put(on("3.12.1"), SuiteResult("a", Status.PASSED, 0, 1.0, python="3.12"), "r1")
     cache.put(on("3.11.7"), SuiteResult("a", Status.PASSED, 0, 1.0), "r2")
     found = cache.newest_for(on("3.12.3", n=2))  # its patch release changed since: a miss
     assert found is not None
-    assert found["run_id"] == "r1"
+    assert found.run_id == "r1"
     found = cache.newest_for(on("3.11.7", n=2))
     assert found is not None
-    assert found["run_id"] == "r2"
+    assert found.run_id == "r2"
     assert cache.newest_for(on("3.13.0")) is None
     assert cache.newest_for(on("3.12.1", name="b")) is None
     hit = cache.get(on("3.12.1"))
@@ -85,7 +87,7 @@ def test_explain_finds_the_newest_pass_of_its_environment(tmp_path: Path) -> Non
 
 def test_a_damaged_entry_is_a_miss_with_one_warning(tmp_path: Path) -> None:
     said: list[str] = []
-    cache = Cache(tmp_path, 10, said.append)
+    cache = Cache(StateDir(tmp_path), 10, said.append)
     cache.put(inputs("a", 1), passed("a"), "r1")
     (tmp_path / "cache" / f"{inputs('a', 1).key}.json").write_text('{"format": 1}')
     assert cache.get(inputs("a", 1)) is None
@@ -131,7 +133,7 @@ def test_pins_are_the_third_party_set(tmp_path: Path) -> None:
     (tmp_path / "setup" / "pins.txt").write_text(
         "-e /src/core\npytest==8.4.0\n    # via kit\nrich[jupyter]==13.0 ; python_version > '3'\n"
     )
-    assert pins_of(tmp_path) == {"pytest": "8.4.0", "rich": "13.0"}
+    assert read_pins(StateDir(tmp_path).pins()).versions == {"pytest": "8.4.0", "rich": "13.0"}
 
 
 def test_siblings_that_need_each_other_still_have_their_own_keys(tmp_path: Path) -> None:
@@ -141,7 +143,7 @@ def test_siblings_that_need_each_other_still_have_their_own_keys(tmp_path: Path)
     for name in ("core", "kit"):
         init_repo(tmp_path / name)
     (tmp_path / "ws" / ".venv").mkdir(parents=True)
-    (tmp_path / "ws" / ".venv" / FINGERPRINT_NAME).write_text('{"hash": "h"}')
+    write_fingerprint(tmp_path / "ws" / ".venv", stamp())
     entries = "".join(f'[[siblings]]\nname = "{n}"\nrepo = "../{n}"\n' for n in ("core", "kit"))
     config = write_config(tmp_path / "ws", '[workspace]\nname = "w"\n' + entries)
     keys = suite_inputs(build(load(config)), ["core", "kit"], {})

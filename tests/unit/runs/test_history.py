@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from workspace.errors import WorkspaceError
+from workspace.model.statedir import StateDir
 from workspace.runs import history
 from workspace.runs.results import Status, SuiteResult
 
@@ -17,9 +18,9 @@ def res(name: str, status: Status, duration: float, workers: int = 1) -> SuiteRe
 
 
 def test_durations_round_trip_and_merge(tmp_path: Path) -> None:
-    assert history.load_durations(tmp_path) == {}
+    assert history.load_durations(StateDir(tmp_path)) == {}
     history.save_durations(
-        tmp_path,
+        StateDir(tmp_path),
         [
             res("a", Status.PASSED, 2.0),
             res("b", Status.FAILED, 3.0, workers=2),
@@ -27,9 +28,9 @@ def test_durations_round_trip_and_merge(tmp_path: Path) -> None:
             res("d", Status.ERROR, 9.0),  # interrupted: says nothing about its length
         ],
     )
-    assert history.load_durations(tmp_path) == {"a": 2.0, "b": 6.0}
-    history.save_durations(tmp_path, [res("a", Status.TIMEOUT, 5.0)])
-    assert history.load_durations(tmp_path) == {"a": 5.0, "b": 6.0}
+    assert history.load_durations(StateDir(tmp_path)) == {"a": 2.0, "b": 6.0}
+    history.save_durations(StateDir(tmp_path), [res("a", Status.TIMEOUT, 5.0)])
+    assert history.load_durations(StateDir(tmp_path)) == {"a": 5.0, "b": 6.0}
 
 
 @pytest.mark.parametrize(
@@ -45,7 +46,7 @@ def test_durations_round_trip_and_merge(tmp_path: Path) -> None:
 )
 def test_damaged_durations_are_ignored(tmp_path: Path, text: str) -> None:
     (tmp_path / "durations.json").write_text(text)
-    assert history.load_durations(tmp_path) == {}
+    assert history.load_durations(StateDir(tmp_path)) == {}
 
 
 def write_latest(state: Path, siblings: object) -> None:
@@ -67,8 +68,8 @@ def test_reruns_are_the_ones_that_did_not_pass(tmp_path: Path) -> None:
             {"name": "f", "status": "bogus"},
         ],
     )
-    assert history.rerun_pairs(tmp_path) == {("b", None), ("c", None), ("d", None)}
-    assert history.last_statuses(tmp_path)["e", None] is Status.NO_TESTS
+    assert history.rerun_pairs(StateDir(tmp_path)) == {("b", None), ("c", None), ("d", None)}
+    assert history.last_statuses(StateDir(tmp_path))["e", None] is Status.NO_TESTS
 
 
 def test_rerun_pairs_say_which_python_failed(tmp_path: Path) -> None:
@@ -81,7 +82,7 @@ def test_rerun_pairs_say_which_python_failed(tmp_path: Path) -> None:
             {"name": "gamma", "status": "timeout"},
         ],
     )
-    assert history.rerun_pairs(tmp_path) == {("alpha", "3.12"), ("gamma", None)}
+    assert history.rerun_pairs(StateDir(tmp_path)) == {("alpha", "3.12"), ("gamma", None)}
 
 
 @pytest.mark.parametrize(
@@ -95,7 +96,7 @@ def test_no_usable_last_run(tmp_path: Path, setup: object, message: str) -> None
     if setup is not None:
         write_latest(tmp_path, "x")
     with pytest.raises(WorkspaceError, match=message):
-        history.rerun_pairs(tmp_path)
+        history.rerun_pairs(StateDir(tmp_path))
 
 
 @pytest.mark.parametrize("content", ["{not json", "[1, 2]", "\udcff"])
@@ -105,16 +106,16 @@ def test_a_damaged_file_is_named_never_a_traceback(tmp_path: Path, content: str)
     for path in (state / "durations.json", state / "runs" / "latest" / "summary.json"):
         path.write_bytes(content.encode("utf-8", "surrogateescape"))
     said: list[str] = []
-    assert history.load_durations(state, warn=said.append) == {}
+    assert history.load_durations(StateDir(state), warn=said.append) == {}
     assert len(said) == 1
     assert said[0].startswith("warning: ")
     assert "durations.json" in said[0]
     assert said[0].endswith("(hint: test-all writes it anew after its run)")
     with pytest.raises(WorkspaceError, match=r"summary\.json: ") as info:
-        history.rerun_pairs(state)
+        history.rerun_pairs(StateDir(state))
     assert info.value.hint == "run test-all once without --rerun-failed"
-    history.save_durations(state, [])  # a damaged file is replaced, not a crash
-    assert history.load_durations(state) == {}
+    history.save_durations(StateDir(state), [])  # a damaged file is replaced, not a crash
+    assert history.load_durations(StateDir(state)) == {}
 
 
 def test_file_seconds_are_kept_and_a_piece_updates_only_its_files(tmp_path: Path) -> None:
@@ -124,8 +125,8 @@ def test_file_seconds_are_kept_and_a_piece_updates_only_its_files(tmp_path: Path
         duration=10.0,
         file_seconds=(("tests/test_a.py", 4.0), ("tests/test_b.py", 5.0)),
     )
-    history.save_durations(tmp_path, [whole])
-    assert history.load_file_durations(tmp_path) == {
+    history.save_durations(StateDir(tmp_path), [whole])
+    assert history.load_file_durations(StateDir(tmp_path)) == {
         "big": {"tests/test_a.py": 4.0, "tests/test_b.py": 5.0}
     }
     piece = SuiteResult(
@@ -135,10 +136,12 @@ def test_file_seconds_are_kept_and_a_piece_updates_only_its_files(tmp_path: Path
         files=("tests/test_b.py",),
         file_seconds=(("tests/test_b.py", 2.5),),
     )
-    history.save_durations(tmp_path, [piece])
-    assert history.load_durations(tmp_path) == {"big": 10.0}  # a piece is not the suite
-    assert history.load_file_durations(tmp_path) == {
+    history.save_durations(StateDir(tmp_path), [piece])
+    assert history.load_durations(StateDir(tmp_path)) == {"big": 10.0}  # a piece is not the suite
+    assert history.load_file_durations(StateDir(tmp_path)) == {
         "big": {"tests/test_a.py": 4.0, "tests/test_b.py": 2.5}
     }
-    history.save_durations(tmp_path, [SuiteResult(name="big", status=Status.PASSED, duration=8)])
-    assert history.load_file_durations(tmp_path) == {}  # a whole run replaces the entry
+    history.save_durations(
+        StateDir(tmp_path), [SuiteResult(name="big", status=Status.PASSED, duration=8)]
+    )
+    assert history.load_file_durations(StateDir(tmp_path)) == {}  # a whole run replaces the entry

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.unit.runs.samples import make_run
 from workspace.errors import WorkspaceError
+from workspace.runs.jsonfields import Fields
 from workspace.runs.results import Status, SuiteResult
-from workspace.runs.summary import (
-    format_table,
-    point_latest,
-    read_summary,
-    result_from_data,
-    sibling_data,
-    summary_data,
-    write_run_files,
-)
+from workspace.runs.summary import format_table, point_latest, read_run, write_run_files
+
+
+def sibling_data(r: SuiteResult, run_dir: Path) -> dict[str, Any]:
+    return r.to_json(run_dir)
+
+
+def result_from_data(entry: dict[str, Any], run_dir: Path) -> SuiteResult:
+    return SuiteResult.from_json(Fields(entry, run_dir / "summary.json"), run_dir)
 
 
 def test_summary_has_the_documented_shape(tmp_path: Path) -> None:
     run = make_run(tmp_path)
-    data = summary_data(run)
+    data = run.to_json()
     assert data["jobs"] == 2
     assert data["wall_seconds"] == 10.0
     assert data["lower_bound_seconds"] == pytest.approx(max(9.0, (4.0 + 18.0) / 2))
@@ -59,9 +61,10 @@ def test_summary_entries_round_trip(tmp_path: Path) -> None:
 def test_write_run_files_and_latest_link(tmp_path: Path) -> None:
     run = make_run(tmp_path)
     write_run_files(run, {"workspace": "demo"})
-    assert read_summary(run.run_dir)["workspace"] == "demo"
-    point_latest(tmp_path, run.run_dir)
-    point_latest(tmp_path, run.run_dir)  # replacing an existing link works
+    assert json.loads((run.run_dir / "summary.json").read_text())["workspace"] == "demo"
+    assert read_run(run.run_dir) == run
+    point_latest(tmp_path / "latest", run.run_dir)
+    point_latest(tmp_path / "latest", run.run_dir)  # replacing an existing link works
     assert (tmp_path / "latest").resolve() == run.run_dir.resolve()
 
 
@@ -126,4 +129,4 @@ def test_read_summary_rejects_what_it_cannot_merge(
     if content is not None:
         (tmp_path / "summary.json").write_text(content)
     with pytest.raises(WorkspaceError, match=message.replace("[", r"\[")):
-        read_summary(tmp_path)
+        read_run(tmp_path)

@@ -13,6 +13,7 @@ from workspace.env.interpreters import find_python
 from workspace.env.plan import make_plan
 from workspace.env.uv import find_uv, run_uv, uv_version
 from workspace.env.venv import (
+    REBUILD,
     fingerprint,
     read_fingerprint,
     read_pyvenv,
@@ -67,11 +68,14 @@ def check_venv(ctx: Context) -> list[CheckResult]:
             error(
                 "venv",
                 f"{shown} is broken: its base Python {home or '(unknown)'} is gone",
-                "run: nox -s setup -- --force",
+                REBUILD,
             )
         ]
-    stamp = read_fingerprint(venv)
-    if not stamp:
+    try:
+        stamp = read_fingerprint(venv)
+    except WorkspaceError as exc:
+        return [warning("venv", exc.message, exc.hint)]
+    if stamp is None:
         return [
             warning(
                 "venv",
@@ -79,15 +83,13 @@ def check_venv(ctx: Context) -> list[CheckResult]:
                 SETUP_HINT,
             )
         ]
-    expected = stamp.get("python_version")
-    expected_home = stamp.get("python_home")
-    if str(version) != expected or not same_path(Path(home), Path(str(expected_home))):
+    if version != stamp.python_version or not same_path(Path(home), stamp.python_home):
         return [
             error(
                 "venv",
                 f"{shown} was rebuilt with Python {version} ({home}) after setup used Python "
-                f"{expected} ({expected_home})",
-                "run: nox -s setup -- --force",
+                f"{stamp.python_version} ({stamp.python_home})",
+                REBUILD,
             )
         ]
     return [ok("venv", f"{shown} built by setup from Python {version} ({home})")]
@@ -95,12 +97,11 @@ def check_venv(ctx: Context) -> list[CheckResult]:
 
 def check_setup_current(ctx: Context) -> list[CheckResult]:
     """The venv was set up from the config, lock and pyproject files as they are now."""
-    stamp = read_fingerprint(ctx.workspace.venv)
-    if not stamp:
+    stamp = read_fingerprint(ctx.workspace.venv, damaged_is_missing=True)
+    if stamp is None:
         return []  # check_venv reports it
-    installed = set(stamp.get("installed") or ())
     wanted = {s.name for s in ctx.python_siblings if s.path.is_dir()}
-    missing = sorted(wanted - installed)
+    missing = sorted(wanted - set(stamp.installed))
     if missing:
         return [
             warning(
@@ -109,7 +110,7 @@ def check_setup_current(ctx: Context) -> list[CheckResult]:
                 SETUP_HINT,
             )
         ]
-    names = [n for n in stamp.get("installed") or () if n in ctx.workspace.names]
+    names = [n for n in stamp.installed if n in ctx.workspace.names]
     plan = make_plan(ctx.graph, [ctx.workspace.sibling(n) for n in names])
     python = venv_interpreter(ctx.workspace.venv, SpecifierSet())
     if python is None:
@@ -118,9 +119,7 @@ def check_setup_current(ctx: Context) -> list[CheckResult]:
         uv_text = uv_version(find_uv())
     except WorkspaceError as exc:
         return [warning("setup", exc.message, exc.hint)]
-    flags = stamp.get("flags")
-    digest = fingerprint(plan, python, uv_text, flags if isinstance(flags, dict) else {})
-    if digest != stamp.get("hash"):
+    if fingerprint(plan, python, uv_text, stamp.flags) != stamp.hash:
         return [
             warning(
                 "setup",
@@ -128,19 +127,19 @@ def check_setup_current(ctx: Context) -> list[CheckResult]:
                 SETUP_HINT,
             )
         ]
-    return [ok("setup", f"up to date with the config ({stamp.get('created', '?')})")]
+    return [ok("setup", f"up to date with the config ({stamp.created})")]
 
 
 def check_from_index(ctx: Context) -> list[CheckResult]:
     """Siblings that setup let come from the package index (--from-index) are said."""
-    flags = read_fingerprint(ctx.workspace.venv).get("flags")
-    names = flags.get("from_index") if isinstance(flags, dict) else None
+    stamp = read_fingerprint(ctx.workspace.venv, damaged_is_missing=True)  # check_venv says it
+    names = stamp.flags.from_index if stamp is not None else ()
     if not names:
         return []
     return [
         warning(
             "from-index",
-            f"{', '.join(map(str, names))} came from the package index, not from checkouts "
+            f"{', '.join(names)} came from the package index, not from checkouts "
             "(setup --from-index)",
             "bootstrap them and run setup without --from-index",
         )
@@ -163,7 +162,7 @@ def check_pip(ctx: Context) -> list[CheckResult]:
             error(
                 "pip-check",
                 "; ".join(problems[-5:]) or f"uv pip check exited {proc.returncode}",
-                "run: nox -s setup -- --force",
+                REBUILD,
             )
         ]
     return [ok("pip-check", text.splitlines()[-1] if text else "no broken requirements")]
