@@ -8,18 +8,19 @@ from pathlib import Path
 import pytest
 
 from bench.netsim import GitDaemon
-from tests.integration.gitrepos import Remotes
+from tests.builders import Siblings
+from tests.integration.gitrepos import remote_siblings
 from tests.integration.suites import make_venv
 
 
 @pytest.fixture
-def remotes(tmp_path: Path) -> Remotes:
-    return Remotes(tmp_path / "srv")
+def remotes(tmp_path: Path) -> Siblings:
+    return remote_siblings(tmp_path)
 
 
 @pytest.fixture
-def daemon(remotes: Remotes) -> Iterator[GitDaemon]:
-    with GitDaemon(remotes.base / "remotes") as d:
+def daemon(remotes: Siblings) -> Iterator[GitDaemon]:
+    with GitDaemon(remotes.remote_dir) as d:
         yield d
 
 

@@ -3,52 +3,33 @@ repositories to commit in, their bare copies as remotes, and the config that nam
 
 from __future__ import annotations
 
-import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
-from tests.builders import bare_clone, commit_all, git, init_repo, write_config
+from tests.builders import Sibling, Siblings, make_siblings, write_config, wrknv_toml
 from workspace.cli import main
 from workspace.repos import clone
 
 NAMES = ("alpha", "beta", "gamma")
 
 
-class Remotes:
-    """Source repositories (to make new commits in) and their bare copies (the remotes)."""
-
-    def __init__(self, base: Path, names: tuple[str, ...] = NAMES) -> None:
-        self.base = base
-        self.commits: dict[str, str] = {}
-        for name in names:
-            src = base / "src" / name
-            self.commits[name] = init_repo(src, {"README.md": f"{name}\n"})
-            bare_clone(src, base / "remotes" / f"{name}.git")
-
-    def bare(self, name: str) -> Path:
-        return self.base / "remotes" / f"{name}.git"
-
-    def url(self, name: str) -> str:
-        return self.bare(name).as_uri()
-
-    def push_commit(self, name: str, file: str = "new.txt") -> str:
-        """A new commit on the remote's main branch."""
-        src = self.base / "src" / name
-        (src / file).write_text(f"{file} {time.monotonic_ns()}\n")
-        sha = commit_all(src, f"add {file}")
-        git(src, "push", "-q", str(self.bare(name)), "main")
-        self.commits[name] = sha
-        return sha
+def remote_siblings(base: Path, names: tuple[str, ...] = NAMES) -> Siblings:
+    """Siblings of one README each, with remotes in base/srv and no checkout yet."""
+    readme: dict[str, Sibling] = {
+        n: {"package": False, "files": {"README.md": f"{n}\n"}, "remote": True, "present": False}
+        for n in names
+    }
+    return make_siblings(base, readme)
 
 
-def config_text(siblings: dict[str, str], extra: dict[str, str] | None = None) -> str:
-    lines = ['[workspace]\nname = "ws"\n']
-    for name, repo in siblings.items():
-        lines.append(f'[[siblings]]\nname = "{name}"\nrepo = "{repo}"\n')
-        if extra and name in extra:
-            lines.append(extra[name] + "\n")
-    return "\n".join(lines)
+def config_text(
+    repos: Mapping[str, str], extra: Mapping[str, Mapping[str, object]] | None = None
+) -> str:
+    """A wrknv.toml naming each sibling by its repo URL, with ``extra`` keys in its entry."""
+    extra = extra or {}
+    return wrknv_toml({n: {"repo": url, "entry": extra.get(n, {})} for n, url in repos.items()})
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -61,5 +42,7 @@ def temp_dirs(parent: Path) -> list[Path]:
     return [p for p in parent.iterdir() if clone.TMP_MARK in p.name]
 
 
-def make_ws(root: Path, remotes: Remotes, extra: dict[str, str] | None = None) -> Path:
+def make_ws(
+    root: Path, remotes: Siblings, extra: Mapping[str, Mapping[str, object]] | None = None
+) -> Path:
     return write_config(root, config_text({n: remotes.url(n) for n in NAMES}, extra))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -11,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tests.builders import git, init_repo, make_package, write_config
+from tests.builders import Sibling, make_workspace
 
 PASSING = {"tests/test_ok.py": "def test_one():\n    assert True\n\ndef test_two():\n    pass\n"}
 
@@ -35,54 +34,12 @@ def make_venv(path: Path) -> Path:
     return path
 
 
-def make_workspace(
-    tmp_path: Path,
-    venv: Path,
-    siblings: Mapping[str, Mapping[str, Any]],
-    *,
-    test: str = "",
-    pythons: tuple[str, ...] = (),
+def suite_workspace(
+    base: Path, venv: Path, siblings: Mapping[str, Sibling], **options: Any
 ) -> Path:
-    """A workspace at tmp_path/ws whose siblings live beside it, each a package with tests.
-
-    ``siblings`` maps a name to: tests (files), depends_on, timeout, xdist, present, git,
-    requires (its requires-python), dependencies.
-    """
-    root = tmp_path / "ws"
-    root.mkdir(exist_ok=True)
-    lines = ["[workspace]", 'name = "demo"', f'venv = "{venv}"']
-    lines += [f"pythons = {json.dumps(list(pythons))}"] if pythons else []
-    lines.append("")
-    if test:
-        lines += ["[workspace.test]", test, ""]
-    for name, spec in siblings.items():
-        lines += ["[[siblings]]", f'name = "{name}"', f'repo = "../{name}"']
-        if spec.get("depends_on"):
-            lines.append(f"depends_on = {json.dumps(list(spec['depends_on']))}")
-        settings = []
-        if "timeout" in spec:
-            settings.append(f"timeout = {spec['timeout']}")
-        if "xdist" in spec:
-            settings.append(f"xdist = {str(spec['xdist']).lower()}")
-        if "args" in spec:
-            settings.append(f"args = {json.dumps(list(spec['args']))}")
-        if settings:
-            lines.append(f"test = {{ {', '.join(settings)} }}")
-        lines.append("")
-        if spec.get("present", True):
-            path = tmp_path / name
-            make_package(
-                path,
-                name,
-                tests=spec.get("tests", PASSING),
-                requires_python=spec.get("requires"),
-                dependencies=spec.get("dependencies", ()),
-            )
-            if spec.get("git"):
-                (path / ".gitignore").write_text("__pycache__/\n*.egg-info/\n")
-                init_repo(path)
-                git(path, "tag", "base")
-    return write_config(root, "\n".join(lines))
+    """A workspace at base/ws, run in ``venv``, whose siblings are packages beside it with
+    PASSING tests and no git history unless their entry in ``siblings`` says otherwise."""
+    return make_workspace(base, siblings, venv=venv, git=False, tests=PASSING, **options)
 
 
 def alive(pid: int) -> bool:

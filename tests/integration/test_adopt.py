@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import bare_clone, git, init_repo, make_package
+from tests.builders import Sibling, make_siblings
 from workspace.env.uv import find_uv
 
 pytestmark = pytest.mark.slow
@@ -42,15 +42,15 @@ def tool_venv(base: Path) -> Path:
 
 
 def siblings(base: Path) -> Path:
-    for name, deps in (("core", []), ("kit", ["acme-core>=0.1"]), ("app", [])):
-        src = make_package(base / "src" / name, f"acme-{name}", dependencies=deps, tests=TESTS)
-        init_repo(src)
-        if name == "app":
-            git(base, "clone", "-q", str(src), str(base / name))
-            git(base / name, "remote", "remove", "origin")  # never pushed anywhere
-        else:
-            bare = bare_clone(src, base / "remotes" / f"{name}.git")
-            git(base, "clone", "-q", str(bare), str(base / name))
+    """acme-core, acme-kit (needing acme-core) and acme-app checked out from their remotes,
+    acme-app's origin removed; returns the empty folder for the workspace beside them."""
+    needs = {"core": [], "kit": ["acme-core>=0.1"], "app": []}
+    specs: dict[str, Sibling] = {
+        name: {"dist": f"acme-{name}", "tests": TESTS, "dependencies": deps, "remote": True}
+        for name, deps in needs.items()
+    }
+    specs["app"]["origin"] = False  # never pushed anywhere
+    make_siblings(base, specs)
     (base / "meta").mkdir()
     return base / "meta"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import bare_clone, commit_all, git, init_repo, pyproject, write_config
-from tests.integration.gitrepos import NAMES, Remotes, config_text, make_ws, run, temp_dirs
+from tests.builders import Siblings, commit_all, git, make_workspace, write_config
+from tests.integration.gitrepos import NAMES, config_text, make_ws, run, temp_dirs
 from workspace.cli import main
 from workspace.errors import ExitCode
 from workspace.repos import clone
@@ -17,7 +17,7 @@ from workspace.repos import git as g
 
 
 def test_clone_all_then_rerun_is_noop(
-    workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = make_ws(workspace_root, remotes)
     code, out = run(capsys, "bootstrap", "--config", str(cfg))
@@ -40,7 +40,7 @@ def test_clone_all_then_rerun_is_noop(
 
 
 def test_one_remote_missing_among_several(
-    workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shutil.rmtree(remotes.bare("beta"))
     cfg = make_ws(workspace_root, remotes)
@@ -58,9 +58,9 @@ def test_one_remote_missing_among_several(
 
 
 def test_revision_that_does_not_exist(
-    workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cfg = make_ws(workspace_root, remotes, {"gamma": 'revision = "release-9"'})
+    cfg = make_ws(workspace_root, remotes, {"gamma": {"revision": "release-9"}})
     code, out = run(capsys, "bootstrap", "--config", str(cfg))
     assert code == ExitCode.FAILED
     assert "gamma: revision missing" in out
@@ -70,10 +70,10 @@ def test_revision_that_does_not_exist(
 
 
 def test_revisions_branch_tag_commit(
-    workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     first = remotes.commits["alpha"]
-    src = remotes.base / "src" / "beta"
+    src = remotes.source("beta")
     git(src, "tag", "v1")
     git(src, "push", "-q", str(remotes.bare("beta")), "v1")
     git(src, "checkout", "-q", "-b", "dev")
@@ -84,11 +84,7 @@ def test_revisions_branch_tag_commit(
     cfg = make_ws(
         workspace_root,
         remotes,
-        {
-            "alpha": f'revision = "{first}"',
-            "beta": 'revision = "dev"',
-            "gamma": 'revision = "main"',
-        },
+        {"alpha": {"revision": first}, "beta": {"revision": "dev"}, "gamma": {"revision": "main"}},
     )
     code, out = run(capsys, "bootstrap", "--config", str(cfg))
     assert code == ExitCode.OK, out
@@ -102,7 +98,7 @@ def test_revisions_branch_tag_commit(
 
 
 def test_existing_paths_are_left_alone_with_warnings(
-    workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     sibs = workspace_root.parent
     (sibs / "alpha").mkdir()
@@ -120,7 +116,7 @@ def test_existing_paths_are_left_alone_with_warnings(
 
 
 def test_leftover_temp_dir_of_killed_run_is_removed(
-    workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     sibs = workspace_root.parent
     stale = sibs / f".alpha{clone.TMP_MARK}999999999-x"
@@ -134,15 +130,14 @@ def test_leftover_temp_dir_of_killed_run_is_removed(
 
 def test_symlink_that_escapes_is_refused(
     workspace_root: Path,
-    remotes: Remotes,
+    remotes: Siblings,
     tmp_path_factory: pytest.TempPathFactory,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     outside = tmp_path_factory.mktemp("outside")
     (workspace_root.parent / "deps").symlink_to(outside, target_is_directory=True)
-    text = config_text({"alpha": remotes.url("alpha"), "beta": remotes.url("beta")})
-    text = text.replace('name = "alpha"\n', 'name = "alpha"\npath = "../deps/alpha"\n')
-    cfg = write_config(workspace_root, text)
+    repos = {"alpha": remotes.url("alpha"), "beta": remotes.url("beta")}
+    cfg = write_config(workspace_root, config_text(repos, {"alpha": {"path": "../deps/alpha"}}))
     code, out = run(capsys, "bootstrap", "--config", str(cfg))
     assert code == ExitCode.FAILED, out
     assert "alpha: refused:" in out
@@ -152,7 +147,7 @@ def test_symlink_that_escapes_is_refused(
 
 
 def test_link_mode(
-    workspace_root: Path, remotes: Remotes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     clones = tmp_path / "clones"
     git(tmp_path, "clone", "-q", str(remotes.bare("alpha")), str(clones / "alpha"))
@@ -183,7 +178,7 @@ def test_link_mode(
 )
 def test_bad_input(
     workspace_root: Path,
-    remotes: Remotes,
+    remotes: Siblings,
     capsys: pytest.CaptureFixture[str],
     argv: list[str],
     code: int,
@@ -198,7 +193,7 @@ def test_bad_input(
 
 
 @pytest.mark.parametrize("jobs", ["0", "-1", "many"])
-def test_bad_jobs(workspace_root: Path, remotes: Remotes, jobs: str) -> None:
+def test_bad_jobs(workspace_root: Path, remotes: Siblings, jobs: str) -> None:
     cfg = make_ws(workspace_root, remotes)
     assert main(["bootstrap", "--config", str(cfg), "--jobs", jobs]) == 2
 
@@ -208,12 +203,10 @@ def test_up_to_clones_needs_found_only_in_fresh_checkouts(
 ) -> None:
     """app needs lib, lib needs base: unknown until app and then lib are cloned."""
     needs = {"app": ["lib"], "lib": ["base"], "base": [], "other": []}
-    urls = {}
-    for name, deps in needs.items():
-        src = tmp_path / "src" / name
-        init_repo(src, {"pyproject.toml": pyproject(name, dependencies=deps)})
-        urls[name] = bare_clone(src, tmp_path / "remotes" / f"{name}.git").as_uri()
-    cfg = write_config(workspace_root, config_text(urls))
+    cfg = make_workspace(
+        tmp_path,
+        {n: {"dependencies": d, "remote": True, "present": False} for n, d in needs.items()},
+    )
 
     code, out = run(capsys, "bootstrap", "--config", str(cfg), "--up-to", "app")
     assert code == ExitCode.OK, out

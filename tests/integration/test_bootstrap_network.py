@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bench.netsim import DelayProxy, GitDaemon
-from tests.builders import git, write_config
-from tests.integration.gitrepos import NAMES, Remotes, config_text, run, temp_dirs
+from tests.builders import Siblings, git, write_config
+from tests.integration.gitrepos import NAMES, config_text, remote_siblings, run, temp_dirs
 from workspace import load
 from workspace.errors import ExitCode
 from workspace.repos import git as g
@@ -23,7 +23,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_git_daemon_with_local_rewrite(
-    workspace_root: Path, remotes: Remotes, daemon: GitDaemon, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, daemon: GitDaemon, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The config names a host that does not exist; wrknv.local.toml points it at the daemon."""
     cfg = write_config(
@@ -56,7 +56,7 @@ def test_git_daemon_with_local_rewrite(
 
 
 def test_connection_refused_is_network(
-    workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from bench.netsim import free_port
 
@@ -77,8 +77,8 @@ def _slow_bootstrap(root: Path, daemon: GitDaemon, port: int, names: tuple[str, 
 @pytest.mark.slow
 def test_kill_in_the_middle_then_rerun(workspace_root: Path, tmp_path: Path) -> None:
     names = tuple(f"sib{i}" for i in range(6))
-    remotes = Remotes(tmp_path / "srv", names)
-    with GitDaemon(remotes.base / "remotes") as d, DelayProxy(d.port, delay=0.1) as proxy:
+    remotes = remote_siblings(tmp_path, names)
+    with GitDaemon(remotes.remote_dir) as d, DelayProxy(d.port, delay=0.1) as proxy:
         argv = _slow_bootstrap(workspace_root, d, proxy.port, names)
         proc = subprocess.Popen(
             argv,
@@ -122,8 +122,8 @@ def test_kill_in_the_middle_then_rerun(workspace_root: Path, tmp_path: Path) -> 
 def test_ctrl_c_cleans_up(workspace_root: Path, tmp_path: Path) -> None:
     """SIGINT to the process group (what Ctrl-C does): exit 130, no temp dirs, nothing half-made."""
     names = tuple(f"sib{i}" for i in range(4))
-    remotes = Remotes(tmp_path / "srv", names)
-    with GitDaemon(remotes.base / "remotes") as d, DelayProxy(d.port, delay=0.1) as proxy:
+    remotes = remote_siblings(tmp_path, names)
+    with GitDaemon(remotes.remote_dir) as d, DelayProxy(d.port, delay=0.1) as proxy:
         argv = _slow_bootstrap(workspace_root, d, proxy.port, names)
         proc = subprocess.Popen(
             argv,

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import bare_clone, git, init_repo, make_package, write_config
+from tests.builders import Sibling, git, make_workspace
+from tests.integration.gitrepos import NAMES
 from workspace.cli import main
 
-NAMES = ("alpha", "beta", "gamma")
 VERBS = ("status", "update", "lock", "bootstrap", "graph", "matrix", "test-all")
 # kind -> the exit status of each verb in VERBS, with beta broken that way
 EXPECTED = {
@@ -45,20 +45,10 @@ def break_it(kind: str, path: Path) -> None:
 
 @pytest.fixture
 def workspace(tmp_path: Path, test_venv: Path) -> Path:
-    entries = []
-    for name in NAMES:
-        src = make_package(
-            tmp_path / "src" / name,
-            name,
-            tests={"tests/test_ok.py": "def test_ok():\n    assert True\n"},
-        )
-        init_repo(src)
-        bare = bare_clone(src, tmp_path / "remotes" / f"{name}.git")
-        git(tmp_path, "clone", "-q", str(bare), str(tmp_path / name))
-        entries.append(f'[[siblings]]\nname = "{name}"\nrepo = "{bare.as_uri()}"\n')
-    (tmp_path / "ws").mkdir()
-    head = f'[workspace]\nname = "w"\nvenv = "{test_venv}"\n\n[workspace.test]\nxdist = false\n'
-    return write_config(tmp_path / "ws", head + "\n" + "\n".join(entries))
+    """Three packages with a passing test, each checked out from its file:// remote."""
+    ok = {"tests/test_ok.py": "def test_ok():\n    assert True\n"}
+    siblings: dict[str, Sibling] = {n: {"remote": True, "tests": ok} for n in NAMES}
+    return make_workspace(tmp_path, siblings, venv=test_venv, test={"xdist": False})
 
 
 def run(capsys: pytest.CaptureFixture[str], verb: str, config: Path, *more: str) -> tuple[int, str]:

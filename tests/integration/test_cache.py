@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import git, init_repo, make_package, write_config
+from tests.builders import Sibling, git, make_workspace
 from workspace.cli import main
 
 pytestmark = pytest.mark.slow
@@ -24,20 +24,13 @@ OK = {"tests/test_ok.py": "def test_ok():\n    assert True\n"}
 @pytest.fixture(scope="module")
 def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """core <- kit (kit needs core), and leaf on its own; set up once for the module."""
-    base = tmp_path_factory.mktemp("cache")
-    for name, deps in (("core", []), ("kit", ["core"]), ("leaf", [])):
-        make_package(base / name, name, dependencies=deps, tests=OK)
-        (base / name / ".gitignore").write_text("__pycache__/\n*.egg-info/\n")
-        init_repo(base / name)
-    (base / "ws").mkdir()
-    entries = "".join(
-        f'\n[[siblings]]\nname = "{n}"\nrepo = "../{n}"\n' for n in ("core", "kit", "leaf")
-    )
-    cfg = write_config(
-        base / "ws",
-        '[workspace]\nname = "w"\n\n[workspace.test]\nxdist = false\nenv = ["CACHE_TEST_DB"]\n'
-        "cache_size = 50\n" + entries,
-    )
+    siblings: dict[str, Sibling] = {
+        "core": {"tests": OK},
+        "kit": {"tests": OK, "dependencies": ["core"]},
+        "leaf": {"tests": OK},
+    }
+    test = {"xdist": False, "env": ["CACHE_TEST_DB"], "cache_size": 50}
+    cfg = make_workspace(tmp_path_factory.mktemp("cache"), siblings, test=test)
     assert main(["setup", "--config", str(cfg)]) == 0
     return cfg
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import init_repo, make_package, pyproject, write_config, write_files
+from tests.builders import Sibling, make_workspace, pyproject
 from workspace.cli import main
 
 pytestmark = [
@@ -47,46 +47,33 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """core declares packaging; kit (flat layout) needs core; app declares only kit and its
     dev group pytest and iniconfig, and imports more than that. Nothing but pytest, its own
     dependencies and the build backends comes from the index."""
-    base = tmp_path_factory.mktemp("deps-ws")
-    make_package(base / "core", "core", dependencies=["packaging"], backend="setuptools")
-    write_files(
-        base / "core",
-        {
-            "src/core/__init__.py": "import json\nfrom packaging.version import Version\n",
-            "tests/test_core.py": "import pytest\nfrom helpers import HELP\nimport core\n",
-            "tests/helpers.py": "HELP = 1\n",
+    core_files = {
+        "src/core/__init__.py": "import json\nfrom packaging.version import Version\n",
+        "tests/test_core.py": "import pytest\nfrom helpers import HELP\nimport core\n",
+        "tests/helpers.py": "HELP = 1\n",
+    }
+    kit_files = {
+        "pyproject.toml": pyproject("kit", dependencies=["core"], backend="hatchling"),
+        "kit/__init__.py": "import core\n",
+    }
+    app_files = {
+        "src/app/__init__.py": APP,
+        "src/app/sub.py": "VALUE = 1\n",
+        "tests/test_app.py": APP_TEST,
+        "tests/helpers.py": "HELP = 1\n",
+        "setup_helpers.py": "import not_package_code_so_never_checked\n",
+    }
+    siblings: dict[str, Sibling] = {
+        "core": {"dependencies": ["packaging"], "files": core_files},
+        "kit": {"package": False, "files": kit_files},
+        "app": {
+            "dependencies": ["kit"],
+            "groups": {"dev": ["pytest", "iniconfig"]},
+            "backend": "flit",
+            "files": app_files,
         },
-    )
-    write_files(
-        base / "kit",
-        {
-            "pyproject.toml": pyproject("kit", dependencies=["core"], backend="hatchling"),
-            "kit/__init__.py": "import core\n",
-        },
-    )
-    make_package(
-        base / "app",
-        "app",
-        dependencies=["kit"],
-        groups={"dev": ["pytest", "iniconfig"]},
-        backend="flit",
-    )
-    write_files(
-        base / "app",
-        {
-            "src/app/__init__.py": APP,
-            "src/app/sub.py": "VALUE = 1\n",
-            "tests/test_app.py": APP_TEST,
-            "tests/helpers.py": "HELP = 1\n",
-            "setup_helpers.py": "import not_package_code_so_never_checked\n",
-        },
-    )
-    entries = []
-    for name in ("core", "kit", "app"):
-        init_repo(base / name)
-        entries.append(f'[[siblings]]\nname = "{name}"\nrepo = "../{name}"\n')
-    (base / "ws").mkdir()
-    config = write_config(base / "ws", '[workspace]\nname = "deps"\n\n' + "\n".join(entries))
+    }
+    config = make_workspace(tmp_path_factory.mktemp("deps-ws"), siblings, name="deps")
     assert main(["setup", "--config", str(config)]) == 0
     return config
 

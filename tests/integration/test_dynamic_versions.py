@@ -8,36 +8,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import init_repo, pyproject, write_config, write_files
+from tests.builders import make_workspace, pyproject
 from workspace.cli import main
 
 pytestmark = pytest.mark.slow
 
 
 def workspace(base: Path, core_version: str) -> Path:
+    """core's version is dynamic (hatchling reads it from its code); kit needs core>=2."""
     core = pyproject("core", backend="hatchling").replace('version = "0.1.0"\n', "")
     core = core.replace("[project]\n", '[project]\ndynamic = ["version"]\n')
-    write_files(
-        base / "core",
+    core += '\n[tool.hatch.version]\npath = "src/core/__init__.py"\n'
+    files = {"pyproject.toml": core, "src/core/__init__.py": f'__version__ = "{core_version}"\n'}
+    return make_workspace(
+        base,
         {
-            "pyproject.toml": core + '\n[tool.hatch.version]\npath = "src/core/__init__.py"\n',
-            "src/core/__init__.py": f'__version__ = "{core_version}"\n',
+            "core": {"package": False, "files": files},
+            "kit": {"dependencies": ["core>=2"], "backend": "hatchling"},
         },
-    )
-    write_files(
-        base / "kit",
-        {
-            "pyproject.toml": pyproject("kit", dependencies=["core>=2"], backend="hatchling"),
-            "src/kit/__init__.py": "",
-        },
-    )
-    for name in ("core", "kit"):
-        init_repo(base / name)
-    (base / "ws").mkdir()
-    return write_config(
-        base / "ws",
-        '[workspace]\nname = "w"\n\n[[siblings]]\nname = "core"\nrepo = "../core"\n\n'
-        '[[siblings]]\nname = "kit"\nrepo = "../kit"\n',
     )
 
 

@@ -13,23 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import init_repo, make_package, write_config
+from tests.builders import Sibling, make_workspace
 from workspace.cli import main
-from workspace.env.setup import index_siblings
+from workspace.env.setup import Pins, index_siblings
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
-    init_repo(make_package(tmp_path / "app", "app", dependencies=["pytest"]))
-    (tmp_path / "ws").mkdir()
-    return write_config(
-        tmp_path / "ws",
-        '[workspace]\nname = "w"\n\n[workspace.test]\nxdist = false\n\n'
-        '[[siblings]]\nname = "app"\nrepo = "../app"\n\n'
-        '[[siblings]]\nname = "iniconfig"\nrepo = "https://example.invalid/iniconfig.git"\n',
-    )
+    app: Sibling = {"dependencies": ["pytest"]}
+    iniconfig: Sibling = {"present": False, "repo": "https://example.invalid/iniconfig.git"}
+    return make_workspace(tmp_path, {"app": app, "iniconfig": iniconfig}, test={"xdist": False})
 
 
 def test_an_indirect_need_is_refused_before_the_venv_is_touched(
@@ -62,7 +57,7 @@ def test_the_pins_say_who_needs_what() -> None:
         "-e /src/app\niniconfig==2.3.1\n    # via\n    #   -r requirements.in\n    #   pytest\n"
         "pluggy==1.7.0\n    # via pytest\nFoo.Bar[x] == 1.0 ; python_version > '3'\n"
     )
-    assert index_siblings(pins, ["IniConfig", "foo-bar", "absent"]) == {
+    assert index_siblings(Pins.parse(pins), ["IniConfig", "foo-bar", "absent"]) == {
         "iniconfig": ["pytest"],
         "foo-bar": [],
     }

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.builders import commit_all
-from tests.integration.suites import FAILING, make_workspace
+from tests.integration.suites import FAILING, suite_workspace
 from workspace.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,7 +47,7 @@ def assert_fromjson_shape(data: Any) -> None:
 
 
 def test_per_sibling_matrix(tmp_path: Path, venv: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    config = make_workspace(tmp_path, venv, {"alpha": {}, "beta": {"depends_on": ["alpha"]}})
+    config = suite_workspace(tmp_path, venv, {"alpha": {}, "beta": {"depends_on": ["alpha"]}})
     data = plan(capsys, config)
     assert_fromjson_shape(data)
     assert data["include"] == [
@@ -65,7 +65,7 @@ def test_shards_balance_stored_durations(
     tmp_path: Path, venv: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     durations = {"a": 50.0, "b": 40.0, "c": 30.0, "d": 30.0, "e": 20.0, "f": 10.0}
-    config = make_workspace(tmp_path, venv, {n: {} for n in durations})
+    config = suite_workspace(tmp_path, venv, {n: {} for n in durations})
     state = config.parent / ".wrknv"
     state.mkdir()
     (state / "durations.json").write_text(
@@ -93,7 +93,7 @@ def test_changed_since_narrows_the_matrix_and_github_output_is_written(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    config = make_workspace(
+    config = suite_workspace(
         tmp_path,
         venv,
         {
@@ -125,7 +125,7 @@ def _shard_run(config: Path, only: str, dest: Path) -> int:
 def test_report_merges_two_real_shard_runs(
     tmp_path: Path, venv: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = make_workspace(tmp_path, venv, {"alpha": {}, "beta": {"tests": FAILING}, "gamma": {}})
+    config = suite_workspace(tmp_path, venv, {"alpha": {}, "beta": {"tests": FAILING}, "gamma": {}})
     assert _shard_run(config, "alpha,gamma", tmp_path / "shards/one") == 0
     assert _shard_run(config, "beta", tmp_path / "shards/two") == 1
     capsys.readouterr()

@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 
 from tests.integration.npmtools import node_script
-from tests.integration.suites import FAILING, make_workspace
+from tests.integration.suites import FAILING, suite_workspace
 from workspace.ci.gantt import bars, gantt
 from workspace.cli import main
+from workspace.runs.results import RunResult, ShardRun, Status, SuiteResult
 
 MERMAID_VERSION = "11.17.2"
 SCRIPT = """\
@@ -77,23 +78,23 @@ def test_mermaid_refuses_a_broken_chart(mermaid: Read) -> None:
         mermaid("gantt\n    dateFormat x\n    a : : :\n")
 
 
-def _entry(name: str, start: float, length: float, **extra: Any) -> dict[str, Any]:
-    base = {"name": name, "status": "passed", "started_seconds": start}
-    return {**base, "duration_seconds": length, **extra}
+def _entry(
+    name: str, start: float, length: float, status: str = "passed", **extra: Any
+) -> SuiteResult:
+    return SuiteResult(name, Status(status), duration=length, started=start, **extra)
 
 
 def test_every_bar_is_read_as_written_whatever_the_names(mermaid: Read) -> None:
-    summary = {
-        "shards": [{"dir": "shards/one"}, {"dir": "shards/two"}],
-        "siblings": [
-            _entry("click-me", 0.0, 1.5, shard="shards/one"),
-            _entry("title", 0.25, 0.004, shard="shards/one", status="failed"),
-            _entry("a:b#c;d", 1.5, 2.0, shard="shards/one", python="3.12"),
-            _entry("2024-01-01-pkg", 0.0, 0.0, shard="shards/two", status="timeout"),
-            _entry("section x", 0.1, 7.25, shard="shards/two"),
-            _entry("kept", 0.0, 9.0, shard="shards/two", status="cached"),
-        ],
-    }
+    shards = tuple(ShardRun(d, None, 1, 0.0, False, True) for d in ("shards/one", "shards/two"))
+    results = (
+        _entry("click-me", 0.0, 1.5, shard="shards/one"),
+        _entry("title", 0.25, 0.004, shard="shards/one", status="failed"),
+        _entry("a:b#c;d", 1.5, 2.0, shard="shards/one", python="3.12"),
+        _entry("2024-01-01-pkg", 0.0, 0.0, shard="shards/two", status="timeout"),
+        _entry("section x", 0.1, 7.25, shard="shards/two"),
+        _entry("kept", 0.0, 9.0, shard="shards/two", status="cached"),
+    )
+    summary = RunResult("r", Path("."), 1, 0.0, results, shards=shards)
     chart, _ = gantt(summary)
     expected = [
         {
@@ -123,7 +124,7 @@ def test_every_bar_is_read_as_written_whatever_the_names(mermaid: Read) -> None:
 def test_a_real_run_page_has_a_chart_mermaid_reads(
     tmp_path: Path, test_venv: Path, monkeypatch: pytest.MonkeyPatch, mermaid: Read
 ) -> None:
-    config = make_workspace(tmp_path, test_venv, {"alpha": {}, "beta": {"tests": FAILING}})
+    config = suite_workspace(tmp_path, test_venv, {"alpha": {}, "beta": {"tests": FAILING}})
     target = tmp_path / "step-summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(target))
     assert main(["test-all", "--config", str(config), "--jobs", "2"]) == 1

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import init_repo, pyproject, write_config, write_files
+from tests.builders import Sibling, make_workspace, pyproject
 from workspace.cli import main
 
 pytestmark = pytest.mark.slow
@@ -24,7 +24,8 @@ SIBLINGS = (
 )
 
 
-def make_sibling(path: Path, name: str, layout: str, backend: str, part: str, style: str) -> None:
+def namespace_part(name: str, layout: str, backend: str, part: str, style: str) -> Sibling:
+    """A sibling that owns acme.<part>, in its layout and backend, pkgutil-style or native."""
     top = "src/acme" if layout == "src" else "acme"
     files = {
         "pyproject.toml": pyproject(name, "1.0.0", backend=backend, groups={"test": ["pytest"]}),
@@ -40,20 +41,14 @@ def make_sibling(path: Path, name: str, layout: str, backend: str, part: str, st
         files["pyproject.toml"] += (
             f'\n[tool.setuptools.packages.find]\nwhere = ["{where}"]\ninclude = ["acme*"]\n'
         )
-    write_files(path, files)
-    init_repo(path)
+    return {"package": False, "files": files}
 
 
 @pytest.fixture(scope="module", params=["pkgutil", "native"])
 def workspace(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp(f"ns-{request.param}")
-    entries = []
-    for name, layout, backend, part in SIBLINGS:
-        make_sibling(base / name, name, layout, backend, part, request.param)
-        entries.append(f'[[siblings]]\nname = "{name}"\nrepo = "../{name}"\n')
-    (base / "ws").mkdir()
-    head = '[workspace]\nname = "acme"\n\n[workspace.test]\nxdist = false\n\n'
-    config = write_config(base / "ws", head + "\n".join(entries))
+    siblings = {s[0]: namespace_part(*s, request.param) for s in SIBLINGS}
+    config = make_workspace(base, siblings, name="acme", test={"xdist": False})
     assert main(["setup", "--config", str(config)]) == 0
     return config
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.suites import FAILING, make_workspace
+from tests.integration.suites import FAILING, suite_workspace
 from workspace.cli import main
 
 # A task line of the gantt chart: a name, optional tags, start and end in milliseconds.
@@ -18,7 +18,7 @@ BAR = re.compile(r"^    (?P<name>[^:#;\n]+) :(?P<tags>(?:crit, |active, )*)(\d+)
 
 @pytest.fixture
 def config(tmp_path: Path, test_venv: Path) -> Path:
-    return make_workspace(
+    return suite_workspace(
         tmp_path, test_venv, {"alpha": {}, "beta": {"tests": FAILING}, "gamma": {}}
     )
 

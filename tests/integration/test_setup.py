@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,23 +24,12 @@ pytestmark = [
 ]
 
 
-def _git_identity(mp: pytest.MonkeyPatch, home: Path) -> None:
-    mp.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
-    mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for role in ("AUTHOR", "COMMITTER"):
-        mp.setenv(f"GIT_{role}_NAME", "Test")
-        mp.setenv(f"GIT_{role}_EMAIL", "test@example.invalid")
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One workspace, set up once for the module; tests that change it put it back."""
-    base = tmp_path_factory.mktemp("setup-ws")
-    with pytest.MonkeyPatch.context() as mp:
-        _git_identity(mp, base)
-        config = env_workspace(base)
-        assert main(["setup", "--config", str(config)]) == 0
-        yield config
+    config = env_workspace(tmp_path_factory.mktemp("setup-ws"))
+    assert main(["setup", "--config", str(config)]) == 0
+    return config
 
 
 def venv_of(config: Path) -> Path:

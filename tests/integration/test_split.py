@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import write_files
-from tests.integration.suites import make_workspace
+from tests.integration.suites import suite_workspace
 from workspace.cli import main
 
 SLEEPS = [0.05, 0.4, 0.1, 0.3, 0.05, 0.2, 0.45, 0.1, 0.05, 0.35, 0.15, 0.25]
@@ -51,7 +51,7 @@ def _coverage(entries: list[dict[str, str]], files: list[str]) -> Counter[str]:
 def test_a_split_suite_runs_each_file_once_over_three_shards_and_merges(
     tmp_path: Path, test_venv: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = make_workspace(tmp_path, test_venv, {"big": {"tests": BIG}, "small": {}})
+    config = suite_workspace(tmp_path, test_venv, {"big": {"tests": BIG}, "small": {}})
     assert main(["test-all", "--config", str(config)]) == 0  # records every file's seconds
     stored = json.loads((config.parent / ".wrknv/durations.json").read_text())
     assert sorted(stored["siblings"]["big"]["files"]) == sorted(BIG)

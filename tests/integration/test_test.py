@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.integration.suites import FAILING, make_workspace
+from tests.builders import Sibling
+from tests.integration.suites import FAILING, suite_workspace
 from workspace.cli import main
 
 
 def test_test_verb_runs_one_suite_with_configured_and_extra_args(
     tmp_path: Path, test_venv: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    config = make_workspace(
-        tmp_path, test_venv, {"alpha": {"tests": FAILING, "args": ["-p", "no:randomly"]}}
+    config = suite_workspace(
+        tmp_path, test_venv, {"alpha": {"tests": FAILING, "test": {"args": ["-p", "no:randomly"]}}}
     )
     assert main(["test", "--config", str(config), "alpha"]) == 1
     assert main(["test", "--config", str(config), "alpha", "-k", "fine"]) == 0
@@ -36,9 +36,9 @@ def test_test_verb_errors(
     tmp_path: Path,
     test_venv: Path,
     capsys: pytest.CaptureFixture[str],
-    spec: dict[str, dict[str, Any]],
+    spec: dict[str, Sibling],
     message: str,
 ) -> None:
-    config = make_workspace(tmp_path, test_venv, spec)
+    config = suite_workspace(tmp_path, test_venv, spec)
     assert main(["test", "--config", str(config), "alpha"]) == 2
     assert message in capsys.readouterr().err

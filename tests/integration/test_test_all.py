@@ -18,7 +18,7 @@ from tests.builders import commit_all
 from tests.integration.suites import (
     FAILING,
     interrupt_when_ready,
-    make_workspace,
+    suite_workspace,
     wait_dead,
 )
 from workspace.cli import main
@@ -67,7 +67,7 @@ def recorded_pids(pid_dir: Path) -> list[int]:
 def test_all_pass_writes_summary_logs_and_merged_junit(
     tmp_path: Path, test_venv: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = make_workspace(tmp_path, test_venv, {"alpha": {}, "beta": {}})
+    config = suite_workspace(tmp_path, test_venv, {"alpha": {}, "beta": {}})
     assert run(config, "--jobs", "2") == 0
     out = capsys.readouterr().out
     data = summary(config)
@@ -102,7 +102,7 @@ def test_all_pass_writes_summary_logs_and_merged_junit(
 def test_one_failing_suite_fails_the_run_and_the_others_still_run(
     tmp_path: Path, test_venv: Path
 ) -> None:
-    config = make_workspace(
+    config = suite_workspace(
         tmp_path, test_venv, {"alpha": {"tests": FAILING}, "beta": {}, "gamma": {}}
     )
     assert run(config, "--jobs", "2") == 1
@@ -128,10 +128,10 @@ def test_hanging_suite_is_killed_with_its_children_and_others_finish(
     tmp_path: Path, test_venv: Path
 ) -> None:
     pid_dir = tmp_path / "pids"
-    config = make_workspace(
+    config = suite_workspace(
         tmp_path,
         test_venv,
-        {"hang": {"tests": hanging_tests(pid_dir), "timeout": 6}, "beta": {}},
+        {"hang": {"tests": hanging_tests(pid_dir), "test": {"timeout": 6}}, "beta": {}},
     )
     assert run(config, "--jobs", "2", "--kill-grace", "1") == 1
     sibs = by_name(summary(config))
@@ -146,7 +146,7 @@ def test_hanging_suite_is_killed_with_its_children_and_others_finish(
 
 
 def test_suite_without_tests_has_its_own_status(tmp_path: Path, test_venv: Path) -> None:
-    config = make_workspace(
+    config = suite_workspace(
         tmp_path, test_venv, {"empty": {"tests": {"tests/helper.py": "X = 1\n"}}, "beta": {}}
     )
     assert run(config) == 1
@@ -157,7 +157,7 @@ def test_suite_without_tests_has_its_own_status(tmp_path: Path, test_venv: Path)
 
 
 def test_missing_sibling_is_not_run_with_a_reason(tmp_path: Path, test_venv: Path) -> None:
-    config = make_workspace(tmp_path, test_venv, {"alpha": {}, "ghost": {"present": False}})
+    config = suite_workspace(tmp_path, test_venv, {"alpha": {}, "ghost": {"present": False}})
     assert run(config) == 1
     sibs = by_name(summary(config))
     assert sibs["alpha"]["status"] == "passed"
@@ -168,7 +168,7 @@ def test_missing_sibling_is_not_run_with_a_reason(tmp_path: Path, test_venv: Pat
 def test_missing_venv_is_a_usage_error_with_a_hint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = make_workspace(tmp_path, tmp_path / "no-venv", {"alpha": {}})
+    config = suite_workspace(tmp_path, tmp_path / "no-venv", {"alpha": {}})
     assert run(config) == 2
     err = capsys.readouterr().err
     assert "does not exist" in err
@@ -179,7 +179,7 @@ def test_missing_venv_is_a_usage_error_with_a_hint(
 def test_changed_since_picks_changed_siblings_and_their_dependants(
     tmp_path: Path, test_venv: Path
 ) -> None:
-    config = make_workspace(
+    config = suite_workspace(
         tmp_path,
         test_venv,
         {
@@ -202,7 +202,7 @@ def test_changed_since_picks_changed_siblings_and_their_dependants(
 
 
 def test_rerun_failed_runs_only_what_did_not_pass(tmp_path: Path, test_venv: Path) -> None:
-    config = make_workspace(tmp_path, test_venv, {"alpha": {"tests": FAILING}, "beta": {}})
+    config = suite_workspace(tmp_path, test_venv, {"alpha": {"tests": FAILING}, "beta": {}})
     assert run(config, "--rerun-failed") == 2  # no previous run
     assert run(config) == 1
     (tmp_path / "alpha/tests/test_bad.py").write_text("def test_fixed():\n    pass\n")
@@ -214,7 +214,7 @@ def test_rerun_failed_runs_only_what_did_not_pass(tmp_path: Path, test_venv: Pat
 
 
 def test_fail_fast_starts_nothing_after_a_failure(tmp_path: Path, test_venv: Path) -> None:
-    config = make_workspace(
+    config = suite_workspace(
         tmp_path, test_venv, {"a-fails": {"tests": FAILING}, "b-later": {}, "c-later": {}}
     )
     assert run(config, "--jobs", "1", "--fail-fast") == 1
@@ -243,7 +243,7 @@ def test_suites_writing_the_same_temp_path_do_not_collide(tmp_path: Path, test_v
             """
         )
     }
-    config = make_workspace(
+    config = suite_workspace(
         tmp_path, test_venv, {"left": {"tests": same_path}, "right": {"tests": same_path}}
     )
     assert run(config, "--jobs", "2") == 0
@@ -257,7 +257,7 @@ def test_ctrl_c_stops_every_suite_and_still_writes_the_summary(
     tmp_path: Path, test_venv: Path
 ) -> None:
     pid_dir = tmp_path / "pids"
-    config = make_workspace(
+    config = suite_workspace(
         tmp_path,
         test_venv,
         {"one": {"tests": hanging_tests(pid_dir)}, "two": {"tests": hanging_tests(pid_dir)}},

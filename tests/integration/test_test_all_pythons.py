@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.suites import make_workspace
+from tests.integration.suites import suite_workspace
 from workspace.cli import main
 from workspace.commands import testall
 from workspace.env.interpreters import pyenv_pythons
@@ -58,7 +58,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, test_venv: Path) -> tupl
     shared = minor(venv_version(test_venv))
     low, high = two_pythons(shared)
     base = tmp_path_factory.mktemp("pythons")
-    config = make_workspace(
+    config = suite_workspace(
         base,
         test_venv,
         {
@@ -67,7 +67,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, test_venv: Path) -> tupl
             "gamma": {"requires": f">={high}"},
             "delta": {"requires": f"<{high}"},
         },
-        test="xdist = false",
+        test={"xdist": False},
         pythons=(low, high),
     )
     return config, low, high
@@ -189,7 +189,7 @@ def test_setup_builds_every_other_python_and_then_does_nothing(
     tmp_path: Path, test_venv: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     low, high = two_pythons(minor(venv_version(test_venv)))
-    config = make_workspace(
+    config = suite_workspace(
         tmp_path, tmp_path / "ws" / ".venv", {"alpha": {}}, pythons=(low, high, "3.99")
     )
     assert main(["setup", "--config", str(config), "--all-pythons"]) == 1
@@ -254,7 +254,7 @@ def test_an_environment_that_does_not_build_stops_only_its_python(
     tmp_path: Path, test_venv: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     low, high = two_pythons(minor(venv_version(test_venv)))
-    config = make_workspace(
+    config = suite_workspace(
         tmp_path,
         test_venv,
         {"alpha": {"dependencies": ["no-such-distribution-wrknv-test"]}},
@@ -282,7 +282,7 @@ def test_a_pass_kept_on_the_shared_venv_serves_runs_over_one_python_or_several(
     or several ("3.12"): a pass kept by one is reused by the other, reported under this run's
     Python, and explain without --python finds it either way."""
     low, high = two_pythons(minor(venv_version(test_venv)))
-    config = make_workspace(
+    config = suite_workspace(
         tmp_path, tmp_path / "ws" / ".venv", {"alpha": {"git": True}}, pythons=(low, high)
     )
     assert main(["setup", "--config", str(config)]) == 0

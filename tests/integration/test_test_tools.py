@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import init_repo, make_package, write_config
+from tests.builders import make_workspace
 from workspace.cli import main
 from workspace.env.uv import find_uv
 
@@ -17,14 +17,9 @@ pytestmark = pytest.mark.slow
 
 
 def workspace(base: Path, venv: str = ".venv") -> Path:
+    """One sibling, lone, whose groups do not name pytest."""
     tests = {"tests/test_it.py": "def test_it():\n    assert True\n"}
-    init_repo(make_package(base / "lone", "lone", tests=tests))  # no group names pytest
-    (base / "ws").mkdir()
-    return write_config(
-        base / "ws",
-        f'[workspace]\nname = "w"\nvenv = "{venv}"\n\n'
-        '[[siblings]]\nname = "lone"\nrepo = "../lone"\n',
-    )
+    return make_workspace(base, {"lone": {"tests": tests}}, venv=venv)
 
 
 def test_setup_brings_pytest_and_test_all_runs(

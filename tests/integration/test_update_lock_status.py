@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import commit_all, git
-from tests.integration.gitrepos import NAMES, Remotes, make_ws, run
+from tests.builders import Siblings, commit_all, git
+from tests.integration.gitrepos import NAMES, make_ws, run
 from workspace import load
 from workspace.errors import ExitCode
 from workspace.repos import git as g
@@ -17,7 +17,7 @@ from workspace.repos.lock import LockEntry, read_lock, write_lock
 
 
 def test_update_fast_forwards_and_skips_dirty_and_diverged(
-    workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = make_ws(workspace_root, remotes)
     assert run(capsys, "bootstrap", "--config", str(cfg))[0] == ExitCode.OK
@@ -46,7 +46,7 @@ def test_update_fast_forwards_and_skips_dirty_and_diverged(
 
 
 def test_update_reports_missing_and_failed_fetch(
-    workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = make_ws(workspace_root, remotes)
     assert run(capsys, "bootstrap", "--config", str(cfg), "--only", "alpha,beta")[0] == 0
@@ -58,7 +58,7 @@ def test_update_reports_missing_and_failed_fetch(
 
 
 def test_lock_then_locked_bootstrap(
-    workspace_root: Path, remotes: Remotes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = make_ws(workspace_root, remotes)
     assert run(capsys, "bootstrap", "--config", str(cfg))[0] == ExitCode.OK
@@ -98,7 +98,7 @@ def test_lock_then_locked_bootstrap(
 
 
 def test_locked_bootstrap_of_unlocked_sibling_fails(
-    workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = make_ws(workspace_root, remotes)
     ws = load(cfg)
@@ -110,7 +110,7 @@ def test_locked_bootstrap_of_unlocked_sibling_fails(
 
 
 def test_lock_refuses_missing_sibling(
-    workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = make_ws(workspace_root, remotes)
     run(capsys, "bootstrap", "--config", str(cfg), "--skip", "gamma")
@@ -126,7 +126,7 @@ def test_lock_refuses_missing_sibling(
 
 
 def test_status_json_and_exit_code(
-    workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = make_ws(workspace_root, remotes)
     assert run(capsys, "bootstrap", "--config", str(cfg), "--skip", "gamma")[0] == 0
@@ -172,7 +172,7 @@ def test_status_json_and_exit_code(
 
 
 def test_status_names_stray_checkouts_and_fails_on_notes_only_when_strict(
-    workspace_root: Path, remotes: Remotes, capsys: pytest.CaptureFixture[str]
+    workspace_root: Path, remotes: Siblings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = make_ws(workspace_root, remotes)
     assert run(capsys, "bootstrap", "--config", str(cfg))[0] == 0

@@ -16,8 +16,9 @@ from tests.builders import env_workspace
 from workspace.cli import main
 from workspace.env.interpreters import interpreter_version
 from workspace.env.uv import find_uv, run_uv
-from workspace.env.venv import FINGERPRINT_NAME, venv_python, venv_version
+from workspace.env.venv import venv_python, venv_version
 from workspace.model import config
+from workspace.model.statedir import fingerprint_file
 from workspace.repos.lock import LockEntry, write_lock
 
 pytestmark = [
@@ -27,18 +28,11 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One workspace set up once; every test that breaks something puts it back."""
-    base = tmp_path_factory.mktemp("validate-ws")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("GIT_CONFIG_GLOBAL", str(base / "gitconfig"))
-        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
-        for role in ("AUTHOR", "COMMITTER"):
-            mp.setenv(f"GIT_{role}_NAME", "Test")
-            mp.setenv(f"GIT_{role}_EMAIL", "test@example.invalid")
-        cfg = env_workspace(base)
-        assert main(["setup", "--config", str(cfg)]) == 0
-        yield cfg
+    cfg = env_workspace(tmp_path_factory.mktemp("validate-ws"))
+    assert main(["setup", "--config", str(cfg)]) == 0
+    return cfg
 
 
 def validate(
@@ -187,11 +181,11 @@ def test_a_venv_built_with_another_python(built: Path, capsys: pytest.CaptureFix
     other = _other_python(venv_version(venv))
     if other is None:
         pytest.skip("no second Python under ~/.pyenv/versions")
-    stamp = (venv / FINGERPRINT_NAME).read_text()
+    stamp = fingerprint_file(venv).read_text()
     uv = find_uv()
     shutil.rmtree(venv)
     run_uv(uv, "venv", "--quiet", "--python", str(other), str(venv))
-    (venv / FINGERPRINT_NAME).write_text(stamp)  # as if someone rebuilt it under setup
+    fingerprint_file(venv).write_text(stamp)  # as if someone rebuilt it under setup
     try:
         code, results = validate(built, capsys)
         assert code == 1
