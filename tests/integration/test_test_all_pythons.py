@@ -17,10 +17,10 @@ import pytest
 
 from tests.integration.suites import suite_workspace
 from workspace.cli import main
-from workspace.commands import testall
 from workspace.env.interpreters import pyenv_pythons
 from workspace.env.venv import venv_version
 from workspace.model.pythons import minor
+from workspace.runs import testall
 from workspace.runs.suites import count_test_files
 
 REPO = Path(__file__).resolve().parents[2]

@@ -13,7 +13,6 @@ from typing import TextIO
 
 from workspace.runs.results import (
     Event,
-    Handler,
     Status,
     SuiteFinished,
     SuiteResult,
@@ -33,10 +32,21 @@ def _result_line(r: SuiteResult, done: int, total: int) -> str:
 
 
 @dataclass
-class LineReporter:
-    """No terminal: one line as each suite starts and as it ends."""
+class _Lines:
+    """A reporter that only prints whole lines: at the end there is nothing to clear."""
 
     out: TextIO
+
+    def _print(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def close(self) -> None:
+        pass
+
+
+class LineReporter(_Lines):
+    """No terminal: one line as each suite starts and as it ends."""
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, SuiteStarted):
@@ -45,10 +55,6 @@ class LineReporter:
             self._print(f"[{event.done:>{width}}/{event.total}] start    {event.name}{workers}")
         elif isinstance(event, SuiteFinished):
             self._print(_result_line(event.result, event.done, event.total))
-
-    def _print(self, text: str) -> None:
-        self.out.write(text + "\n")
-        self.out.flush()
 
 
 def _read_log(path: Path | None) -> str:
@@ -60,12 +66,9 @@ def _read_log(path: Path | None) -> str:
         return f"(cannot read {path}: {exc.strerror})\n"
 
 
-@dataclass
-class GitHubReporter:
+class GitHubReporter(_Lines):
     """GitHub Actions: each finished suite's output in a ``::group::``; failures in full, outside
     any group, with an ``::error`` annotation."""
-
-    out: TextIO
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, SuiteStarted):
@@ -85,10 +88,6 @@ class GitHubReporter:
             self._print(line)
             self.out.write(log if log.endswith("\n") or not log else log + "\n")
             self.out.flush()
-
-    def _print(self, text: str) -> None:
-        self.out.write(text + "\n")
-        self.out.flush()
 
 
 def annotation(text: str) -> str:
@@ -190,7 +189,10 @@ def is_live(out: TextIO, env: Mapping[str, str] | None = None) -> bool:
     return out.isatty() and env.get("TERM") != "dumb" and env.get("GITHUB_ACTIONS") != "true"
 
 
-def choose_handler(out: TextIO, total: int, env: Mapping[str, str] | None = None) -> Handler:
+Reporter = LineReporter | GitHubReporter | SuiteBoard  # each a Handler that can be closed
+
+
+def choose_handler(out: TextIO, total: int, env: Mapping[str, str] | None = None) -> Reporter:
     """GitHub Actions groups, else the live board on a terminal, else one line per event."""
     env = os.environ if env is None else env
     if env.get("GITHUB_ACTIONS") == "true":

@@ -1,0 +1,59 @@
+"""test-all's plan and the run of it (runs/testall.py); a real plan over real suites is in
+tests/integration/test_test_all.py."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from tests.unit.model.samples import SIBLINGS, make_workspace
+from workspace.model.graph import build
+from workspace.model.statedir import StateDir
+from workspace.runs import history
+from workspace.runs.cache import Cache
+from workspace.runs.results import Status, SuiteResult
+from workspace.runs.runner import RunOptions
+from workspace.runs.suites import Suite
+from workspace.runs.summary import read_run
+from workspace.runs.testall import Plan, Request, run_plan, select
+
+
+def test_a_plan_of_kept_passes_starts_nothing_and_reports_each_as_this_runs_suite(
+    tmp_path: Path,
+) -> None:
+    state = StateDir(tmp_path / ".wrknv")
+    kept = SuiteResult("alpha", Status.CACHED, duration=3.0, reason="inputs unchanged", started=1.0)
+    suite = Suite("alpha", tmp_path, selected_because="changed: x", python="3.12", files=("t.py",))
+    options = RunOptions(Path(sys.executable), tmp_path / "venv", state.runs / "r1", "r1", 2)
+    plan = Plan((suite,), {suite.key: kept}, {}, options, Cache(state, 10, print), state)
+    assert plan.to_run == []
+
+    run = run_plan(plan, lambda event: None, {"workspace": "ws", **Request().options()})
+
+    as_this_run = replace(
+        kept, selected_because="changed: x", started=None, python="3.12", files=("t.py",)
+    )
+    assert run.results == (as_this_run,)
+    assert read_run(state.latest).results == (as_this_run,)
+    assert history.load_durations(state) == {}  # a kept pass took no time in this run
+
+
+def test_select_narrows_to_what_did_not_pass_last_time_on_any_python(tmp_path: Path) -> None:
+    graph = build(make_workspace(tmp_path, SIBLINGS))
+    selected = graph.workspace.siblings[:3]
+    names = [s.name for s in selected]
+    assert select(graph, list(selected), None, None) == dict.fromkeys(names, "selected")
+    again = select(graph, list(selected), None, {(names[1], "3.12")})
+    assert again == {names[1]: "rerun: did not pass last time"}
+    assert select(graph, list(selected), None, set()) == {}
+
+
+def test_the_summary_records_the_flags_of_the_request() -> None:
+    request = Request(changed_since="main", rerun_failed=True, fail_fast=True, no_cache=True)
+    assert request.options() == {
+        "changed_since": "main",
+        "rerun_failed": True,
+        "fail_fast": True,
+        "no_cache": True,
+    }
