@@ -62,8 +62,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
     config = getattr(args, "config", None)
     try:
-        code = int(args.run(args))
-        return _broken(getattr(args, "broken", {}), code)
+        return int(args.run(args))
     except WorkspaceError as exc:
         _error(str(exc), config)
         return exc.exit_code
@@ -88,15 +87,6 @@ def _main(argv: Sequence[str] | None) -> int:
             None,
         )
         return ExitCode.FAILED
-
-
-def _broken(broken: dict[str, str], code: int) -> int:
-    """Name each selected sibling that could not be read, after the verb worked on the others;
-    any makes the status 1."""
-    for name, why in broken.items():
-        hint = f"fix it, or leave it out with --skip {name}"
-        print(f"broken: {name}: {why} (hint: {hint})", file=sys.stderr)
-    return max(code, ExitCode.FAILED) if broken else code
 
 
 def _error(text: str, config: Path | None) -> None:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from workspace.errors import ExitCode
 from workspace.model import config
 from workspace.model.config import Sibling
 from workspace.model.graph import Graph, build
@@ -58,10 +59,17 @@ def load_selected(args: argparse.Namespace) -> tuple[Graph, list[Sibling]]:
     ws = config.load(args.config)
     graph = build(ws)
     graph.check()
-    selected = Selection.from_args(args).apply(graph)
-    # The CLI names these after the verb's own output and exits 1; the others went on.
-    args.broken = {s.name: graph.broken[s.name] for s in selected if s.name in graph.broken}
-    return graph, selected
+    return graph, Selection.from_args(args).apply(graph)
+
+
+def name_broken(graph: Graph, selected: Sequence[Sibling], code: int) -> int:
+    """After the verb's own output: name each selected sibling whose pyproject.toml could not
+    be read (the verb went on with the others); any makes the status at least 1."""
+    broken = [s.name for s in selected if s.name in graph.broken]
+    for name in broken:
+        hint = f"fix it, or leave it out with --skip {name}"
+        print(f"broken: {name}: {graph.broken[name]} (hint: {hint})", file=sys.stderr)
+    return max(code, ExitCode.FAILED) if broken else code
 
 
 def add_jobs_argument(parser: argparse.ArgumentParser, cores: str | None = None) -> None:

@@ -8,7 +8,12 @@ from pathlib import Path
 
 from workspace.commands import Command
 from workspace.commands._checkouts import live_printer, summarize
-from workspace.commands._options import add_jobs_argument, add_workspace_arguments, load_selected
+from workspace.commands._options import (
+    add_jobs_argument,
+    add_workspace_arguments,
+    load_selected,
+    name_broken,
+)
 from workspace.errors import WorkspaceError
 from workspace.model.graph import build
 from workspace.model.selection import Selection
@@ -34,8 +39,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    graph, selected = load_selected(args)
-    ws = graph.workspace
+    graph, asked = load_selected(args)
+    ws, selected = graph.workspace, asked
     lock = None
     if args.locked:
         lock = read_lock(ws)
@@ -71,7 +76,8 @@ def _run(args: argparse.Namespace) -> int:
         if not (selection.up_to or selection.above):
             break
         selected = selection.apply(build(ws))
-    return summarize("bootstrap", results, time.monotonic() - start, args.jobs)
+    code = summarize("bootstrap", results, time.monotonic() - start, args.jobs)
+    return name_broken(graph, asked, code)
 
 
 COMMANDS = [

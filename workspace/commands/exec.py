@@ -13,7 +13,12 @@ import sys
 from typing import TextIO
 
 from workspace.commands import Command
-from workspace.commands._options import add_jobs_argument, add_workspace_arguments, load_selected
+from workspace.commands._options import (
+    add_jobs_argument,
+    add_workspace_arguments,
+    load_selected,
+    name_broken,
+)
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.runs.execute import PLACEHOLDERS, ExecOptions, ExecResult, Executor, Outcome
 from workspace.runs.progress import LiveBoard, annotation, is_live
@@ -135,9 +140,9 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         printer.close()
     print(summary(results))
-    if interrupted:
-        return ExitCode.INTERRUPTED
-    return ExitCode.FAILED if any(r.outcome is Outcome.FAILED for r in results) else ExitCode.OK
+    failed = any(r.outcome is Outcome.FAILED for r in results)
+    code = ExitCode.INTERRUPTED if interrupted else ExitCode.FAILED if failed else ExitCode.OK
+    return name_broken(graph, selected, code)
 
 
 COMMANDS = [

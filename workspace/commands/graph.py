@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from workspace.commands import Command
-from workspace.commands._options import add_workspace_arguments, load_selected
+from workspace.commands._options import add_workspace_arguments, load_selected, name_broken
 from workspace.errors import ExitCode
 from workspace.fsutil import write_output
 from workspace.model.graph import format_text
@@ -30,7 +30,7 @@ def _run(args: argparse.Namespace) -> int:
         write_output(args.json, graph.to_json())
     if args.mermaid is not None:
         write_output(args.mermaid, graph.to_mermaid())
-    return ExitCode.OK
+    return name_broken(graph, selected, ExitCode.OK)
 
 
 COMMANDS = [

@@ -5,8 +5,15 @@ from __future__ import annotations
 import argparse
 
 from workspace.commands import Command
-from workspace.commands._options import add_jobs_argument, add_workspace_arguments, load_selected
+from workspace.commands._options import (
+    add_jobs_argument,
+    add_workspace_arguments,
+    load_selected,
+    name_broken,
+)
 from workspace.errors import ExitCode, WorkspaceError
+from workspace.model.config import Sibling
+from workspace.model.graph import Graph
 from workspace.repos.lock import check_lock, collect_lock, merge_lock, read_lock, write_lock
 from workspace.text import display_path, plural
 
@@ -42,16 +49,20 @@ def _check(args: argparse.Namespace) -> int:
             "hint: `nox -s bootstrap -- --locked` for missing ones; check out the locked "
             "commits, or run `nox -s lock` to record the new ones"
         )
-    return ExitCode.FAILED if bad else ExitCode.OK
+    return name_broken(graph, selected, ExitCode.FAILED if bad else ExitCode.OK)
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.check:
         return _check(args)
     graph, selected = load_selected(args)
+    return name_broken(graph, selected, _lock(graph, selected, args.jobs))
+
+
+def _lock(graph: Graph, selected: list[Sibling], jobs: int) -> int:
     ws = graph.workspace
     old = read_lock(ws)
-    results = collect_lock(selected, jobs=args.jobs)
+    results = collect_lock(selected, jobs=jobs)
     for r in results:
         for w in r.warnings:
             print(f"warning  {r.name}: {w}")

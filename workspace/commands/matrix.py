@@ -14,6 +14,7 @@ from workspace.commands._options import (
     add_changed_since,
     add_workspace_arguments,
     load_selected,
+    name_broken,
     positive_int,
     warn,
 )
@@ -76,7 +77,7 @@ def _run(args: argparse.Namespace) -> int:
     github_output = os.environ.get("GITHUB_OUTPUT")
     if github_output:
         matrix.write_github_output(Path(github_output), text, len(entries))
-    return ExitCode.OK
+    return name_broken(graph, selected, ExitCode.OK)
 
 
 COMMANDS = [

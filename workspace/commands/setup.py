@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from workspace.commands import Command
-from workspace.commands._options import add_workspace_arguments, load_selected
+from workspace.commands._options import add_workspace_arguments, load_selected, name_broken
 from workspace.env.installed import read_venv
 from workspace.env.plan import (
     InstallPlan,
@@ -21,6 +21,7 @@ from workspace.env.setup import Options, setup
 from workspace.env.uv import ResolutionError
 from workspace.env.venv import venv_python
 from workspace.errors import ExitCode, SelectionError
+from workspace.model.config import Sibling
 from workspace.model.graph import Graph
 from workspace.text import comma_list, did_you_mean, display_path, normalize_name, plural
 
@@ -126,6 +127,10 @@ def _mismatches_ok(mismatches: Sequence[Mismatch], allow: bool, found_in: str) -
 
 def _run(args: argparse.Namespace) -> int:
     graph, selected = load_selected(args)
+    return name_broken(graph, selected, _setup(args, graph, selected))
+
+
+def _setup(args: argparse.Namespace, graph: Graph, selected: list[Sibling]) -> int:
     plan = make_plan(graph, selected)
     from_index = list(comma_list(args.from_index))
     unknown = [

@@ -9,7 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workspace.commands import Command
-from workspace.commands._options import add_jobs_argument, add_workspace_arguments, load_selected
+from workspace.commands._options import (
+    add_jobs_argument,
+    add_workspace_arguments,
+    load_selected,
+    name_broken,
+)
 from workspace.errors import ExitCode
 from workspace.fsutil import write_output
 from workspace.repos import status
@@ -127,12 +132,15 @@ def _run(args: argparse.Namespace) -> int:
         write_output(args.json, json.dumps(data, indent=2) + "\n")
     else:
         print(format_status(states, lock is not None, orphans), end="")
-    if any(s.presence is status.Presence.BROKEN for s in states):
-        return ExitCode.FAILED  # the others were shown; this one could not be read
     failing = any(s.drift for s in states)
     if args.strict:
         failing = failing or bool(orphans) or any(s.notes for s in states)
-    return ExitCode.FAILED if (args.exit_code or args.strict) and failing else ExitCode.OK
+    # a checkout that could not be read fails it; the others were shown
+    broken = any(s.presence is status.Presence.BROKEN for s in states)
+    code = (
+        ExitCode.FAILED if broken or ((args.exit_code or args.strict) and failing) else ExitCode.OK
+    )
+    return name_broken(graph, selected, code)
 
 
 COMMANDS = [

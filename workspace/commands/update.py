@@ -7,7 +7,12 @@ import time
 
 from workspace.commands import Command
 from workspace.commands._checkouts import live_printer, summarize
-from workspace.commands._options import add_jobs_argument, add_workspace_arguments, load_selected
+from workspace.commands._options import (
+    add_jobs_argument,
+    add_workspace_arguments,
+    load_selected,
+    name_broken,
+)
 from workspace.repos import checkouts
 
 
@@ -17,11 +22,12 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    _, selected = load_selected(args)
+    graph, selected = load_selected(args)
     start = time.monotonic()
     printer = live_printer([s.name for s in selected])
     results = checkouts.update(selected, jobs=args.jobs, on_event=printer)
-    return summarize("update", results, time.monotonic() - start, args.jobs)
+    code = summarize("update", results, time.monotonic() - start, args.jobs)
+    return name_broken(graph, selected, code)
 
 
 COMMANDS = [
