@@ -20,9 +20,9 @@ from workspace.env.interpreters import Interpreter
 from workspace.env.plan import InstallPlan
 from workspace.errors import WorkspaceError
 from workspace.fsutil import atomic_write_text, file_digest, flock
+from workspace.jsonfields import Fields
 from workspace.model.config import Workspace
 from workspace.model.statedir import fingerprint_file
-from workspace.runs.jsonfields import Fields
 from workspace.text import display_path
 
 FINGERPRINT_VERSION = 2  # of the hash's parts; 2: the test requirements joined the resolution

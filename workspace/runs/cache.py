@@ -17,9 +17,9 @@ from typing import Any
 
 from workspace.errors import WorkspaceError
 from workspace.fsutil import atomic_write_text
+from workspace.jsonfields import Fields
 from workspace.model.pythons import minor
 from workspace.model.statedir import StateDir
-from workspace.runs.jsonfields import Fields
 from workspace.runs.keys import Inputs, Tree, tree_data
 from workspace.runs.results import Status, SuiteResult
 

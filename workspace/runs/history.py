@@ -16,8 +16,8 @@ from typing import Any
 
 from workspace.errors import WorkspaceError
 from workspace.fsutil import atomic_write_text
+from workspace.jsonfields import Fields
 from workspace.model.statedir import SUMMARY, StateDir
-from workspace.runs.jsonfields import Fields
 from workspace.runs.results import Status, SuiteResult
 from workspace.runs.summary import read_run
 from workspace.text import display_path

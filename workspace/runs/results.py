@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from workspace.errors import ExitCode, WorkspaceError
-from workspace.runs.jsonfields import Fields
+from workspace.jsonfields import Fields
 
 PYTEST_NO_TESTS = 5  # pytest's exit code when it collected nothing
 SUMMARY_VERSION = 1

@@ -12,8 +12,8 @@ from typing import Any
 
 from workspace.errors import WorkspaceError
 from workspace.fsutil import atomic_write_text
+from workspace.jsonfields import Fields
 from workspace.model.statedir import JUNIT, SUMMARY
-from workspace.runs.jsonfields import Fields
 from workspace.runs.junit import junit_for_results
 from workspace.runs.results import RunResult, Status, SuiteResult, lower_bound, spans
 from workspace.text import display_path, plural, seconds

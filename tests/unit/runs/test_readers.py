@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workspace.errors import WorkspaceError
+from workspace.jsonfields import Fields
 from workspace.model.statedir import StateDir
 from workspace.runs import history
 from workspace.runs.cache import Cache, CacheEntry, read_entry, write_entry
-from workspace.runs.jsonfields import Fields
 from workspace.runs.keys import Inputs, Tree
 from workspace.runs.results import (
     Counts,

@@ -10,7 +10,7 @@ import pytest
 
 from tests.unit.runs.samples import make_run
 from workspace.errors import WorkspaceError
-from workspace.runs.jsonfields import Fields
+from workspace.jsonfields import Fields
 from workspace.runs.results import Status, SuiteResult
 from workspace.runs.summary import format_table, point_latest, read_run, write_run_files
 
