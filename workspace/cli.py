@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         text = next(iter(str(exc).splitlines()), "")
         more = "" if debug else " (set WRKNV_DEBUG=1 to see the traceback)"
-        _error(f"internal error: {type(exc).__name__}: {text}; please report it{more}", None)
+        _error(f"internal error: {type(exc).__name__}: {text}; please report it{more}")
         return ExitCode.INTERNAL
 
 
@@ -53,18 +53,17 @@ def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     nul = next((a for a in argv if "\x00" in a), None)
     if nul is not None:  # no path, name or revision can hold one; the OS would refuse it
-        _error(f"argument {nul!r} holds a NUL character (hint: remove it)", None)
+        _error(f"argument {nul!r} holds a NUL character (hint: remove it)")
         return ExitCode.USAGE
     parser = build_parser(argv[0] if argv and not argv[0].startswith("-") else None)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, or a bad flag that argparse has reported
         return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
-    config = getattr(args, "config", None)
     try:
         return int(args.run(args))
     except WorkspaceError as exc:
-        _error(str(exc), config)
+        _error(str(exc), getattr(args, "config", None))
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -75,21 +74,17 @@ def _main(argv: Sequence[str] | None) -> int:
             raise
         _error(
             f"{sys.executable} has no {package!r} package, which provide-workspace needs "
-            f"(hint: {sys.executable} -m pip install {package})",
-            None,
+            f"(hint: {sys.executable} -m pip install {package})"
         )
         return ExitCode.USAGE
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        _error(
-            f"{where}{exc.strerror or exc} (hint: check the path, its permissions and the free "
-            "space)",
-            None,
-        )
+        hint = "check the path, its permissions and the free space"
+        _error(f"{where}{exc.strerror or exc} (hint: {hint})")
         return ExitCode.FAILED
 
 
-def _error(text: str, config: Path | None) -> None:
+def _error(text: str, config: Path | None = None) -> None:
     """One ``error:`` line per line of the message; hints that name a session get the
     ``--config`` the user gave, so that running them works on the same workspace."""
     for line in text.splitlines():

@@ -79,7 +79,6 @@ class RemoteStatus(str, Enum):
 @dataclass(frozen=True)
 class RemoteResult:
     name: str
-    path: Path
     status: RemoteStatus
     commit: str
 
@@ -96,9 +95,6 @@ class StepResult:
     status: StepStatus
     code: int | None = None
     duration: float = 0.0
-
-
-StepRunner = Callable[[Sequence[str]], int]
 
 
 # --------------------------------------------------------------------------- the directory
@@ -199,21 +195,12 @@ def sync_remote(source: Path, remote: Path) -> RemoteResult:
     # --force: the copy is exact, whatever the user's global excludes say.
     _git(remote, "add", "--all", "--force", "--", ".")
     changed = git.run(["diff", "--cached", "--quiet"], remote, check=False).returncode != 0
+    status = RemoteStatus.UNCHANGED
     if created or changed:
+        status = RemoteStatus.CREATED if created else RemoteStatus.UPDATED
         message = f"demo: {name} from examples/demo" if created else f"demo: {name} changed"
         _git(remote, "commit", "-q", "--no-verify", "--allow-empty", "-m", message)
-    status = (
-        RemoteStatus.CREATED
-        if created
-        else RemoteStatus.UPDATED
-        if changed
-        else RemoteStatus.UNCHANGED
-    )
-    return RemoteResult(name, remote, status, _git(remote, "rev-parse", "HEAD"))
-
-
-def sync_remotes(example: Workspace, layout: Layout) -> list[RemoteResult]:
-    return [sync_remote(s.path, layout.remote(s.name)) for s in example.siblings]
+    return RemoteResult(name, status, _git(remote, "rev-parse", "HEAD"))
 
 
 # --------------------------------------------------------------------------- the config
@@ -249,9 +236,8 @@ def _sibling_table(sib: Sibling, layout: Layout, base: TestSettings) -> dict[str
     return _present(table)
 
 
-def render_config(example: Workspace, layout: Layout) -> str:
+def render_config(ws: Workspace, layout: Layout) -> str:
     """The demo's wrknv.toml: the example's settings, repos at the local remotes."""
-    ws = example
     try:
         venv = ws.venv.relative_to(ws.root).as_posix()
     except ValueError:
@@ -292,7 +278,6 @@ def write_config(example: Workspace, layout: Layout) -> bool:
 class Prepared:
     """What :func:`prepare` did: the demo directory, its remotes and its config."""
 
-    layout: Layout
     fresh: bool  # the demo directory was made anew
     remotes: tuple[RemoteResult, ...]
     config_written: bool  # False when the config already held the same text
@@ -305,26 +290,21 @@ def prepare(example: Workspace, layout: Layout, *, clean: bool) -> Prepared:
     with its own selection, on ``layout.config_file``.
     """
     fresh = prepare_dir(layout, clean=clean)
-    remotes = tuple(sync_remotes(example, layout))
-    written = write_config(example, layout)
-    return Prepared(layout, fresh, remotes, written)
+    remotes = tuple(sync_remote(s.path, layout.remote(s.name)) for s in example.siblings)
+    return Prepared(fresh, remotes, write_config(example, layout))
 
 
 # --------------------------------------------------------------------------- the steps
 
 
-def step_argv(verb: str, layout: Layout) -> list[str]:
-    return [verb, "--config", str(layout.config_file)]
-
-
-def missing_verbs(available: Sequence[str], steps: Sequence[str] = STEPS) -> list[str]:
-    return [s for s in steps if s not in available]
+def missing_verbs(available: Sequence[str]) -> list[str]:
+    return [s for s in STEPS if s not in available]
 
 
 def run_steps(
     steps: Sequence[str],
     layout: Layout,
-    runner: StepRunner,
+    runner: Callable[[Sequence[str]], int],  # argv -> exit status
     on_start: Callable[[str, list[str]], None] | None = None,
 ) -> Iterator[StepResult]:
     """Run each verb on the demo config in turn; after a failure, the rest are NOT_RUN.
@@ -337,21 +317,20 @@ def run_steps(
         if failed:
             yield StepResult(verb, StepStatus.NOT_RUN)
             continue
+        argv = [verb, "--config", str(layout.config_file)]
         if on_start is not None:
-            on_start(verb, step_argv(verb, layout))
+            on_start(verb, argv)
         start = time.monotonic()
-        code = int(runner(step_argv(verb, layout)))
-        status = StepStatus.OK if code == ExitCode.OK else StepStatus.FAILED
-        failed = status is StepStatus.FAILED
+        code = int(runner(argv))
+        failed = code != ExitCode.OK
+        status = StepStatus.FAILED if failed else StepStatus.OK
         yield StepResult(verb, status, code, time.monotonic() - start)
 
 
 def exit_code(results: Sequence[StepResult]) -> int:
     """The first failed step's own exit code, else OK."""
-    for result in results:
-        if result.status is StepStatus.FAILED:
-            return result.code or ExitCode.FAILED
-    return ExitCode.OK
+    failed = (r.code or ExitCode.FAILED for r in results if r.status is StepStatus.FAILED)
+    return next(failed, ExitCode.OK)
 
 
 # --------------------------------------------------------------------------- the docs diagram

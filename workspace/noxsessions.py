@@ -76,58 +76,42 @@ SIBLINGS = siblings_with_tests(WORKSPACE)
 PYTHONS = () if WORKSPACE is None else WORKSPACE.pythons  # [workspace] pythons
 
 
-def _workspace(session: nox.Session, verb: str, *args: str) -> None:
-    code = main([verb, *args, *session.posargs])
+# Each verb's session, in the order `nox -l` lists them: the test sessions come between these.
+_SETUP_VERBS = {
+    "init": "Write wrknv.toml, noxfile.py and .gitignore lines for the checkouts beside this one.",
+    "graph": "Print the layers, install order and dependency edges (--json/--mermaid FILE).",
+    "bootstrap": "Clone every missing sibling in parallel (--jobs N, --locked, --link-from DIR).",
+    "status": "One line per sibling: presence, branch, dirty, ahead/behind, lock and origin drift.",
+    "update": "Fetch and fast-forward every clean sibling; skip dirty or diverged ones.",
+    "lock": "Record every sibling's commit in wrknv.lock (--check compares instead).",
+    "setup": "Build the shared .venv: every sibling editable, in one uv resolution.",
+    "validate": "Prove the environment is right: every check, a table, exit 1 on errors.",
+}
+_RUN_VERBS = {
+    "test-all": "Run the selected siblings' suites in parallel, longest first, "
+    "within the core budget.",
+    "explain": "Say what a suite's cache key is made of, "
+    "and what changed since its last kept pass.",
+    "exec": "One command in every selected sibling's directory: ``-- [flags] -- CMD ARGS``.",
+    "matrix": "Print the CI job matrix as JSON (--shards K packs siblings into balanced shards).",
+    "report": "Merge the run directories of several shards into one summary, JUnit file and table.",
+}
+
+
+def _run(session: nox.Session, verb: str, args: Sequence[str]) -> None:
+    code = main([verb, *args])
     if code != ExitCode.OK:
         session.error(f"{verb} failed (exit status {code})")
 
 
-@nox.session(venv_backend="none")
-def init(session: nox.Session) -> None:
-    """Write wrknv.toml, noxfile.py and .gitignore lines for the checkouts beside this one."""
-    _workspace(session, "init")
+def _verb_session(verb: str, description: str) -> None:
+    """Declare the session ``verb``: the verb with the session's arguments."""
 
+    def run_verb(session: nox.Session) -> None:
+        _run(session, verb, session.posargs)
 
-@nox.session(venv_backend="none")
-def graph(session: nox.Session) -> None:
-    """Print the layers, install order and dependency edges (--json/--mermaid FILE)."""
-    _workspace(session, "graph")
-
-
-@nox.session(venv_backend="none")
-def bootstrap(session: nox.Session) -> None:
-    """Clone every missing sibling in parallel (--jobs N, --locked, --link-from DIR)."""
-    _workspace(session, "bootstrap")
-
-
-@nox.session(venv_backend="none")
-def status(session: nox.Session) -> None:
-    """One line per sibling: presence, branch, dirty, ahead/behind, lock and origin drift."""
-    _workspace(session, "status")
-
-
-@nox.session(venv_backend="none")
-def update(session: nox.Session) -> None:
-    """Fetch and fast-forward every clean sibling; skip dirty or diverged ones."""
-    _workspace(session, "update")
-
-
-@nox.session(venv_backend="none")
-def lock(session: nox.Session) -> None:
-    """Record every sibling's commit in wrknv.lock (--check compares instead)."""
-    _workspace(session, "lock")
-
-
-@nox.session(venv_backend="none")
-def setup(session: nox.Session) -> None:
-    """Build the shared .venv: every sibling editable, in one uv resolution."""
-    _workspace(session, "setup")
-
-
-@nox.session(venv_backend="none")
-def validate(session: nox.Session) -> None:
-    """Prove the environment is right: every check, a table, exit 1 on errors."""
-    _workspace(session, "validate")
+    run_verb.__doc__ = description
+    nox.session(name=verb, venv_backend="none")(run_verb)
 
 
 def _test_session(name: str, python: str | None) -> None:
@@ -139,9 +123,7 @@ def _test_session(name: str, python: str | None) -> None:
         config, pytest_args = split_config(session.posargs)  # --config is the verb's
         head = ["--config", config] if config else []
         head += ["--python", python] if python else []
-        code = main(["test", *head, sibling, "--", *pytest_args])
-        if code != ExitCode.OK:
-            session.error(f"test failed (exit status {code})")
+        _run(session, "test", [*head, sibling, "--", *pytest_args])
 
     where = f"on Python {python}" if python else "in the shared venv"
     test.__doc__ = f"Run one sibling's tests {where} (posargs go to pytest)."
@@ -151,37 +133,11 @@ def _test_session(name: str, python: str | None) -> None:
     nox.session(name=name, venv_backend="none")(nox.parametrize("sibling", params)(test))
 
 
+for _verb, _description in _SETUP_VERBS.items():
+    _verb_session(_verb, _description)
 # test(<name>) always (what a CI matrix entry names); one Python configured: on that Python.
 _test_session("test", PYTHONS[0] if len(PYTHONS) == 1 else None)
 for _python in PYTHONS if len(PYTHONS) > 1 else ():
     _test_session(f"test-{_python}", _python)
-
-
-@nox.session(name="test-all", venv_backend="none")
-def test_all(session: nox.Session) -> None:
-    """Run the selected siblings' suites in parallel, longest first, within the core budget."""
-    _workspace(session, "test-all")
-
-
-@nox.session(venv_backend="none")
-def explain(session: nox.Session) -> None:
-    """Say what a suite's cache key is made of, and what changed since its last kept pass."""
-    _workspace(session, "explain")
-
-
-@nox.session(name="exec", venv_backend="none")
-def exec_(session: nox.Session) -> None:
-    """One command in every selected sibling's directory: ``-- [flags] -- CMD ARGS``."""
-    _workspace(session, "exec")
-
-
-@nox.session(venv_backend="none")
-def matrix(session: nox.Session) -> None:
-    """Print the CI job matrix as JSON (--shards K packs siblings into balanced shards)."""
-    _workspace(session, "matrix")
-
-
-@nox.session(venv_backend="none")
-def report(session: nox.Session) -> None:
-    """Merge the run directories of several shards into one summary, JUnit file and table."""
-    _workspace(session, "report")
+for _verb, _description in _RUN_VERBS.items():
+    _verb_session(_verb, _description)

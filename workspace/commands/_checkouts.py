@@ -88,17 +88,11 @@ def summarize(
         f"{verb}: {', '.join(parts) or 'nothing to do'} "
         f"({plural(len(results), 'sibling')}, {elapsed:.1f}s, {plural(jobs, 'job')})\n"
     )
-    warned = [r for r in results if r.warnings]
-    if warned:
-        out.write("warnings:\n")
-        for r in warned:
-            for w in r.warnings:
-                out.write(f"  {r.name}: {w}\n")
-    skipped = [r for r in results if r.status is CheckoutStatus.SKIPPED]
-    if skipped:
-        out.write("skipped:\n")
-        for r in skipped:
-            out.write(f"  {r.name}: {r.message}\n")
+    warnings = [f"  {r.name}: {w}\n" for r in results for w in r.warnings]
+    skipped = [f"  {r.name}: {r.message}\n" for r in results if r.status is CheckoutStatus.SKIPPED]
+    for title, lines in (("warnings", warnings), ("skipped", skipped)):
+        if lines:
+            out.write(f"{title}:\n{''.join(lines)}")
     failed = [r for r in results if r.failed]
     if failed:
         out.write("failed:\n")

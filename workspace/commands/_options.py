@@ -87,6 +87,12 @@ def add_jobs_argument(parser: argparse.ArgumentParser, cores: str | None = None)
     )
 
 
+def add_git_arguments(parser: argparse.ArgumentParser) -> None:
+    """--config, the selection flags and --jobs: the verbs that run git in each sibling."""
+    add_workspace_arguments(parser)
+    add_jobs_argument(parser)
+
+
 def add_changed_since(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--changed-since",

@@ -8,12 +8,7 @@ from pathlib import Path
 
 from workspace.commands import Command
 from workspace.commands._checkouts import live_printer, summarize
-from workspace.commands._options import (
-    add_jobs_argument,
-    add_workspace_arguments,
-    load_selected,
-    name_broken,
-)
+from workspace.commands._options import add_git_arguments, load_selected, name_broken
 from workspace.errors import WorkspaceError
 from workspace.model.graph import build
 from workspace.model.selection import Selection
@@ -23,8 +18,7 @@ from workspace.text import display_path
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_workspace_arguments(parser)
-    add_jobs_argument(parser)
+    add_git_arguments(parser)
     parser.add_argument(
         "--link-from",
         type=Path,

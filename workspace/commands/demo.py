@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from workspace import demo
@@ -40,7 +40,7 @@ def _say(text: str) -> None:
     print(text, flush=True)
 
 
-def _remotes_line(results: list[demo.RemoteResult]) -> str:
+def _remotes_line(results: Sequence[demo.RemoteResult]) -> str:
     counts = {s: [r.name for r in results if r.status is s] for s in RemoteStatus}
     parts = [f"{len(counts[RemoteStatus.CREATED])} created"] if counts[RemoteStatus.CREATED] else []
     if counts[RemoteStatus.UPDATED]:
@@ -70,9 +70,8 @@ def _prepare(args: argparse.Namespace) -> Layout:
         f" {display_path(layout.dir)}"
         f" ({plural(len(example.siblings), 'sibling')} from {display_path(demo.EXAMPLE_DIR)})"
     )
-    remotes = list(prepared.remotes)
-    _say(f"demo: remotes in {display_path(layout.remotes)}: {_remotes_line(remotes)}")
-    for r in remotes:
+    _say(f"demo: remotes in {display_path(layout.remotes)}: {_remotes_line(prepared.remotes)}")
+    for r in prepared.remotes:
         checkout = layout.dir / r.name
         if r.status is RemoteStatus.UPDATED and checkout.exists():
             _say(
@@ -110,7 +109,6 @@ def _run(args: argparse.Namespace, verbs: VerbRunner) -> int:
     results: list[StepResult] = []
     for result in demo.run_steps(demo.STEPS, layout, verbs, on_start=announce):
         results.append(result)
-        sys.stdout.flush()
         _say(_step_line(result, position[result.name], total))
     code = demo.exit_code(results)
     elapsed = time.monotonic() - start

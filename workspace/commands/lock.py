@@ -5,12 +5,7 @@ from __future__ import annotations
 import argparse
 
 from workspace.commands import Command
-from workspace.commands._options import (
-    add_jobs_argument,
-    add_workspace_arguments,
-    load_selected,
-    name_broken,
-)
+from workspace.commands._options import add_git_arguments, load_selected, name_broken
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.model.config import Sibling
 from workspace.model.graph import Graph
@@ -19,8 +14,7 @@ from workspace.text import display_path, plural
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_workspace_arguments(parser)
-    add_jobs_argument(parser)
+    add_git_arguments(parser)
     parser.add_argument(
         "--check",
         action="store_true",
@@ -28,15 +22,14 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _check(args: argparse.Namespace) -> int:
-    graph, selected = load_selected(args)
+def _check(graph: Graph, selected: list[Sibling], jobs: int) -> int:
     ws = graph.workspace
     lock = read_lock(ws)
     if lock is None:
         raise WorkspaceError(
             f"{display_path(ws.lock_file)} does not exist", hint="run `nox -s lock` to write it"
         )
-    checks = check_lock(selected, lock, jobs=args.jobs)
+    checks = check_lock(selected, lock, jobs=jobs)
     bad = [c for c in checks if not c.ok]
     for c in bad:
         print(f"differs  {c.name}: {c.problem}")
@@ -49,14 +42,13 @@ def _check(args: argparse.Namespace) -> int:
             "hint: `nox -s bootstrap -- --locked` for missing ones; check out the locked "
             "commits, or run `nox -s lock` to record the new ones"
         )
-    return name_broken(graph, selected, ExitCode.FAILED if bad else ExitCode.OK)
+    return ExitCode.FAILED if bad else ExitCode.OK
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.check:
-        return _check(args)
     graph, selected = load_selected(args)
-    return name_broken(graph, selected, _lock(graph, selected, args.jobs))
+    code = (_check if args.check else _lock)(graph, selected, args.jobs)
+    return name_broken(graph, selected, code)
 
 
 def _lock(graph: Graph, selected: list[Sibling], jobs: int) -> int:

@@ -9,12 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workspace.commands import Command
-from workspace.commands._options import (
-    add_jobs_argument,
-    add_workspace_arguments,
-    load_selected,
-    name_broken,
-)
+from workspace.commands._options import add_git_arguments, load_selected, name_broken
 from workspace.errors import ExitCode
 from workspace.fsutil import write_output
 from workspace.repos import status
@@ -24,14 +19,9 @@ from workspace.text import display_path, plural
 
 
 def _changes(s: status.SiblingStatus) -> str:
-    if not s.dirty:
-        return "clean"
-    parts = []
-    if s.changed:
-        parts.append(f"{s.changed} changed")
-    if s.untracked:
-        parts.append(f"{s.untracked} untracked")
-    return ", ".join(parts)
+    parts = [f"{s.changed} changed"] if s.changed else []
+    parts += [f"{s.untracked} untracked"] if s.untracked else []
+    return ", ".join(parts) or "clean"
 
 
 def _tracking(s: status.SiblingStatus) -> str:
@@ -56,11 +46,9 @@ def format_status(
     width = max((len(s.name) for s in states), default=0)
     lines = []
     for s in states:
-        if s.presence in (status.Presence.MISSING, status.Presence.NOT_GIT):
-            lines.append(f"{s.name:<{width}}  {s.presence.value}")
-            continue
-        if s.presence is status.Presence.BROKEN:
-            lines.append(f"{s.name:<{width}}  {s.presence.value}: {s.drift[0]}")
+        if s.presence in (status.Presence.MISSING, status.Presence.NOT_GIT, status.Presence.BROKEN):
+            why = f": {s.drift[0]}" if s.presence is status.Presence.BROKEN else ""
+            lines.append(f"{s.name:<{width}}  {s.presence.value}{why}")
             continue
         origin = "origin ok" if s.origin_matches else "origin!"
         cells = [
@@ -93,8 +81,7 @@ def format_status(
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_workspace_arguments(parser)
-    add_jobs_argument(parser)
+    add_git_arguments(parser)
     parser.add_argument(
         "--json",
         nargs="?",

@@ -7,18 +7,8 @@ import time
 
 from workspace.commands import Command
 from workspace.commands._checkouts import live_printer, summarize
-from workspace.commands._options import (
-    add_jobs_argument,
-    add_workspace_arguments,
-    load_selected,
-    name_broken,
-)
+from workspace.commands._options import add_git_arguments, load_selected, name_broken
 from workspace.repos import checkouts
-
-
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_workspace_arguments(parser)
-    add_jobs_argument(parser)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -34,7 +24,7 @@ COMMANDS = [
     Command(
         "update",
         "fetch each sibling and fast-forward it (dirty or diverged ones are skipped)",
-        _add_arguments,
+        add_git_arguments,
         _run,
     )
 ]

@@ -15,6 +15,7 @@ from workspace.errors import GitError, SelectionError
 from workspace.model.config import Sibling
 from workspace.model.graph import Graph
 from workspace.repos import git
+from workspace.text import plural
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,9 @@ class Change:
             [] if self.ref_found else [f"{ref} is not a revision here, so it cannot be compared"]
         )
         if self.commits:
-            parts.append(f"{self.commits} commit{'s' if self.commits != 1 else ''} since {ref}")
+            parts.append(f"{plural(self.commits, 'commit')} since {ref}")
         if self.dirty:
-            parts.append(
-                f"{self.dirty} uncommitted or untracked path{'s' if self.dirty != 1 else ''}"
-            )
+            parts.append(plural(self.dirty, "uncommitted or untracked path"))
         return "changed: " + ", ".join(parts)
 
 
@@ -99,8 +98,7 @@ def changed_since(
     for name in graph.order():
         if name in reasons:
             continue
-        needs = graph.closure([name], upward=False) - {name}
-        hit = sorted(needs & changed)
+        hit = sorted(graph.closure([name], upward=False) & changed)  # name itself is unchanged
         if hit:
             reasons[name] = f"dependant of {', '.join(hit)}"
     if candidates is not None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +121,7 @@ def bootstrap_one(ws: Workspace, sib: Sibling, options: BootstrapOptions) -> Res
     start = time.monotonic()
 
     def result(status: CheckoutStatus, **kw: Any) -> Result:
-        return replace(Result(sib.name, status), duration=time.monotonic() - start, **kw)
+        return Result(sib.name, status, time.monotonic() - start, **kw)
 
     problem = path_problem(ws, sib)
     if problem:
@@ -182,11 +183,10 @@ def bootstrap(
     siblings: Sequence[Sibling],
     *,
     jobs: int = DEFAULT_JOBS,
-    options: BootstrapOptions | None = None,
+    options: BootstrapOptions,
     on_event: Callable[[Event[Result]], None] | None = None,
 ) -> list[Result]:
-    opts = options or BootstrapOptions()
-    return run_threads(siblings, lambda s: bootstrap_one(ws, s, opts), jobs, on_event)
+    return run_threads(siblings, lambda s: bootstrap_one(ws, s, options), jobs, on_event)
 
 
 # --------------------------------------------------------------------------- update
@@ -197,7 +197,7 @@ def update_one(sib: Sibling) -> Result:
     start = time.monotonic()
 
     def result(status: CheckoutStatus, **kw: Any) -> Result:
-        return replace(Result(sib.name, status), duration=time.monotonic() - start, **kw)
+        return Result(sib.name, status, time.monotonic() - start, **kw)
 
     if not (sib.path.exists() or sib.path.is_symlink()):
         return result(CheckoutStatus.SKIPPED, message="missing (run bootstrap)")
@@ -206,33 +206,22 @@ def update_one(sib: Sibling) -> Result:
     try:
         git.fetch(sib.path)
         state = git.status(sib.path)
+        skipped = partial(result, CheckoutStatus.SKIPPED, commit=state.head)
         if state.branch is None:
-            return result(
-                CheckoutStatus.SKIPPED,
-                commit=state.head,
-                message="detached HEAD (a pinned tag or commit): nothing to follow",
-            )
+            return skipped(message="detached HEAD (a pinned tag or commit): nothing to follow")
         if state.upstream is None or state.ahead is None or state.behind is None:
-            return result(
-                CheckoutStatus.SKIPPED,
-                commit=state.head,
-                message=f"branch {state.branch} has no upstream to follow",
-            )
+            return skipped(message=f"branch {state.branch} has no upstream to follow")
         if state.changed:
             waiting = (
                 f"; {plural(state.behind, 'upstream commit')} not merged" if state.behind else ""
             )
-            return result(
-                CheckoutStatus.SKIPPED,
-                commit=state.head,
-                message=f"local changes ({plural(state.changed, 'changed file')}){waiting}",
+            return skipped(
+                message=f"local changes ({plural(state.changed, 'changed file')}){waiting}"
             )
         if state.ahead and state.behind:
-            return result(
-                CheckoutStatus.SKIPPED,
-                commit=state.head,
+            return skipped(
                 message=f"diverged from {state.upstream} "
-                f"({state.ahead} ahead, {state.behind} behind); merge or rebase by hand",
+                f"({state.ahead} ahead, {state.behind} behind); merge or rebase by hand"
             )
         if not state.behind:
             ahead = f", {plural(state.ahead, 'local commit')} not pushed" if state.ahead else ""

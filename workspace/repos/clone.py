@@ -108,21 +108,21 @@ def _pid_alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OSError):
-        return True
+    except OSError:  # not ours to signal, or cannot tell: leave its clone alone
+        pass
     return True
 
 
 def leftovers(target: Path) -> list[Path]:
     """Temporary clones of ``target`` left by a run that was killed (its process is gone)."""
-    parent = target.parent
-    if not parent.is_dir():
+    prefix = temp_prefix(target)
+    if not target.parent.is_dir():
         return []
     found = []
-    for entry in parent.iterdir():
-        if not entry.name.startswith(temp_prefix(target)):
+    for entry in target.parent.iterdir():
+        if not entry.name.startswith(prefix):
             continue
-        pid_text = entry.name[len(temp_prefix(target)) :].split("-", 1)[0]
+        pid_text = entry.name[len(prefix) :].split("-", 1)[0]
         if pid_text.isdigit() and int(pid_text) != os.getpid() and _pid_alive(int(pid_text)):
             continue  # another bootstrap is working on it right now
         found.append(entry)
@@ -147,11 +147,8 @@ def clone(
             # The default branch: one git call, exactly what a plain `git clone` does.
             proc = run(["clone", "--quiet", "--origin", "origin", "--", url, str(tmp)], check=False)
             if proc.returncode:
-                why = (
-                    Reason.CHECKOUT_FAILED
-                    if "checkout failed" in proc.stderr.lower()
-                    else classify(proc.stderr)
-                )
+                checkout_failed = "checkout failed" in proc.stderr.lower()
+                why = Reason.CHECKOUT_FAILED if checkout_failed else classify(proc.stderr)
                 raise GitFailure(why, tail(proc.stderr), HINTS[why])
             sha = head_commit(tmp)
         else:

@@ -12,14 +12,13 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 from workspace.errors import GitError
 
-_TAIL_LINES = 3
 # A full commit id, SHA-1 or SHA-256, as git prints it (lowercase).
 COMMIT_RE = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
 
@@ -126,13 +125,13 @@ _PATTERNS: tuple[tuple[Reason, tuple[str, ...]], ...] = (
 )
 
 
-def classify(stderr: str, default: Reason = Reason.FAILED) -> Reason:
+def classify(stderr: str) -> Reason:
     """The reason a network-facing git command failed, read from its stderr."""
     text = stderr.lower()
     for reason, needles in _PATTERNS:
         if any(n in text for n in needles):
             return reason
-    return default
+    return Reason.FAILED
 
 
 # Lines git prints around every failure that say nothing about this one.
@@ -144,19 +143,19 @@ _BOILERPLATE = (
 )
 
 
-def tail(stderr: str, lines: int = _TAIL_LINES) -> str:
-    """The last few meaningful lines of git's message, joined on one line."""
+def tail(stderr: str) -> str:
+    """The last three meaningful lines of git's message, joined on one line."""
     kept = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
     kept = [ln for ln in kept if not ln.lower().startswith(_BOILERPLATE)]
-    return " | ".join(kept[-lines:])
+    return " | ".join(kept[-3:])
 
 
 # --------------------------------------------------------------------------- running git
 
 
-def git_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+def git_env() -> dict[str, str]:
     """The environment every git call gets: no prompts, ssh in batch mode."""
-    env = dict(os.environ if base is None else base)
+    env = dict(os.environ)
     env["GIT_TERMINAL_PROMPT"] = "0"
     env["GCM_INTERACTIVE"] = "never"
     env.pop("GIT_ASKPASS", None)
@@ -231,15 +230,10 @@ def origin_url(path: Path) -> str | None:
 
 def normalize_url(url: str) -> str:
     """A form of a repo URL for comparison: file:// as a path, no trailing '/' or '.git'."""
-    text = url.strip()
-    if text.startswith("file://"):
-        text = text[len("file://") :]
+    text = url.strip().removeprefix("file://")
     if text.startswith("/"):
         text = os.path.normpath(text)
-    text = text.rstrip("/")
-    if text.endswith(".git"):
-        text = text[: -len(".git")]
-    return text.rstrip("/")
+    return text.rstrip("/").removesuffix(".git").rstrip("/")
 
 
 def same_repo(a: str, b: str) -> bool:
@@ -269,11 +263,8 @@ def parse_status(text: str) -> RepoState:
     head = branch = upstream = None
     ahead = behind = None
     changed = untracked = 0
-    tokens = text.split("\0")
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        i += 1
+    tokens = iter(text.split("\0"))
+    for token in tokens:
         if token.startswith("# branch.oid "):
             oid = token[len("# branch.oid ") :]
             head = None if oid == "(initial)" else oid
@@ -289,7 +280,7 @@ def parse_status(text: str) -> RepoState:
             changed += 1
         elif token.startswith("2 "):
             changed += 1
-            i += 1  # a rename carries its original path as the next token
+            next(tokens, None)  # a rename carries its original path as the next token
         elif token.startswith("? "):
             untracked += 1
     return RepoState(head, branch, upstream, ahead, behind, changed, untracked)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +67,7 @@ def format_lock(entries: Iterable[LockEntry]) -> str:
     doc["version"] = LOCK_VERSION
     siblings = tomlkit.aot()
     for entry in sorted(entries, key=lambda e: e.name):
-        fields = {"name": entry.name, "repo": entry.repo, "commit": entry.commit}
-        siblings.append(fields | ({} if entry.revision is None else {"revision": entry.revision}))
+        siblings.append({k: v for k, v in asdict(entry).items() if v is not None})
     if siblings:
         doc["siblings"] = siblings
     return tomlkit.dumps(doc)

@@ -37,13 +37,12 @@ def checkouts(folder: Path, leave_out: Iterable[Path] = ()) -> list[Checkout]:
     """Every git checkout directly in ``folder``, sorted by directory name. The paths in
     ``leave_out`` (the meta-repository, known siblings) are skipped before git is asked."""
     skip = {os.path.realpath(p) for p in leave_out}
-    found = []
-    for entry in sorted(folder.iterdir()) if folder.is_dir() else ():
-        if os.path.realpath(entry) in skip:
-            continue
-        if entry.is_dir() and git.is_checkout(entry):
-            found.append(Checkout(entry, project_name(entry), git.origin_url(entry)))
-    return found
+    entries = sorted(folder.iterdir()) if folder.is_dir() else []
+    return [
+        Checkout(entry, project_name(entry), git.origin_url(entry))
+        for entry in entries
+        if os.path.realpath(entry) not in skip and entry.is_dir() and git.is_checkout(entry)
+    ]
 
 
 def same_names(found: list[Checkout]) -> list[tuple[Checkout, Checkout]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
@@ -49,8 +49,8 @@ class SiblingStatus:
     origin_matches: bool | None = None  # None when there is no origin
     repo: str = ""
     locked: str | None = None  # the commit in wrknv.lock
-    drift: tuple[str, ...] = field(default_factory=tuple)
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    drift: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def dirty(self) -> bool:
@@ -157,12 +157,7 @@ def orphans(ws: Workspace) -> list[Checkout]:
     every configured path are left out before git is asked."""
     known = [ws.root, *(s.path for s in ws.siblings)]
     siblings_dir = Path(os.path.normpath(ws.root / ws.siblings_dir))
-    folders = sorted({siblings_dir, *(s.path.parent for s in ws.siblings)})
-    seen: set[Path] = set()
-    found = []
-    for folder in folders:
-        resolved = folder.resolve()
-        if resolved not in seen:
-            seen.add(resolved)
-            found += checkouts(folder, leave_out=known)
-    return found
+    folders: dict[Path, Path] = {}  # each folder once, however it is spelled
+    for folder in sorted({siblings_dir, *(s.path.parent for s in ws.siblings)}):
+        folders.setdefault(folder.resolve(), folder)
+    return [c for folder in folders.values() for c in checkouts(folder, leave_out=known)]
