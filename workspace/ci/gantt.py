@@ -20,25 +20,9 @@ SHORT_RUN = 10.0  # seconds: below this the axis shows milliseconds
 # A suite that starts within this of another's end may take its lane (the runner rounds).
 EPSILON = 1e-3
 # Words the Mermaid gantt lexer reads as a statement at the start of a line, whatever follows.
-_KEYWORDS = (
-    "gantt",
-    "dateformat",
-    "axisformat",
-    "tickinterval",
-    "inclusiveenddates",
-    "topaxis",
-    "includes",
-    "excludes",
-    "todaymarker",
-    "weekday",
-    "weekend",
-    "title",
-    "section",
-    "click",
-    "href",
-    "call",
-    "acctitle",
-    "accdescr",
+_KEYWORDS = re.compile(
+    "gantt|dateformat|axisformat|tickinterval|inclusiveenddates|topaxis|includes|excludes|"
+    "todaymarker|weekday|weekend|title|section|click|href|call|acctitle|accdescr"
 )
 _UNSAFE = re.compile(r"[:#;%\x00-\x1f\x7f]+")
 
@@ -52,17 +36,12 @@ class Bar:
     failed: bool
     critical: bool = False  # it ends at the makespan
 
-    @property
-    def length(self) -> float:
-        return self.end - self.start
-
 
 def task_name(text: str) -> str:
     """``text`` as a Mermaid task or section name: no ``:``, ``#``, ``;``, ``%`` or control
     characters (they end or comment the name), and never starting with a keyword."""
     clean = " ".join(_UNSAFE.sub(" ", text).split()) or "-"
-    lowered = clean.lower()
-    if any(lowered.startswith(k) for k in _KEYWORDS) or re.match(r"\d{4}-\d\d-\d\d", clean):
+    if _KEYWORDS.match(clean.lower()) or re.match(r"\d{4}-\d\d-\d\d", clean):
         clean = "· " + clean
     return clean
 
@@ -74,9 +53,8 @@ def assign_lanes(spans: Sequence[tuple[float, float]]) -> list[int]:
     lanes = [0] * len(spans)
     for i in sorted(range(len(spans)), key=lambda i: (spans[i][0], spans[i][1], i)):
         start, end = spans[i]
-        free = next((n for n, busy in enumerate(ends) if busy <= start + EPSILON), None)
-        if free is None:
-            free = len(ends)
+        free = next((n for n, busy in enumerate(ends) if busy <= start + EPSILON), len(ends))
+        if free == len(ends):
             ends.append(end)
         ends[free] = end
         lanes[i] = free
@@ -88,22 +66,11 @@ def suite_label(r: SuiteResult) -> str:
     return f"{r.name} ({r.python})" if r.python else r.name
 
 
-def shard_names(run: RunResult) -> dict[str, int]:
-    """A merged report's shard directories -> their number (from 1); empty for one run."""
-    return {s.dir: i for i, s in enumerate(run.shards, 1)}
-
-
 def suite_shards(r: SuiteResult) -> list[str]:
     """Every shard that ran part of a suite: each piece's of a joined split suite, or its own."""
     if r.pieces:
         return [p.shard for p in r.pieces]
     return [r.shard] if r.shard else []
-
-
-def _span(r: SuiteResult) -> tuple[float, float] | None:
-    if r.status is Status.CACHED or r.started is None:
-        return None  # a cached suite did not run; an old summary has no start times
-    return r.started, r.started + r.duration
 
 
 def _parts(r: SuiteResult) -> list[SuiteResult]:
@@ -131,16 +98,17 @@ def bars(run: RunResult) -> tuple[list[Bar], int]:
     """The bars of a run, lanes assigned per shard and the makespan marked (each piece of a
     split suite on its own shard), and how many ran suites could not be placed (joined
     from several shards without their pieces' times)."""
-    numbers = shard_names(run)
+    numbers = {s.dir: i for i, s in enumerate(run.shards, 1)}  # a merged report's shards
     groups: dict[int, list[tuple[SuiteResult, tuple[float, float]]]] = {}
     unplaced = 0
     for part in (p for r in run.results for p in _parts(r)):
-        span, where = _span(part), suite_shards(part)
-        if span is None:
-            continue
+        where = suite_shards(part)
+        if part.status is Status.CACHED or part.started is None:
+            continue  # a cached suite did not run; an old summary has no start times
         if len(where) > 1:
             unplaced += 1
             continue
+        span = (part.started, part.started + part.duration)
         groups.setdefault(numbers.get(where[0], 0) if where else 0, []).append((part, span))
     out: list[Bar] = []
     for shard, members in sorted(groups.items()):
@@ -167,8 +135,7 @@ def gantt(run: RunResult, *, max_bars: int = MAX_BARS) -> tuple[str, list[str]]:
     drawn, unplaced = bars(run)
     notes = []
     if len(drawn) > max_bars:
-        order = sorted(range(len(drawn)), key=lambda i: _priority(drawn[i]))
-        keep = set(order[:max_bars])
+        keep = set(sorted(range(len(drawn)), key=lambda i: _priority(drawn[i]))[:max_bars])
         notes.append(
             f"{len(drawn) - max_bars} of {len(drawn)} bars left out (the shortest); "
             f"the chart shows at most {max_bars}."
@@ -178,7 +145,9 @@ def gantt(run: RunResult, *, max_bars: int = MAX_BARS) -> tuple[str, list[str]]:
         notes.append(f"Not drawn: {plural(unplaced, 'suite')} split over several shards.")
     if not drawn:
         return "", notes
-    lines = ["```mermaid", "gantt", "    dateFormat x", f"    axisFormat {axis_format(drawn)}"]
+    # Milliseconds for a short run, where minutes:seconds would label every tick 00:00 or 00:01.
+    axis = "%S.%L" if max(b.end for b in drawn) < SHORT_RUN else "%M:%S"
+    lines = ["```mermaid", "gantt", "    dateFormat x", f"    axisFormat {axis}"]
     for section in sorted({b.section for b in drawn}, key=_section_order):
         lines.append(f"    section {task_name(section)}")
         for bar in sorted((b for b in drawn if b.section == section), key=lambda b: b.start):
@@ -189,15 +158,9 @@ def gantt(run: RunResult, *, max_bars: int = MAX_BARS) -> tuple[str, list[str]]:
     return "\n".join(lines) + "\n", notes
 
 
-def axis_format(drawn: Sequence[Bar]) -> str:
-    """Seconds and milliseconds for a short run, where minutes:seconds would label every
-    tick 00:00 or 00:01; minutes:seconds otherwise."""
-    return "%S.%L" if max((b.end for b in drawn), default=0.0) < SHORT_RUN else "%M:%S"
-
-
 def _priority(bar: Bar) -> tuple[bool, bool, float]:
     """Which bars a capped chart keeps first: the makespan's, the failed, then the longest."""
-    return (not bar.critical, not bar.failed, -bar.length)
+    return (not bar.critical, not bar.failed, bar.start - bar.end)
 
 
 def _section_order(section: str) -> tuple[int, ...]:

@@ -36,18 +36,17 @@ _NOTE_ROOM = 200  # kept free for the note that says what was left out
 _READ = 64 * 1024  # what is read from the end of a log to find its last lines
 
 # Each status's icon, in the order of the table: what needs looking at first, then the rest.
-_STATUSES = (
-    ("failed", "❌"),
-    ("timeout", "⏱️"),
-    ("error", "💥"),
-    ("no-tests", "⚠️"),
-    ("not-run", "⏭️"),
-    ("passed", "✅"),
-    ("excluded", "⏭️"),  # not run on purpose: its requires-python leaves this Python out
-    ("cached", "♻️"),
-)
-ICONS = dict(_STATUSES)
-RANK = {status: rank for rank, (status, _) in enumerate(_STATUSES)}
+ICONS = {
+    "failed": "❌",
+    "timeout": "⏱️",
+    "error": "💥",
+    "no-tests": "⚠️",
+    "not-run": "⏭️",
+    "passed": "✅",
+    "excluded": "⏭️",  # not run on purpose: its requires-python leaves this Python out
+    "cached": "♻️",
+}
+RANK = {status: rank for rank, status in enumerate(ICONS)}
 _NOT_RUN = {
     "cached": "not run, because a pass with the same inputs was kept (the result cache).",
     "excluded": "not run, because the sibling's requires-python leaves that Python out; "
@@ -106,8 +105,7 @@ def kind(r: SuiteResult) -> str:
 
 def _status(r: SuiteResult) -> str:
     status = kind(r)
-    icon = ICONS.get(status, "")
-    return f"{icon} {status} (not run)" if status == "cached" else f"{icon} {status}".strip()
+    return f"{ICONS[status]} {status}" + (" (not run)" if status == "cached" else "")
 
 
 def _name(r: SuiteResult) -> str:
@@ -127,7 +125,7 @@ def _order(r: SuiteResult) -> tuple[int, float, str]:
     """Failures first, then what ran (longest first), then the cached, which took no time."""
     status = kind(r)
     duration = 0.0 if status == "cached" else r.duration
-    return (RANK.get(status, len(RANK)), -duration, _name(r))
+    return (RANK[status], -duration, _name(r))
 
 
 def _shard_cell(r: SuiteResult) -> str:
@@ -167,9 +165,7 @@ def headline(run: RunResult, title: str, *, allow_no_tests: bool = False) -> str
         what = f"interrupted; {what}"
     icon = "❌" if bad or run.interrupted else "✅"
     lines = [f"## {icon} {cell(title)}: {what}", ""]
-    counts = ", ".join(
-        f"{n} {s}" for s, n in sorted(tally.items(), key=lambda i: RANK.get(i[0], len(RANK)))
-    )
+    counts = ", ".join(f"{tally[s]} {s}" for s in RANK if tally[s])
     wall, bound = run.wall_seconds, run.lower_bound
     ratio = f" ({wall / bound:.2f}×)" if bound > 0 else ""
     longest = " (the longest shard)" if run.shards else ""
@@ -194,8 +190,7 @@ def shards_table(run: RunResult) -> str:
         return ""
     rows = ["| shard | run directory | jobs | wall | result |", "|--:|---|--:|--:|---|"]
     for number, shard in enumerate(run.shards, 1):
-        result = "✅ passed" if shard.ok else "❌ failed"
-        result = "⚠️ interrupted" if shard.interrupted else result
+        result = "⚠️ interrupted" if shard.interrupted else "✅ passed" if shard.ok else "❌ failed"
         values = [number, shard.dir, shard.jobs, seconds(shard.wall_seconds), result]
         rows.append("| " + " | ".join(cell(v) for v in values) + " |")
     return "\n".join(rows) + "\n"
@@ -224,7 +219,7 @@ def _log_block(base: Path, rel: str, budget: int) -> tuple[str, int]:
     mark = fence(tail)
     summary = html.escape(f"{what} {rel}" + (" (earlier lines left out)" if cut else ""))
     block = f"<details><summary>{summary}</summary>\n\n{mark}text\n{tail}\n{mark}\n\n</details>\n"
-    return block, len(block.encode("utf-8"))
+    return block, _size(block)
 
 
 @dataclass

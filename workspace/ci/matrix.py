@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from packaging.specifiers import SpecifierSet
-
 from workspace.ci.shards import Shard, ShardPlan, makespan, pack, whole
 from workspace.errors import WorkspaceError
 from workspace.model.config import Sibling, Workspace
@@ -30,9 +28,6 @@ GITHUB_MAX_JOBS = 256  # GitHub Actions' limit on jobs from one matrix
 DEFAULT_SECONDS_PER_FILE = 2.0
 
 
-# --------------------------------------------------------------------------- estimates
-
-
 def estimate(
     siblings: Sequence[Sibling], durations: Mapping[str, float]
 ) -> tuple[dict[str, float], dict[str, str]]:
@@ -44,19 +39,12 @@ def estimate(
     files = {s.name: count_test_files(s.path) if s.path.is_dir() else 0 for s in siblings}
     rates = [durations[n] / files[n] for n in files if n in durations and files[n] > 0]
     per_file = statistics.median(rates) if rates else DEFAULT_SECONDS_PER_FILE
-    out: dict[str, float] = {}
-    source: dict[str, str] = {}
-    for s in siblings:
-        if s.name in durations:
-            out[s.name] = durations[s.name]
-            source[s.name] = "history"
-        else:
-            out[s.name] = max(files[s.name], 1) * per_file
-            source[s.name] = f"{files[s.name]} test files x {per_file:.1f}s"
-    return out, source
-
-
-# --------------------------------------------------------------------------- Python versions
+    seconds = {n: durations.get(n, max(count, 1) * per_file) for n, count in files.items()}
+    source = {
+        n: "history" if n in durations else f"{count} test files x {per_file:.1f}s"
+        for n, count in files.items()
+    }
+    return seconds, source
 
 
 def python_versions(
@@ -67,16 +55,14 @@ def python_versions(
 ) -> list[str]:
     """The versions to run: the requested ones, else the newest known one that the workspace
     and every named sibling allow."""
-    specs = [ws.python] if ws.python else []
-    for name in names:
-        info = projects.get(name)
-        if info is not None and info.requires_python is not None:
-            specs.append(info.requires_python)
     if requested:
         return list(requested)
+    infos = [projects[name] for name in names if name in projects]
+    specs = [ws.python] if ws.python else []
+    specs += [i.requires_python for i in infos if i.requires_python is not None]
     allowed = [v for v in KNOWN_PYTHONS if allows_minor(specs, v)]
     if not allowed:
-        shown = ", ".join(str(s) for s in specs if isinstance(s, SpecifierSet))
+        shown = ", ".join(str(s) for s in specs)
         raise WorkspaceError(
             f"no Python in {', '.join(KNOWN_PYTHONS)} satisfies {shown}",
             hint="pass --python VERSION to choose one",
@@ -84,56 +70,45 @@ def python_versions(
     return [allowed[-1]]
 
 
-# --------------------------------------------------------------------------- entries
-
-
 def sibling_entries(
-    graph: Graph, siblings: Sequence[Sibling], requested_pythons: Sequence[str] = ()
+    graph: Graph, siblings: Sequence[Sibling], requested: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
     """One entry per sibling (and per requested Python version)."""
-    entries = []
-    for sib in siblings:
-        for python in python_versions(
-            graph.workspace, graph.projects, [sib.name], requested_pythons
-        ):
-            entries.append(
-                {
-                    "name": sib.name,
-                    "layer": sib.layer or "",
-                    "session": f"test({sib.name})",
-                    "siblings": sib.name,
-                    "python": python,
-                }
-            )
-    return entries
+    return [
+        {
+            "name": sib.name,
+            "layer": sib.layer or "",
+            "session": f"test({sib.name})",
+            "siblings": sib.name,
+            "python": python,
+        }
+        for sib in siblings
+        for python in python_versions(graph.workspace, graph.projects, [sib.name], requested)
+    ]
 
 
 def shard_entries(
-    graph: Graph, shards: Sequence[Shard], requested_pythons: Sequence[str] = ()
+    graph: Graph, shards: Sequence[Shard], requested: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
     """One entry per shard (and Python): ``siblings`` names every sibling the shard needs
     (for bootstrap and setup), ``whole`` those it runs whole, ``files`` the ``sibling:path``
     files it runs of a split one (for ``test-all --files``)."""
-    entries = []
     total = len(shards)
-    for shard in shards:
-        for python in python_versions(
-            graph.workspace, graph.projects, shard.names, requested_pythons
-        ):
-            entries.append(
-                {
-                    "name": f"shard-{shard.index}-of-{total}",
-                    "shard": shard.index,
-                    "shards": total,
-                    "session": "test-all",
-                    "siblings": ",".join(shard.names),
-                    "whole": ",".join(shard.whole),
-                    "files": ",".join(shard.files),
-                    "python": python,
-                    "estimated_seconds": round(shard.estimated_seconds, 1),
-                }
-            )
-    return entries
+    return [
+        {
+            "name": f"shard-{shard.index}-of-{total}",
+            "shard": shard.index,
+            "shards": total,
+            "session": "test-all",
+            "siblings": ",".join(shard.names),
+            "whole": ",".join(shard.whole),
+            "files": ",".join(shard.files),
+            "python": python,
+            "estimated_seconds": round(shard.estimated_seconds, 1),
+        }
+        for shard in shards
+        for python in python_versions(graph.workspace, graph.projects, shard.names, requested)
+    ]
 
 
 def matrix_json(entries: Sequence[Mapping[str, Any]]) -> str:
@@ -144,7 +119,7 @@ def matrix_json(entries: Sequence[Mapping[str, Any]]) -> str:
             f"{GITHUB_MAX_JOBS} jobs from one matrix",
             hint="use --shards K to pack the siblings into K jobs",
         )
-    return json.dumps({"include": list(entries)}, separators=(",", ":"), sort_keys=False)
+    return json.dumps({"include": list(entries)}, separators=(",", ":"))
 
 
 def write_github_output(path: Path, matrix: str, count: int) -> None:
@@ -211,11 +186,10 @@ def format_plan(
             f"shard {shard.index}/{len(shards)}: {plural(len(shard.names), 'sibling')}, "
             f"estimated {shard.estimated_seconds:.1f}s: {', '.join(shown)}"
         )
-    ideal = done.ideal
     for name, n in sorted(done.split.items()):
-        lines.append(f"split: {name} into {n} pieces ({_over(estimates[name], ideal)})")
-    for name in sorted(n for n in why_not if estimates.get(n, 0.0) > ideal):
-        lines.append(f"not split: {name} ({why_not[name]}; {_over(estimates[name], ideal)})")
+        lines.append(f"split: {name} into {n} pieces ({_over(estimates[name], done.ideal)})")
+    for name in sorted(n for n in why_not if estimates.get(n, 0.0) > done.ideal):
+        lines.append(f"not split: {name} ({why_not[name]}; {_over(estimates[name], done.ideal)})")
     guessed = sorted(n for n, s in source.items() if s != "history")
     if guessed:
         lines.append(f"estimated from test files (no history): {', '.join(guessed)}")

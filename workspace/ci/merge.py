@@ -32,14 +32,8 @@ from workspace.text import display_path
 
 # The status of merged pieces: the first of these that any piece has. A piece that collected
 # no tests is fine when another one passed.
-_WORST = (
-    Status.ERROR,
-    Status.TIMEOUT,
-    Status.FAILED,
-    Status.NOT_RUN,
-    Status.PASSED,
-    Status.CACHED,
-    Status.NO_TESTS,
+_WORST = tuple(
+    Status(s) for s in ("error", "timeout", "failed", "not-run", "passed", "cached", "no-tests")
 )
 
 
@@ -104,9 +98,7 @@ def _join(pieces: Sequence[SuiteResult]) -> SuiteResult:
     (``excluded``: its files are gone) counts only if all are."""
     ran = [p for p in pieces if not p.excluded] or list(pieces)
     worst = next(p for s in _WORST for p in ran if p.status is s)
-    counts = Counts()
-    for p in pieces:
-        counts = counts + p.counts
+    counts = sum((p.counts for p in pieces), Counts())
     reasons = list(dict.fromkeys(p.reason for p in pieces if p.reason))
     starts = [p.started for p in pieces if p.started is not None]
     file_seconds = {f: t for p in pieces for f, t in p.file_seconds}
@@ -155,8 +147,7 @@ def merge(dirs: list[Path], output: Path) -> RunResult:
         bound=round(lower_bound(spans(pieces), jobs), 3),
     )
     junit = merged_junit([e for run in shards for e in run_suites(run.run_dir, run.results)])
-    output.mkdir(parents=True, exist_ok=True)
-    write_summary(merged)
+    write_summary(merged)  # makes ``output``
     atomic_write_text(output / JUNIT, junit)
     save_durations(StateDir(output), merged.results)
     return merged

@@ -90,13 +90,12 @@ def _join(pieces: list[Piece]) -> tuple[Piece, ...]:
             by_name[p.name] = p
             continue
         seconds = old.seconds + p.seconds
-        rest = old if old.skip else p if p.skip else None
-        if rest is None:
-            by_name[p.name] = Piece(p.name, seconds, tuple(sorted(old.files + p.files)))
-        else:
-            other = p if rest is old else old
+        rest, other = (old, p) if old.skip else (p, old)
+        if rest.skip:
             skip = tuple(f for f in rest.skip if f not in other.files)
             by_name[p.name] = Piece(p.name, seconds, skip=skip)
+        else:
+            by_name[p.name] = Piece(p.name, seconds, tuple(sorted(old.files + p.files)))
     return tuple(by_name.values())
 
 

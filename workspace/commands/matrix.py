@@ -60,8 +60,7 @@ def _run(args: argparse.Namespace) -> int:
         reasons = changed_since(graph, args.changed_since, siblings)
         siblings = [s for s in siblings if s.name in reasons]
     if args.shards:
-        durations = history.load_durations(ws.state, warn=warn)
-        estimates, source = matrix.estimate(siblings, durations)
+        estimates, source = matrix.estimate(siblings, history.load_durations(ws.state, warn=warn))
         files = matrix.splittable(siblings, history.load_file_durations(ws.state))
         done = plan(estimates, files.weights, args.shards, files.unnamed)
         entries = matrix.shard_entries(graph, done.shards, pythons)
