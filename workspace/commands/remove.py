@@ -11,10 +11,10 @@ import argparse
 
 from workspace.commands import Command
 from workspace.commands._options import add_config_argument
-from workspace.errors import ExitCode, WorkspaceError
+from workspace.errors import ExitCode
 from workspace.model import config
 from workspace.model.scaffold import remove_entry, save
-from workspace.text import did_you_mean, display_path
+from workspace.text import display_path
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,14 +24,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     ws = config.load(args.config)
-    try:
-        text = remove_entry(ws.config_file.read_text(encoding="utf-8"), args.name)
-    except KeyError:
-        raise WorkspaceError(
-            f"{display_path(ws.config_file)}: no sibling named {args.name!r}",
-            hint=did_you_mean(args.name, ws.names) or "see the [[siblings]] entries",
-        ) from None
-    save(ws, text)
+    ws.sibling(args.name)  # refuses a name that is not there, with a did-you-mean hint
+    save(ws, remove_entry(ws.config_file.read_text(encoding="utf-8"), args.name))
     print(f"remove: {args.name} taken out of {display_path(ws.config_file)} (its checkout stays)")
     return ExitCode.OK
 

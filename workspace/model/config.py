@@ -8,8 +8,7 @@ key path (``siblings[3].layer``) with what was expected.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -150,9 +149,6 @@ class Workspace:
         return self.layers.index(layer) if layer in self.layers else 0
 
 
-# --------------------------------------------------------------------------- helpers
-
-
 def find_config(start: Path | None = None) -> Path:
     """The config to use: $WRKNV_CONFIG, else the nearest wrknv.toml from ``start`` upwards."""
     env = os.environ.get(ENV_VAR)
@@ -175,9 +171,6 @@ def find_config(start: Path | None = None) -> Path:
     )
 
 
-# --------------------------------------------------------------------------- loading
-
-
 def load(path: Path | None = None) -> Workspace:
     """Load and validate a workspace config (and the wrknv.local.toml beside it)."""
     config_file = (path or find_config()).absolute()
@@ -187,13 +180,11 @@ def load(path: Path | None = None) -> Workspace:
         raise WorkspaceError(
             f"{display_path(config_file)}: no such file", hint=f"create a {CONFIG_NAME}"
         )
+    raw = read_toml(config_file)
     local_file = config_file.parent / LOCAL_NAME
-    return _build(
-        config_file,
-        read_toml(config_file),
-        local_file if local_file.is_file() else None,
-        read_toml(local_file) if local_file.is_file() else {},
-    )
+    if local_file.is_file():
+        return _build(config_file, raw, local_file, read_toml(local_file))
+    return _build(config_file, raw, None, {})
 
 
 def parse(config_file: Path, text: str) -> Workspace:
@@ -206,31 +197,12 @@ def parse(config_file: Path, text: str) -> Workspace:
     return _build(config_file, raw, None, {})
 
 
-def merge_test_settings(raw: Mapping[str, Any], base: TestSettings) -> TestSettings:
-    return TestSettings(
-        args=tuple(raw.get("args", base.args)),
-        timeout=raw.get("timeout", base.timeout),
-        xdist=raw.get("xdist", base.xdist),
-        split=raw.get("split", base.split),
-        enabled=raw.get("enabled", base.enabled),
-        requirements=tuple(raw.get("requirements", base.requirements)),
-        cache=raw.get("cache", base.cache),
-        env=tuple(raw.get("env", base.env)),
-        inputs=tuple(raw.get("inputs", base.inputs)),
-        cache_size=raw.get("cache_size", base.cache_size),
-    )
-
-
 @dataclass(frozen=True)
 class _Context:
-    """What every sibling entry is read against."""
+    """What every sibling entry is read against: the workspace (its siblings still to come)."""
 
-    root: Path
-    siblings_dir: Path
-    url_base: str | None
-    layers: tuple[str, ...]
+    ws: Workspace
     local: Overlay
-    test: TestSettings
     out: Collector
 
 
@@ -242,7 +214,7 @@ def _build(
 ) -> Workspace:
     root = config_file.parent
     main = Collector(config_file)
-    local_out = Collector(local_file or config_file.parent / LOCAL_NAME)
+    local_out = Collector(local_file or root / LOCAL_NAME)
     unknown_tables(raw, {"workspace": "[workspace]", "siblings": "[[siblings]]"}, main)
     ws_raw = raw.get("workspace")
     if ws_raw is None:
@@ -250,16 +222,22 @@ def _build(
         ws_raw = {}
     ws = check_table(ws_raw, WORKSPACE_FIELDS, "workspace", main)
     local = read_local(local_raw, ws, local_out)
-    ctx = _Context(
-        root=root,
-        siblings_dir=Path(ws.get("siblings_dir", "..")),
+    draft = Workspace(
+        name=ws.get("name", root.name),
+        description=ws.get("description", ""),
+        python=ws.get("python"),
+        pythons=ws.get("pythons", ()),
+        venv=(root / ws.get("venv", ".venv")).absolute(),
+        siblings_dir=Path(os.path.normpath(root / ws.get("siblings_dir", ".."))),
         url_base=ws.get("url_base"),
         layers=ws.get("layers", ()),
-        local=local,
-        test=merge_test_settings(ws.get("test", {}), TestSettings()),
-        out=main,
+        test=TestSettings(**ws.get("test", {})),
+        siblings=(),
+        root=root,
+        config_file=config_file,
+        local_file=local_file,
     )
-    siblings = _read_siblings(raw.get("siblings", []), ctx)
+    siblings = _read_siblings(raw.get("siblings", []), _Context(draft, local, main))
     known = [s.name for s in siblings]
     for name in local.overrides:
         if name not in known:
@@ -274,21 +252,7 @@ def _build(
     problems = main.problems + local_out.problems
     if problems:
         raise ConfigError(problems)
-    return Workspace(
-        name=ws.get("name", root.name),
-        description=ws.get("description", ""),
-        python=ws.get("python"),
-        pythons=ws.get("pythons", ()),
-        venv=(root / ws.get("venv", ".venv")).absolute(),
-        siblings_dir=Path(os.path.normpath(root / ctx.siblings_dir)),
-        url_base=ctx.url_base,
-        layers=ctx.layers,
-        test=ctx.test,
-        siblings=tuple(siblings),
-        root=root,
-        config_file=config_file,
-        local_file=local_file,
-    )
+    return replace(draft, siblings=tuple(siblings))
 
 
 def _read_siblings(raw_sibs: Any, ctx: _Context) -> list[Sibling]:
@@ -326,9 +290,9 @@ def _make_sibling(
     name: str = values["name"]
     label = f"siblings[{index}].%s ({name})"
     layer = values.get("layer")
-    ok = layer_ok(layer, ctx.layers, label, ctx.out)
+    ok = layer_ok(layer, ctx.ws.layers, label, ctx.out)
     repo = values.get("repo")
-    if repo is None and ctx.url_base:
+    if repo is None and ctx.ws.url_base:
         repo = f"{name}.git"
     configured = None
     if repo is None:
@@ -340,7 +304,7 @@ def _make_sibling(
             )
         ok = False
     else:
-        configured = resolve_repo(repo, ctx.root, ctx.url_base)
+        configured = resolve_repo(repo, ctx.ws.root, ctx.ws.url_base)
         repo = rewrite_url(configured, ctx.local.rewrite)
         why = repo_problem(repo)
         if why:
@@ -353,27 +317,23 @@ def _make_sibling(
     path = _sibling_path(values.get("path"), name, label, ctx)
     if not ok or repo is None or path is None:
         return None
+    # The checked keys are named as Sibling's fields: a key not given keeps its default.
     return Sibling(
-        name=name,
-        repo=repo,
-        path=path,
-        layer=layer,
-        revision=values.get("revision"),
-        depends_on=values.get("depends_on", ()),
-        tags=values.get("tags", ()),
-        extras=values.get("extras", ()),
-        dependency_groups=values.get("dependency_groups"),
-        python_package=values.get("python_package", True),
-        test=merge_test_settings(values.get("test", {}), ctx.test),
-        index=index,
-        configured_repo=configured if configured != repo else None,
+        **{
+            **values,
+            "repo": repo,
+            "path": path,
+            "test": replace(ctx.ws.test, **values.get("test", {})),
+            "index": index,
+            "configured_repo": configured if configured != repo else None,
+        }
     )
 
 
 def _sibling_path(raw_path: str | None, name: str, label: str, ctx: _Context) -> Path | None:
     """The sibling's directory: below the workspace's parent, and not the workspace itself."""
-    root = ctx.root
-    path = Path(os.path.normpath(root / (raw_path if raw_path else ctx.siblings_dir / name)))
+    root = ctx.ws.root
+    path = Path(os.path.normpath(root / (raw_path if raw_path else ctx.ws.siblings_dir / name)))
     parent = root.parent
     if not path.is_relative_to(parent) or path in (parent, root) or root.is_relative_to(path):
         ctx.out.add(

@@ -120,75 +120,48 @@ def check_repo(value: Any) -> str:
     return text
 
 
-# Shown in the hint of a type error: what a valid value looks like.
-_EXAMPLES = {
-    "name": '"provide-foundation"',
-    "description": '"provide.io ecosystem workspace"',
-    "python": '">=3.11"',
-    "pythons": PYTHONS_EXAMPLE,
-    "venv": '".venv"',
-    "siblings_dir": '".."',
-    "url_base": '"https://github.com/provide-io"',
-    "layers": '["foundation", "framework", "tools"]',
-    "layer": '"foundation"',
-    "repo": '"provide-foundation.git"',
-    "path": '"../provide-foundation"',
-    "revision": '"main"',
-    "depends_on": '["provide-foundation"]',
-    "tags": '["core"]',
-    "extras": '["all"]',
-    "dependency_groups": '["dev", "test"]',
-    "python_package": "true",
-    "test": '{ args = ["-q"], timeout = 900, xdist = true }',
-    "args": '["-m", "not slow"]',
-    "timeout": "900",
-    "xdist": "true",
-    "split": "false",
-    "enabled": "true",
-    "cache": "true",
-    "env": '["DATABASE_URL"]',
-    "inputs": '["fixtures/**/*.json"]',
-    "cache_size": "1000",
-    "requirements": '["pytest", "pytest-asyncio"]',
+# Each key: its checker, and what a valid value looks like (shown in the hint of a type error).
+Fields = Mapping[str, tuple[Callable[[Any], Any], str]]
+
+TEST_FIELDS: Fields = {
+    "args": (_str_list, '["-m", "not slow"]'),
+    "timeout": (_timeout, "900"),
+    "xdist": (_bool, "true"),
+    "split": (_bool, "false"),
+    "enabled": (_bool, "true"),
+    "requirements": (_str_list, '["pytest", "pytest-asyncio"]'),
+    "cache": (_bool, "true"),
+    "env": (_str_list, '["DATABASE_URL"]'),
+    "inputs": (_str_list, '["fixtures/**/*.json"]'),
+    "cache_size": (_count, "1000"),
 }
 
-TEST_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "args": _str_list,
-    "timeout": _timeout,
-    "xdist": _bool,
-    "split": _bool,
-    "enabled": _bool,
-    "requirements": _str_list,
-    "cache": _bool,
-    "env": _str_list,
-    "inputs": _str_list,
-    "cache_size": _count,
+_TEST_EXAMPLE = '{ args = ["-q"], timeout = 900, xdist = true }'
+
+WORKSPACE_FIELDS: Fields = {
+    "name": (_name, '"provide-foundation"'),
+    "description": (_text, '"provide.io ecosystem workspace"'),
+    "python": (_specifier, '">=3.11"'),
+    "pythons": (_pythons, PYTHONS_EXAMPLE),
+    "venv": (_str, '".venv"'),
+    "siblings_dir": (_str, '".."'),
+    "url_base": (check_repo, '"https://github.com/provide-io"'),
+    "layers": (_unique_str_list, '["foundation", "framework", "tools"]'),
+    "test": (dict, _TEST_EXAMPLE),  # checked key by key in check_table
 }
 
-WORKSPACE_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "name": _name,
-    "description": _text,
-    "python": _specifier,
-    "pythons": _pythons,
-    "venv": _str,
-    "siblings_dir": _str,
-    "url_base": check_repo,
-    "layers": _unique_str_list,
-    "test": dict,  # checked key by key in check_table
-}
-
-SIBLING_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "name": _name,
-    "layer": _str,
-    "repo": check_repo,
-    "path": _str,
-    "revision": _revision,
-    "depends_on": _unique_str_list,
-    "tags": _unique_str_list,
-    "extras": _unique_str_list,
-    "dependency_groups": _unique_str_list,
-    "python_package": _bool,
-    "test": dict,
+SIBLING_FIELDS: Fields = {
+    "name": (_name, '"provide-foundation"'),
+    "layer": (_str, '"foundation"'),
+    "repo": (check_repo, '"provide-foundation.git"'),
+    "path": (_str, '"../provide-foundation"'),
+    "revision": (_revision, '"main"'),
+    "depends_on": (_unique_str_list, '["provide-foundation"]'),
+    "tags": (_unique_str_list, '["core"]'),
+    "extras": (_unique_str_list, '["all"]'),
+    "dependency_groups": (_unique_str_list, '["dev", "test"]'),
+    "python_package": (_bool, "true"),
+    "test": (dict, _TEST_EXAMPLE),
 }
 
 
@@ -205,7 +178,7 @@ class Collector:
 
 def check_table(
     raw: Any,
-    fields: Mapping[str, Callable[[Any], Any]],
+    fields: Fields,
     key: str,
     out: Collector,
     *,
@@ -221,21 +194,22 @@ def check_table(
         path = f"{key}.{name}{label}" if key else name
         if name in skip:
             continue
-        check = fields.get(name)
-        if check is None:
+        field = fields.get(name)
+        if field is None:
             out.add(
                 path,
                 "unknown key",
                 did_you_mean(name, fields) or f"allowed keys: {', '.join(sorted(fields))}",
             )
             continue
+        check, example = field
         if check is dict:
             result[name] = check_table(value, TEST_FIELDS, f"{key}.{name}", out, label=label)
             continue
         try:
             result[name] = check(value)
         except Bad as bad:
-            hint = bad.hint or f"for example: {name} = {_EXAMPLES[name]}"
+            hint = bad.hint or f"for example: {name} = {example}"
             out.add(path, f"expected {bad.expected}, got {value!r}", hint)
     return result
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -53,26 +53,21 @@ class Graph:
     broken: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
-    def _out(self) -> dict[str, list[Edge]]:
-        index: dict[str, list[Edge]] = {}
+    def _ends(self) -> dict[tuple[str, bool], list[Edge]]:
+        """The edges from each sibling, at ``(name, False)``, and to it, at ``(name, True)``."""
+        index: dict[tuple[str, bool], list[Edge]] = {}
         for e in self.edges:
-            index.setdefault(e.source, []).append(e)
-        return index
-
-    @cached_property
-    def _in(self) -> dict[str, list[Edge]]:
-        index: dict[str, list[Edge]] = {}
-        for e in self.edges:
-            index.setdefault(e.target, []).append(e)
+            index.setdefault((e.source, False), []).append(e)
+            index.setdefault((e.target, True), []).append(e)
         return index
 
     def needs(self, name: str, categories: Iterable[Category] = ALL_CATEGORIES) -> set[str]:
         cats = set(categories)
-        return {e.target for e in self._out.get(name, ()) if e.category in cats}
+        return {e.target for e in self._ends.get((name, False), ()) if e.category in cats}
 
     def needed_by(self, name: str, categories: Iterable[Category] = ALL_CATEGORIES) -> set[str]:
         cats = set(categories)
-        return {e.source for e in self._in.get(name, ()) if e.category in cats}
+        return {e.source for e in self._ends.get((name, True), ()) if e.category in cats}
 
     def closure(self, names: Iterable[str], *, upward: bool) -> set[str]:
         """``names`` and everything they need (or, ``upward``, everything that needs them)."""
@@ -173,8 +168,6 @@ class Graph:
             node = min(self.needs(node, [Category.RUNTIME]) & stuck)
         return [*path[path.index(node) :], node]
 
-    # ------------------------------------------------------------------ output
-
     def to_json(self) -> str:
         ws = self.workspace
         data = {
@@ -194,46 +187,30 @@ class Graph:
                 }
                 for s in ws.siblings
             ],
-            "edges": [
-                {
-                    "source": e.source,
-                    "target": e.target,
-                    "category": e.category.value,
-                    "via": e.via,
-                    "requirement": e.requirement,
-                }
-                for e in self.edges
-            ],
+            "edges": [{**asdict(e), "category": e.category.value} for e in self.edges],
         }
         return json.dumps(data, indent=2) + "\n"
 
     def to_mermaid(self) -> str:
         """A Mermaid flowchart: one subgraph per layer, solid runtime and dotted dev edges."""
         ws = self.workspace
-        ids = {name: f"n{i}" for i, name in enumerate(self.order())}
+        order = self.order()
+        ids = {name: f"n{i}" for i, name in enumerate(order)}
         lines = ["flowchart BT"]
-        groups: dict[str | None, list[str]] = {}
-        for name in self.order():
-            groups.setdefault(ws.sibling(name).layer, []).append(name)
         for layer in (*ws.layers, None):
-            members = groups.get(layer)
-            if not members:
-                continue
-            indent = "    "
-            if layer is not None:
-                lines.append(f"    subgraph {layer}")
-                indent = "        "
-            lines.extend(f'{indent}{ids[m]}["{m}"]' for m in members)
-            if layer is not None:
-                lines.append("    end")
-        seen = set()
-        for e in sorted(self.edges, key=lambda e: (ids[e.source], ids[e.target], e.category)):
-            key = (e.source, e.target, e.category)
-            if key in seen:
-                continue
-            seen.add(key)
-            arrow = "-->" if e.category is Category.RUNTIME else "-.->"
-            lines.append(f"    {ids[e.source]} {arrow} {ids[e.target]}")
+            nodes = [f'{ids[n]}["{n}"]' for n in order if ws.sibling(n).layer == layer]
+            if nodes and layer is None:
+                lines += [f"    {node}" for node in nodes]
+            elif nodes:
+                lines += [
+                    f"    subgraph {layer}",
+                    *(f"        {node}" for node in nodes),
+                    "    end",
+                ]
+        links = {(e.source, e.target, e.category) for e in self.edges}
+        for src, dst, category in sorted(links, key=lambda k: (ids[k[0]], ids[k[1]], k[2])):
+            arrow = "-->" if category is Category.RUNTIME else "-.->"
+            lines.append(f"    {ids[src]} {arrow} {ids[dst]}")
         return "\n".join(lines) + "\n"
 
 
@@ -252,16 +229,12 @@ def build(workspace: Workspace) -> Graph:
                 projects[sib.name] = info
     by_dist = _distributions(workspace, projects)
 
-    def target(req: Requirement, source: str) -> str | None:
-        name = by_dist.get(normalize_name(req.name))
-        return name if name != source else None
+    def sibling_for(req: Requirement) -> str | None:
+        return by_dist.get(normalize_name(req.name))
 
     # Extras are installed when configured or requested by another sibling's requirement.
     extras = requested_extras(
-        projects,
-        lambda req: by_dist.get(normalize_name(req.name)),
-        {s.name: set(s.extras) for s in workspace.siblings},
-        active=projects,
+        projects, sibling_for, {s.name: set(s.extras) for s in workspace.siblings}, active=projects
     )
 
     edges: list[Edge] = []
@@ -284,8 +257,8 @@ def build(workspace: Workspace) -> Graph:
         ]
         for category, via, reqs in sources:
             for req in reqs:
-                dst = target(req, sib.name)
-                if dst:
+                dst = sibling_for(req)
+                if dst and dst != sib.name:
                     edges.append(Edge(sib.name, dst, category, via, str(req)))
     return Graph(
         workspace=workspace,

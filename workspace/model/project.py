@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from workspace.errors import ConfigError, Problem
 from workspace.model.config import Sibling
+from workspace.model.fields import Collector
 from workspace.text import display_path, normalize_name
 from workspace.tomlread import read_toml
 
@@ -43,15 +44,8 @@ def read_project(sibling: Sibling) -> ProjectInfo | None:
     return parse_project(file, read_toml(file), sibling.name)
 
 
-class _Reader:
+class _Reader(Collector):
     """Collects every problem of one pyproject.toml, so that all are reported together."""
-
-    def __init__(self, file: Path) -> None:
-        self.shown = display_path(file)
-        self.problems: list[Problem] = []
-
-    def add(self, key: str, message: str) -> None:
-        self.problems.append(Problem(self.shown, key, message))
 
     def requirements(self, values: Any, key: str) -> tuple[Requirement, ...]:
         from packaging.requirements import InvalidRequirement

@@ -27,16 +27,14 @@ def is_python_version(text: object) -> bool:
 def python_flag(values: Iterable[str] | None, flag: str = "--python") -> tuple[str, ...]:
     """The versions of a repeatable, comma-separated flag, in order, each once; SelectionError
     for one that is not ``MAJOR.MINOR``."""
-    found: list[str] = []
-    for item in comma_list(values):
+    items = comma_list(values)
+    for item in items:
         if not is_python_version(item):
             raise SelectionError(
                 f"{flag} {item}: not a Python version",
                 hint="give MAJOR.MINOR versions such as 3.12, comma-separated",
             )
-        if item not in found:
-            found.append(item)
-    return tuple(found)
+    return tuple(dict.fromkeys(items))
 
 
 def one_python(value: str, flag: str = "--python") -> str:
@@ -52,8 +50,7 @@ def one_python(value: str, flag: str = "--python") -> str:
 
 def minor(version: object) -> str:
     """``"3.12"`` for a ``Version`` or a string such as ``3.12.1``."""
-    parts = str(version).split(".")
-    return ".".join(parts[:2])
+    return ".".join(str(version).split(".")[:2])
 
 
 def outside(spec: SpecifierSet | None, versions: Iterable[str]) -> list[str]:

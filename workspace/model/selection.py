@@ -34,9 +34,6 @@ class Selection:
             above=comma_list(args.above),
         )
 
-    def __bool__(self) -> bool:
-        return any((self.only, self.skip, self.layers, self.tags, self.up_to, self.above))
-
     def apply(self, graph: Graph, *, lenient: bool = False) -> list[Sibling]:
         """The selected siblings, in install order (see :meth:`Graph.order` for ``lenient``)."""
         ws = graph.workspace
