@@ -19,7 +19,16 @@ def resolve_repo(repo: str, root: Path, url_base: str | None) -> str:
         return repo
     if url_base and not repo.startswith(("/", "./", "../", "~")):
         return f"{url_base.rstrip('/')}/{repo}"
-    return str((root / Path(repo).expanduser()).resolve())
+    return str((root / _home(repo)).resolve())
+
+
+def _home(repo: str) -> Path:
+    """``~`` and ``~user`` expanded; left as written for a user this machine does not have
+    (:func:`repo_problem` refuses it)."""
+    try:
+        return Path(repo).expanduser()
+    except RuntimeError:
+        return Path(repo)
 
 
 def repo_problem(repo: str) -> str | None:
@@ -31,6 +40,8 @@ def repo_problem(repo: str) -> str | None:
     transport = _TRANSPORT_RE.match(repo)
     if transport and transport.group(1).lower() in _COMMAND_TRANSPORTS:
         return f"uses the '{transport.group(1)}::' transport, which runs commands"
+    if repo.startswith("~") and _home(repo) == Path(repo):
+        return f"starts with {repo.partition('/')[0]}, the home of no user on this machine"
     return None
 
 

@@ -84,7 +84,8 @@ def entry_for(target: str, ws: Workspace, name: str | None = None) -> Entry:
     """The [[siblings]] entry for a checkout (a directory) or a repository URL, as ``add``
     writes it: its name from the project (or the URL), its repo from origin, its path when
     it is not where the workspace would put it."""
-    folder = Path(target).expanduser()
+    # ~name of no user here is no folder (and no repo): not expanded, refused below
+    folder = Path(target) if repo_problem(target) else Path(target).expanduser()
     if folder.is_dir():
         if not git.is_checkout(folder):
             raise WorkspaceError(

@@ -16,6 +16,8 @@ from workspace.model import urls
         ("-u", "starts with '-'"),
         ("EXT::sh", "'EXT::' transport"),
         ("a\tb", "control characters"),
+        ("~no_such_user_here/y", "the home of no user"),
+        ("~/y", None),
     ],
 )
 def test_repo_problem(repo: str, problem: str | None) -> None:
