@@ -230,3 +230,15 @@ def test_no_module_writes_toml_by_hand() -> None:
 def test_the_toml_rule_catches_each_kind(source: str, expected: int) -> None:
     """Guards the checker itself, as the import rule's cases do."""
     assert len(hand_written_toml(source)) == expected
+
+
+def test_no_line_is_folded_by_hand() -> None:
+    """The formatter lays out every line: ``# fmt: skip`` / ``# fmt: off`` would hide a long
+    function or module from the size limits."""
+    folded = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in MODULES
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"#\s*fmt:\s*(skip|off)\b", line)
+    ]
+    assert folded == []

@@ -50,8 +50,7 @@ def collect(args: argparse.Namespace) -> list[CheckResult]:
             for line in str(exc).splitlines()
         ]
     selected = Selection.from_args(args).apply(graph, lenient=True)
-    ctx = Context(graph, selected)
-    return [config_result(ws), *run_checks(ctx, checks)]
+    return [config_result(ws), *run_checks(Context(graph, selected), checks)]
 
 
 def format_table(results: list[CheckResult]) -> str:
@@ -79,11 +78,10 @@ def _run(args: argparse.Namespace) -> int:
     results = collect(args)
     bad = failed(results, args.strict)
     if args.json:
-        counts = summarize(results)
         data = {
             "ok": not bad,
             "strict": args.strict,
-            "summary": {status.value: n for status, n in counts.items()},
+            "summary": {status.value: n for status, n in summarize(results).items()},
             "checks": [r.to_dict() for r in results],
         }
         print(json.dumps(data, indent=2))

@@ -38,10 +38,6 @@ def _name(node: ast.expr) -> str:
     return ""
 
 
-def _is_type_checking(test: ast.expr) -> bool:
-    return _name(test) == "TYPE_CHECKING"
-
-
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:
     caught = handler.type
     if caught is None:
@@ -57,16 +53,14 @@ def _walk(nodes: list[ast.stmt], kind: Kind) -> Iterator[Import]:
         elif isinstance(node, ast.ImportFrom):
             if node.level == 0 and node.module:
                 yield Import(node.module, node.lineno, kind)
-        elif isinstance(node, ast.If) and _is_type_checking(node.test):
+        elif isinstance(node, ast.If) and _name(node.test) == "TYPE_CHECKING":
             yield from _walk(node.body, Kind.TYPE_CHECKING)
             yield from _walk(node.orelse, kind)
         elif isinstance(node, _TRY):
             guarded = any(_catches_import_error(h) for h in node.handlers)
             yield from _walk(node.body, Kind.GUARDED if guarded else kind)
-            for handler in node.handlers:
-                yield from _walk(handler.body, kind)
-            yield from _walk(node.orelse, kind)
-            yield from _walk(node.finalbody, kind)
+            for part in (*(h.body for h in node.handlers), node.orelse, node.finalbody):
+                yield from _walk(part, kind)
         else:
             for field in ("body", "orelse", "finalbody"):
                 yield from _walk(getattr(node, field, None) or [], kind)

@@ -68,6 +68,16 @@ def _failure(python: Path, detail: str) -> WorkspaceError:
     )
 
 
+def _run_probe(python: Path, question: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(python), "-I", str(PROBE), json.dumps(question)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=_TIMEOUT,
+    )
+
+
 def _dist(raw: Mapping[str, object]) -> InstalledDist:
     files = raw.get("files")
     direct = raw.get("direct_url")
@@ -82,15 +92,8 @@ def _dist(raw: Mapping[str, object]) -> InstalledDist:
 def read_venv(python: Path, wanted: Iterable[str] = ()) -> VenvContents:
     """Every distribution the venv's Python sees; for the ``wanted`` ones (by distribution
     name), their import names and where each resolves. One subprocess for all of it."""
-    args = {"wanted": sorted({normalize_name(w) for w in wanted})}
     try:
-        proc = subprocess.run(
-            [str(python), "-I", str(PROBE), json.dumps(args)],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=_TIMEOUT,
-        )
+        proc = _run_probe(python, {"wanted": sorted({normalize_name(w) for w in wanted})})
     except OSError as exc:
         raise _failure(python, exc.strerror or str(exc)) from None
     except subprocess.TimeoutExpired:
@@ -124,13 +127,7 @@ def read_venv(python: Path, wanted: Iterable[str] = ()) -> VenvContents:
 def importable(python: Path, modules: Sequence[str]) -> dict[str, str | None]:
     """Which modules the venv's own Python imports: name -> None, or why not, in one line."""
     try:
-        proc = subprocess.run(
-            [str(python), "-I", str(PROBE), json.dumps({"import": list(modules)})],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=_TIMEOUT,
-        )
+        proc = _run_probe(python, {"import": list(modules)})
         data = json.loads(proc.stdout.strip().splitlines()[-1])
     except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
         return dict.fromkeys(modules, f"{python} does not run")

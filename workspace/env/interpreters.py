@@ -25,8 +25,6 @@ _PYENV_VERSION_RE = re.compile(r"(\d+)\.(\d+)\.(\d+)\Z")
 
 @dataclass(frozen=True)
 class Interpreter:
-    """A Python interpreter: where it is and which version it is."""
-
     path: Path
     version: Version
 
@@ -77,24 +75,24 @@ def interpreter_version(path: Path) -> Version | None:
             timeout=30,
             check=False,
         )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    try:
         return Version(proc.stdout.strip()) if proc.returncode == 0 else None
-    except InvalidVersion:
+    except (OSError, subprocess.TimeoutExpired, InvalidVersion):
         return None
+
+
+def uv_find(uv: str, request: str) -> Path | None:
+    """The interpreter ``uv python find`` finds for ``request`` (a version or a specifier);
+    never downloads one."""
+    proc = run_uv(uv, "python", "find", "--no-python-downloads", "--", request, check=False)
+    return Path(proc.stdout.strip()) if proc.returncode == 0 and proc.stdout.strip() else None
 
 
 def _candidates(uv: str, spec: SpecifierSet) -> Iterator[Interpreter]:
     """Interpreters in order of preference: uv's own choice, then this one, then pyenv's."""
-    proc = run_uv(
-        uv, "python", "find", "--no-python-downloads", "--", str(spec) or ">=3", check=False
-    )
-    found = proc.stdout.strip()
-    if proc.returncode == 0 and found:
-        version = interpreter_version(Path(found))
-        if version is not None:
-            yield Interpreter(Path(found), version)
+    found = uv_find(uv, str(spec) or ">=3")
+    version = interpreter_version(found) if found is not None else None
+    if found is not None and version is not None:
+        yield Interpreter(found, version)
     yield Interpreter(Path(sys.executable), Version(".".join(map(str, sys.version_info[:3]))))
     yield from pyenv_pythons()
 
@@ -129,15 +127,13 @@ def find_python(uv: str, spec: SpecifierSet, explicit: str | None = None) -> Int
     if explicit:
         path = Path(explicit)
         if not path.exists():
-            proc = run_uv(
-                uv, "python", "find", "--no-python-downloads", "--", explicit, check=False
-            )
-            if proc.returncode:
+            found = uv_find(uv, explicit)
+            if found is None:
                 raise EnvError(
                     f"--python {explicit}: no such interpreter",
                     hint="give a path to a python executable or a version such as 3.12",
                 )
-            path = Path(proc.stdout.strip())
+            path = found
         version = interpreter_version(path)
         if version is None:
             raise EnvError(f"--python {explicit}: {path} does not run", hint="check the path")

@@ -84,13 +84,9 @@ class InstallPlan:
         """The requirements input: the siblings as editables and their groups flattened."""
         chosen = [s.name for s in self.install] if names is None else list(names)
         lines = [self.editable_line(n) for n in chosen]
-        seen = set(lines)
         for name in chosen:
-            for req in (*self.group_requirements.get(name, ()), *self.test_requirements(name)):
-                if req not in seen:
-                    seen.add(req)
-                    lines.append(req)
-        return "\n".join(lines) + "\n"
+            lines += [*self.group_requirements.get(name, ()), *self.test_requirements(name)]
+        return "\n".join(dict.fromkeys(lines)) + "\n"  # each line once, the first time
 
     def test_requirements(self, name: str) -> tuple[str, ...]:
         """What the sibling's suite needs in the venv (``test.requirements``, pytest unless
@@ -118,10 +114,8 @@ def _extras(
 
 
 def local_version(info: ProjectInfo) -> Version | None:
-    if info.version is None:
-        return None
     try:
-        return Version(info.version)
+        return Version(info.version) if info.version is not None else None
     except InvalidVersion:
         return None
 
@@ -154,15 +148,8 @@ def find_mismatches(
             )
             continue
         if not req.specifier.contains(version, prereleases=True):
-            mismatches.append(
-                Mismatch(
-                    edge.source,
-                    edge.target,
-                    str(req),
-                    graph.workspace.sibling(edge.target).path,
-                    str(version),
-                )
-            )
+            path = graph.workspace.sibling(edge.target).path
+            mismatches.append(Mismatch(edge.source, edge.target, str(req), path, str(version)))
     return mismatches, unchecked
 
 
@@ -199,14 +186,13 @@ def make_plan(graph: Graph, selected: Sequence[Sibling]) -> InstallPlan:
     groups = {n: groups_to_install(ws.sibling(n), graph.projects[n]) for n in names}
     extras = _extras(graph, names, groups)
 
-    sibling_of = graph.sibling_for
     group_reqs: dict[str, tuple[str, ...]] = {}
     for name in names:
         out: list[str] = []
         info = graph.projects[name]
         for group in groups[name]:
             for req in info.groups.get(group, ()):
-                target = sibling_of(req)
+                target = graph.sibling_for(req)
                 if target is None:
                     out.append(str(req))
                 elif target in graph.projects:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from workspace.env.installed import importable
-from workspace.env.interpreters import Interpreter, interpreter_version, pyenv_pythons
+from workspace.env.interpreters import Interpreter, interpreter_version, pyenv_pythons, uv_find
 from workspace.env.inuse import claim, share
 from workspace.env.plan import make_plan
 from workspace.env.setup import Options, setup
@@ -91,20 +91,20 @@ def exclusions(graph: Graph, version: str, names: Iterable[str]) -> dict[str, st
 def find_minor(uv: str, version: str) -> Interpreter | None:
     """An installed Python ``version``: uv's choice, else pyenv's (behind its shims). With
     ``UV_PYTHON_DOWNLOADS=automatic`` uv may fetch a missing one; otherwise never."""
-    for attempt in range(2):
-        proc = run_uv(uv, "python", "find", "--no-python-downloads", "--", version, check=False)
-        path = Path(proc.stdout.strip()) if proc.returncode == 0 and proc.stdout.strip() else None
-        found = interpreter_version(path) if path is not None else None
-        if path is not None and found is not None and minor(found) == version:
-            return Interpreter(path, found)
-        for candidate in pyenv_pythons():
-            if minor(candidate.version) == version:
-                return candidate
-        if attempt or os.environ.get(DOWNLOADS_ENV) != "automatic":
-            return None
-        if run_uv(uv, "python", "install", "--", version, check=False, downloads=True).returncode:
-            return None
-    return None
+    found = _installed_minor(uv, version)
+    if found is not None or os.environ.get(DOWNLOADS_ENV) != "automatic":
+        return found
+    if run_uv(uv, "python", "install", "--", version, check=False, downloads=True).returncode:
+        return None
+    return _installed_minor(uv, version)
+
+
+def _installed_minor(uv: str, version: str) -> Interpreter | None:
+    path = uv_find(uv, version)
+    found = interpreter_version(path) if path is not None else None
+    if path is not None and found is not None and minor(found) == version:
+        return Interpreter(path, found)
+    return next((c for c in pyenv_pythons() if minor(c.version) == version), None)
 
 
 def missing_python(version: str) -> tuple[str, str]:
@@ -171,22 +171,20 @@ def _build(
     base: Options | None,
 ) -> PythonEnv:
     """Build or refresh ``env`` with setup's code (this process holds its lock)."""
-    ws, version, venv, pins = graph.workspace, env.version, env.venv, env.pins
+    ws, version, venv = graph.workspace, env.version, env.venv
     left_out = set(exclude)
     plan = make_plan(graph, [s for s in ws.siblings if s.name not in left_out])
     plan = replace(plan, workspace=replace(ws, venv=venv))
     base = shared_options(ws) if base is None else base
-    options = replace(base, python=str(interpreter.path), pins=pins)
+    options = replace(base, python=str(interpreter.path), pins=env.pins)
     say = _once(log, f"building {display_path(venv)} with {interpreter}")
     try:
         result = setup(plan, options, log=say)
     except WorkspaceError as exc:  # setup leaves the previous environment as it was
-        return PythonEnv(
-            version,
-            venv,
-            pins,
-            f"the environment for Python {version} was not built: {exc.message}",
-            exc.hint or f"uv's output is above; fix that requirement, or drop {version}",
+        return replace(
+            env,
+            problem=f"the environment for Python {version} was not built: {exc.message}",
+            hint=exc.hint or f"uv's output is above; fix that requirement, or drop {version}",
             output=exc.output if isinstance(exc, ResolutionError) else "",
         )
     if result.changed:
@@ -194,7 +192,7 @@ def _build(
             f"{display_path(venv)}: {plural(len(result.installed), 'sibling')} installed with "
             f"Python {result.python.version} in {result.duration:.1f} s"
         )
-    return PythonEnv(version, venv, pins, xdist=_has_xdist(venv))
+    return replace(env, xdist=_has_xdist(venv))
 
 
 def _once(log: Log, line: str) -> Log:

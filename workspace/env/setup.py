@@ -65,19 +65,17 @@ class SetupResult:
     fingerprint: str
 
 
-def _write_inputs(state: Path, files: Mapping[str, str]) -> dict[str, Path]:
-    state.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (state / name).write_text(text, encoding="utf-8")
-    return {name: state / name for name in files}
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
-def _compile(uv: str, python: Path, requirements: Path, overrides: Path, output: Path) -> None:
-    """Write the resolution (``pins.txt``: :func:`read_pins` reads it)."""
-    run_uv(
-        uv, "pip", "compile", "--quiet", "--no-header", "--python", str(python),
-        "--overrides", str(overrides), "-o", str(output), "--", str(requirements),
-    )  # fmt: skip
+def _compile(uv: str, python: Path, requirements: Path, pins: Path) -> None:
+    """Write the resolution to ``pins`` (``pins.txt``: :func:`read_pins` reads it)."""
+    overrides = pins.with_name("overrides.txt")
+    args = ["--no-header", "--overrides", str(overrides), "-o", str(pins), "--", str(requirements)]
+    run_uv(uv, "pip", "compile", "--quiet", "--python", str(python), *args)
 
 
 @contextlib.contextmanager
@@ -154,31 +152,24 @@ def _build(
     ws = plan.workspace
     resolver = venv_python(ws.venv) if create is None else create.path
     pins = options.pins or ws.state.pins()
-    state = pins.parent
-    inputs = _write_inputs(
-        state,
-        {"requirements.in": plan.requirements_text(), "overrides.txt": plan.overrides_text()},
-    )
+    _write(pins.with_name("requirements.in"), plan.requirements_text())
+    _write(pins.with_name("overrides.txt"), plan.overrides_text())
     # Resolve before touching the venv: a failure leaves the previous venv as it was.
-    _resolve(uv, plan, options, resolver, state, inputs["overrides.txt"], pins)
+    _resolve(uv, plan, options.layered, resolver, pins)
     resolution = read_pins(pins)
     _refuse_index_siblings(plan, resolution, options.from_index)
     fingerprint_file(ws.venv).unlink(missing_ok=True)
     if create is not None:
         say(f"creating {display_path(ws.venv)} with {create}")
         _create_venv(uv, ws.venv, create.path)
-    target = venv_python(ws.venv)
     reinstall = ["--reinstall"] if options.force else []
     if options.layered:
-        overrides = inputs["overrides.txt"]
-        _install_layers(uv, plan, target, state, overrides, resolution, reinstall, say)
+        _install_layers(uv, plan, pins, resolution, reinstall, say)
         return
     say(f"installing {plural(len(plan.install), 'sibling')} from one resolution")
+    args = ["--no-deps", *reinstall, "-r", str(pins)]
     with _explained("installing the resolved environment failed", FIX_IT, touched=True):
-        run_uv(
-            uv, "pip", "install", "--quiet", "--python", str(target), "--no-deps",
-            *reinstall, "-r", str(pins),
-        )  # fmt: skip
+        run_uv(uv, "pip", "install", "--quiet", "--python", str(venv_python(ws.venv)), *args)
 
 
 _PIN_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*==")
@@ -271,49 +262,34 @@ def _create_venv(uv: str, venv: Path, python: Path) -> None:
     run_uv(uv, "venv", "--quiet", "--no-python-downloads", "--python", str(python), "--", str(venv))
 
 
-def _resolve(
-    uv: str,
-    plan: InstallPlan,
-    options: Options,
-    python: Path,
-    state: Path,
-    overrides: Path,
-    pins: Path,
-) -> None:
+def _resolve(uv: str, plan: InstallPlan, layered: bool, python: Path, pins: Path) -> None:
     """Compute the pins; layered, resolve layer 1, then 1-2, ... so a failure names a layer."""
-    if not options.layered:
+    if not layered:
         hint = "uv's explanation is above; --layered shows which layer brings the conflict"
         with _explained("the workspace does not resolve", hint):
-            _compile(uv, python, state / "requirements.in", overrides, pins)
+            _compile(uv, python, pins.with_name("requirements.in"), pins)
         return
     done: list[str] = []
     for layer, members in plan.layers:
         done += members
-        path = _write_inputs(state, {"layer.in": plan.requirements_text(done)})["layer.in"]
+        path = _write(pins.with_name("layer.in"), plan.requirements_text(done))
         what = f"layer {layer or '(all)'} ({', '.join(members)}) does not resolve"
         with _explained(f"{what} with the layers below it", "uv's explanation is above"):
-            _compile(uv, python, path, overrides, pins)
+            _compile(uv, python, path, pins)
 
 
 def _install_layers(
-    uv: str,
-    plan: InstallPlan,
-    target: Path,
-    state: Path,
-    overrides: Path,
-    pins: Pins,
-    reinstall: list[str],
-    say: Log,
+    uv: str, plan: InstallPlan, pins: Path, resolution: Pins, reinstall: list[str], say: Log
 ) -> None:
     """One uv call per layer, bottom-up, each held to the full resolution's pins."""
-    constraints = "".join(line + "\n" for line in pins.lines)  # editables left out
-    cfile = _write_inputs(state, {"constraints.txt": constraints})["constraints.txt"]
+    constraints = "".join(line + "\n" for line in resolution.lines)  # editables left out
+    cfile = _write(pins.with_name("constraints.txt"), constraints)
+    target = venv_python(plan.workspace.venv)
+    overrides = pins.with_name("overrides.txt")
     for layer, members in plan.layers:
         say(f"installing layer {layer or '(all)'}: {', '.join(members)}")
-        path = _write_inputs(state, {"layer.in": plan.requirements_text(members)})["layer.in"]
+        path = _write(pins.with_name("layer.in"), plan.requirements_text(members))
         what = f"installing layer {layer or '(all)'} ({', '.join(members)}) failed"
+        args = ["--overrides", str(overrides), "-c", str(cfile), *reinstall, "-r", str(path)]
         with _explained(what, FIX_IT, touched=True):
-            run_uv(
-                uv, "pip", "install", "--quiet", "--python", str(target),
-                "--overrides", str(overrides), "-c", str(cfile), *reinstall, "-r", str(path),
-            )  # fmt: skip
+            run_uv(uv, "pip", "install", "--quiet", "--python", str(target), *args)

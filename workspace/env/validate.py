@@ -8,7 +8,7 @@ names resolve) is read once, lazily, by :class:`Context`.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 
@@ -76,26 +76,20 @@ class Context:
             raise found
         return found
 
-    @property
-    def dists(self) -> Mapping[str, InstalledDist]:
-        return self.contents.dists
-
     def dist_of(self, sib: Sibling) -> InstalledDist | None:
-        return self.dists.get(self.graph.projects[sib.name].name)
+        return self.contents.dists.get(self.graph.projects[sib.name].name)
 
     @cached_property
     def names(self) -> dict[str, list[str]]:
         """Import names per Python sibling installed in the venv."""
-        return {
-            sib.name: list(self.contents.import_names(self.graph.projects[sib.name].name))
-            for sib in self.python_siblings
-            if self.dist_of(sib) is not None
-        }
+        return self.import_names(self.contents, self.python_siblings)
 
-    @property
-    def resolved(self) -> Mapping[str, Mapping[str, object]]:
-        """Where each of those import names resolves in the venv."""
-        return self.contents.resolved
+    def import_names(
+        self, contents: VenvContents, siblings: Iterable[Sibling]
+    ) -> dict[str, list[str]]:
+        """Import names per sibling (of ``siblings``) that ``contents`` holds."""
+        dists = {s.name: self.graph.projects[s.name].name for s in siblings}
+        return {n: list(contents.import_names(d)) for n, d in dists.items() if d in contents.dists}
 
     @cached_property
     def test_tools(self) -> dict[str, str | None]:
@@ -149,11 +143,10 @@ def run_checks(
     """Every check, whatever the others found; a check that breaks becomes an error result."""
     results: list[CheckResult] = []
     for check in checks:
-        name = check_name(check)
         try:
             results.extend(check(ctx))
         except (WorkspaceError, OSError, ValueError, subprocess.SubprocessError) as exc:
-            results.append(error(name, f"the check could not run: {exc}", None))
+            results.append(error(check_name(check), f"the check could not run: {exc}"))
     return results
 
 
@@ -175,15 +168,3 @@ def summarize(results: Iterable[CheckResult]) -> dict[CheckStatus, int]:
 def failed(results: Iterable[CheckResult], strict: bool) -> bool:
     bad = {CheckStatus.ERROR, CheckStatus.WARNING} if strict else {CheckStatus.ERROR}
     return any(r.status in bad for r in results)
-
-
-__all__ = [
-    "CheckResult",
-    "CheckStatus",
-    "Context",
-    "choose_checks",
-    "config_result",
-    "failed",
-    "run_checks",
-    "summarize",
-]

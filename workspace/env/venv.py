@@ -42,12 +42,8 @@ def read_pyvenv(venv: Path) -> dict[str, str]:
         text = (venv / "pyvenv.cfg").read_text(encoding="utf-8")
     except (OSError, ValueError):  # ValueError: not UTF-8
         return {}
-    out = {}
-    for line in text.splitlines():
-        key, sep, value = line.partition("=")
-        if sep:
-            out[key.strip()] = value.strip()
-    return out
+    pairs = (line.partition("=") for line in text.splitlines())
+    return {key.strip(): value.strip() for key, sep, value in pairs if sep}
 
 
 def venv_version(venv: Path) -> Version | None:
@@ -191,11 +187,8 @@ def setup_lock(workspace: Workspace, log: Log | None = None) -> Iterator[None]:
 
 def venv_interpreter(venv: Path, spec: SpecifierSet) -> Interpreter | None:
     """The venv's interpreter when the venv exists and satisfies ``spec``; no subprocess."""
-    cfg = read_pyvenv(venv)
+    home = read_pyvenv(venv).get("home")
     version = venv_version(venv)
-    home = cfg.get("home")
     if version is None or not home or not venv_python(venv).exists():
         return None
-    if not spec.contains(version, prereleases=True):
-        return None
-    return Interpreter(Path(home), version)
+    return Interpreter(Path(home), version) if spec.contains(version, prereleases=True) else None

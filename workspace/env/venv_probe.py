@@ -5,6 +5,7 @@ Standard library only."""
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata as md
 import importlib.util
 import inspect
@@ -28,7 +29,6 @@ SKIP_MODULES = frozenset({"setup", "conftest", "noxfile", "fabfile", "tasks"})
 Owns = Callable[[str], bool]
 Found = tuple[set[str], Owns, list[str]]  # names, who owns a path, where packages may live
 Spec = Union[ModuleSpec, None, Exception]  # evaluated at runtime: no `|` on 3.9
-_SPECS: dict[str, Spec] = {}
 
 
 def norm(name: str) -> str:
@@ -40,14 +40,13 @@ def inside(path: str, top: str) -> bool:
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
+@functools.cache
 def find(name: str) -> Spec:
     """importlib.util.find_spec, once per name; an exception is kept as the answer."""
-    if name not in _SPECS:
-        try:
-            _SPECS[name] = importlib.util.find_spec(name)
-        except Exception as exc:
-            _SPECS[name] = exc
-    return _SPECS[name]
+    try:
+        return importlib.util.find_spec(name)
+    except Exception as exc:
+        return exc
 
 
 def places(spec: Spec) -> list[str]:
@@ -156,9 +155,7 @@ def editable_names(top: str, declared: Iterable[str]) -> Found:
     the source directory (.pth roots inside it, and what its metadata declares). Also returns
     who owns a path, and the directories its top-level packages may live in."""
 
-    def owns(path: str) -> bool:
-        return inside(path, top)
-
+    owns = functools.partial(inside, top=top)
     names = set()
     for name in declared:
         if name.startswith("__editable__"):

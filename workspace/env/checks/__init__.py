@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import Enum
 
 
@@ -14,20 +14,13 @@ class CheckStatus(str, Enum):
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One line of validate's table."""
-
     name: str
     status: CheckStatus
     detail: str
     hint: str | None = None
 
     def to_dict(self) -> dict[str, str | None]:
-        return {
-            "name": self.name,
-            "status": self.status.value,
-            "detail": self.detail,
-            "hint": self.hint,
-        }
+        return {**asdict(self), "status": self.status.value}
 
 
 def ok(name: str, detail: str) -> CheckResult:

@@ -62,11 +62,9 @@ class Finding:
 
 
 def _is_test(rel: Path) -> bool:
-    name = rel.name
-    in_tests = any(part in _TEST_DIRS for part in rel.parts[:-1])
-    return (
-        in_tests or name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py")
-    )
+    if any(part in _TEST_DIRS for part in rel.parts[:-1]) or rel.name == "conftest.py":
+        return True
+    return rel.name.startswith("test_") or rel.name.endswith("_test.py")
 
 
 def _python_files(root: Path) -> Iterator[Path]:
@@ -101,7 +99,7 @@ def _local_names(sib: Sibling, test_dirs: Iterable[Path]) -> set[str]:
     names = set()
     for folder in {sib.path, sib.path / "src", *test_dirs}:
         for entry in folder.iterdir() if folder.is_dir() else ():
-            stem = entry.name[:-3] if entry.name.endswith(".py") else entry.name
+            stem = entry.name.removesuffix(".py")
             if stem.isidentifier():
                 names.add(stem)
     return names
@@ -118,7 +116,9 @@ class _Scan:
         # repositories (acme.core in one, acme.cli in another)
         pairs = [(n, projects[s].name) for s, found in names.items() for n in found]
         self.sibling_names = sorted(pairs, key=lambda p: -len(p[0]))
-        self.stdlib = contents.stdlib or frozenset(_own_stdlib())
+        self.stdlib = contents.stdlib or frozenset(
+            {*sys.stdlib_module_names, *sys.builtin_module_names}
+        )
         self.runners = {_req_name(r) for r in ctx.workspace.test.requirements}
         self.needed_by: dict[str, list[str]] = {}
         for project in projects.values():
@@ -159,10 +159,6 @@ def _req_name(text: str) -> str:
         return normalize_name(text)
 
 
-def _own_stdlib() -> Iterable[str]:
-    return {*sys.stdlib_module_names, *sys.builtin_module_names}
-
-
 def _runtime(project: ProjectInfo) -> list[Requirement]:
     return [*project.dependencies, *(r for reqs in project.optional.values() for r in reqs)]
 
@@ -196,7 +192,7 @@ def _scan_sibling(scan: _Scan, sib: Sibling, names: list[str]) -> tuple[list[Fin
     projects = scan.ctx.graph.projects
     declared = _declared(project, (), projects)
     declared_tests = _declared(project, _test_groups(sib, project), projects) | scan.runners
-    roots = _package_roots(names, scan.ctx.resolved)
+    roots = _package_roots(names, scan.ctx.contents.resolved)
     files = []
     for path in _python_files(sib.path):
         rel = path.relative_to(sib.path)
@@ -230,14 +226,13 @@ def _result(scan: _Scan, finding: Finding, own: str) -> CheckResult:
     needed_by = scan.needed_by.get(finding.dist or "", [])
     needers = [n for n in dict.fromkeys(needed_by) if n != own]
     text = finding.message(needers)
-    if finding.imp.kind is not Kind.REQUIRED or finding.dist is None:
+    if finding.dist is None:
+        return warning(NAME, text, "install what provides it, or remove the import")
+    kind = finding.imp.kind
+    if kind is not Kind.REQUIRED:
         why = (
-            "under TYPE_CHECKING"
-            if finding.imp.kind is Kind.TYPE_CHECKING
-            else "guarded by except ImportError"
+            "under TYPE_CHECKING" if kind is Kind.TYPE_CHECKING else "guarded by except ImportError"
         )
-        if finding.dist is None:
-            return warning(NAME, text, "install what provides it, or remove the import")
         return warning(NAME, f"{text} ({why})", f"declare {finding.dist} if it is meant")
     where = "dev or test dependency group" if finding.tests else "[project] dependencies"
     return error(NAME, text, f"add {finding.dist} to {finding.sibling}'s {where}")
@@ -250,14 +245,8 @@ def _workspace_names(ctx: Context) -> tuple[VenvContents, Mapping[str, list[str]
     everyone = [s for s in ctx.workspace.siblings if s.python_package and s.name in projects]
     if len(everyone) == len(ctx.python_siblings):
         return ctx.contents, ctx.names
-    wanted = [projects[s.name].name for s in everyone]
-    contents = read_venv(venv_python(ctx.workspace.venv), wanted)
-    names = {
-        s.name: list(contents.import_names(projects[s.name].name))
-        for s in everyone
-        if projects[s.name].name in contents.dists
-    }
-    return contents, names
+    contents = read_venv(venv_python(ctx.workspace.venv), [projects[s.name].name for s in everyone])
+    return contents, ctx.import_names(contents, everyone)
 
 
 def check_deps(ctx: Context) -> list[CheckResult]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from workspace.env.checks import SETUP_HINT, CheckResult, error, ok, warning
 from workspace.env.plan import bootstrap_command, installed_mismatches
+from workspace.env.venv import REBUILD
 from workspace.errors import GraphError, WorkspaceError
 from workspace.fsutil import inside, same_path
 from workspace.repos import git
@@ -49,9 +50,9 @@ def check_siblings(ctx: Context) -> list[CheckResult]:
 
 def check_editables(ctx: Context) -> list[CheckResult]:
     """Each Python sibling is installed as editable from its own path."""
-    out = []
     if ctx.site is None:
         return [error("editable", "the venv has no site-packages", SETUP_HINT)]
+    out = []
     for sib in ctx.python_siblings:
         name = f"editable:{sib.name}"
         dist = ctx.dist_of(sib)
@@ -61,39 +62,19 @@ def check_editables(ctx: Context) -> list[CheckResult]:
             continue
         source = dist.url_path
         if source is None:
-            out.append(
-                error(
-                    name,
-                    f"{dist.name} {dist.version} was installed from an index, not from {shown}",
-                    "run: nox -s setup -- --force",
-                )
-            )
+            wrong = f"{dist.name} {dist.version} was installed from an index, not from {shown}"
         elif not dist.editable:
-            out.append(
-                error(
-                    name,
-                    f"{dist.name} {dist.version} is a copy built from {source}, not editable",
-                    "run: nox -s setup -- --force",
-                )
-            )
+            wrong = f"{dist.name} {dist.version} is a copy built from {source}, not editable"
         elif not same_path(source, sib.path):
-            out.append(
-                error(
-                    name,
-                    f"{dist.name} is editable from {source}, not from {shown}",
-                    "run: nox -s setup -- --force",
-                )
-            )
+            wrong = f"{dist.name} is editable from {source}, not from {shown}"
         elif not sib.path.is_dir():
-            out.append(
-                error(
-                    name,
-                    f"editable from {shown}, which no longer exists",
-                    bootstrap_command([sib.name]),
-                )
-            )
+            gone = f"editable from {shown}, which no longer exists"
+            out.append(error(name, gone, bootstrap_command([sib.name])))
+            continue
         else:
             out.append(ok(name, f"{dist.name} {dist.version} editable from {shown}"))
+            continue
+        out.append(error(name, wrong, REBUILD))
     return out
 
 
@@ -117,7 +98,7 @@ def check_imports(ctx: Context) -> list[CheckResult]:
             continue
         bad = []
         for mod in names:
-            where = ctx.resolved.get(mod, {"error": "not looked up"})
+            where = ctx.contents.resolved.get(mod, {"error": "not looked up"})
             if "error" in where:
                 bad.append(f"{mod}: {where['error']}")
                 continue
@@ -143,7 +124,7 @@ def check_imports(ctx: Context) -> list[CheckResult]:
 def check_versions(ctx: Context) -> list[CheckResult]:
     """Sibling-to-sibling version constraints hold for the local checkouts."""
     mismatches, unchecked = installed_mismatches(
-        ctx.graph, [s.name for s in ctx.python_siblings], ctx.dists
+        ctx.graph, [s.name for s in ctx.python_siblings], ctx.contents.dists
     )
     if mismatches:
         return [
