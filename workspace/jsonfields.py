@@ -153,9 +153,6 @@ def _is_seconds(value: object) -> bool:
 
 
 def _wrong(what: str, value: object) -> str:
-    return f"expected {what}, got {_shown(value)}"
-
-
-def _shown(value: object) -> str:
     text = json.dumps(value, ensure_ascii=False, default=repr)
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+    shown = text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+    return f"expected {what}, got {shown}"

@@ -145,7 +145,8 @@ class Scheduler(Generic[T]):
         poll: float = 0.05,
         tick: float = 0.25,
     ) -> None:
-        self.jobs, self.on_event, self.fail_fast = max(1, jobs), on_event, fail_fast
+        self.jobs, self.fail_fast = max(1, jobs), fail_fast
+        self.on_event: Callable[[Event[T]], None] = on_event or (lambda event: None)
         self.grace, self.poll, self.tick = grace, poll, tick
         self.pending: list[Unit[T]] = []
         self.running: dict[str, _Running[T]] = {}
@@ -189,7 +190,7 @@ class Scheduler(Generic[T]):
             if now - last_tick >= self.tick:
                 last_tick = now
                 running = tuple((n, now - r.started) for n, r in self.running.items())
-                self._emit(Heartbeat(running, now - self.t0))
+                self.on_event(Heartbeat(running, now - self.t0))
 
     def _start(self, unit: Unit[T], slots: int) -> None:
         run = _Running(unit, slots, time.monotonic())
@@ -203,7 +204,7 @@ class Scheduler(Generic[T]):
                 self._end(run, Ending.CANNOT_START, reason=exc.message)
                 return
         self.running[unit.name] = run
-        self._emit(UnitStarted(unit.name, slots))
+        self.on_event(UnitStarted(unit.name, slots))
 
     def _call(self, run: _Running[T]) -> None:
         """In the unit's own thread: keep what the callable returned or raised."""
@@ -246,7 +247,7 @@ class Scheduler(Generic[T]):
 
     def _record(self, finished: UnitFinished[T]) -> None:
         self.finished[finished.name] = finished
-        self._emit(finished)
+        self.on_event(finished)
         if self.fail_fast is not None and self.stopped is None:
             reason = self.fail_fast(finished)
             if reason is not None:
@@ -294,10 +295,6 @@ class Scheduler(Generic[T]):
             if run.thread is not None:
                 run.thread.join()
         self.running.clear()
-
-    def _emit(self, event: Event[T]) -> None:
-        if self.on_event is not None:
-            self.on_event(event)
 
 
 class Named(Protocol):

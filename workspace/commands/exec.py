@@ -48,9 +48,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _command(args: argparse.Namespace) -> tuple[tuple[str, ...], bool]:
-    argv = list(args.command)
-    if argv[:1] == ["--"]:
-        argv = argv[1:]
+    argv = args.command[1:] if args.command[:1] == ["--"] else list(args.command)
     if args.shell is not None:
         if argv:
             raise WorkspaceError(

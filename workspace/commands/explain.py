@@ -13,7 +13,7 @@ from workspace.model import config
 from workspace.model.graph import build
 from workspace.model.pythons import one_python
 from workspace.runs.cache import Cache
-from workspace.runs.keys import changes, pin_changes, suite_inputs, tree_data
+from workspace.runs.keys import changes, pin_changes, suite_inputs
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,9 +63,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"miss: no pass of {sib.name} is kept yet")
         return ExitCode.OK
     print(f"miss: since the pass kept from run {newest.run_id}:")
-    said = changes(newest.parts, mine, tree_data(newest.trees))
-    if any(line.startswith("changed: the installed third-party") for line in said):
-        said += list(pin_changes(newest.pins, mine.pins))
+    said = changes(newest.parts, mine, newest.trees)
+    if newest.parts.get("pins") != mine.parts.get("pins"):
+        said += pin_changes(newest.pins, mine.pins)
     for line in said:
         print(f"  {line}")
     return ExitCode.OK

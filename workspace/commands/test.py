@@ -42,12 +42,6 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def command_for(python: str, args: tuple[str, ...], extra: list[str]) -> list[str]:
-    if extra[:1] == ["--"]:
-        extra = extra[1:]
-    return [python, "-m", "pytest", *args, *extra]
-
-
 def _run(args: argparse.Namespace) -> int:
     ws = config.load(args.config)
     sib = ws.sibling(args.name)
@@ -69,7 +63,8 @@ def _run(args: argparse.Namespace) -> int:
         if found is None:
             return ExitCode.OK
         python = found
-    command = command_for(str(python), sib.test.args, list(args.pytest_args))
+    extra = args.pytest_args[1:] if args.pytest_args[:1] == ["--"] else args.pytest_args
+    command = [str(python), "-m", "pytest", *sib.test.args, *extra]
     print(f"test {sib.name}: {' '.join(command)}  (in {display_path(sib.path)})", flush=True)
     try:
         rc = subprocess.run(command, cwd=sib.path, check=False).returncode

@@ -27,6 +27,13 @@ from workspace.runs.testall import Request, plan_run, run_plan
 from workspace.scheduler import DEFAULT_GRACE
 from workspace.text import display_path, plural
 
+_SWITCHES = {  # the on/off flags, in the order --help lists them
+    "--rerun-failed": "only the siblings that failed, timed out or errored in the last run",
+    "--fail-fast": "start nothing new after a suite fails; running suites finish",
+    "--no-cache": "run every suite, even those whose inputs match a kept pass (passes are kept)",
+    "--allow-no-tests": "a suite that collects no tests does not make the run fail",
+}
+
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     add_workspace_arguments(parser)
@@ -38,26 +45,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="per-suite time limit (default: each sibling's test.timeout)",
     )
-    parser.add_argument(
-        "--rerun-failed",
-        action="store_true",
-        help="only the siblings that failed, timed out or errored in the last run",
-    )
-    parser.add_argument(
-        "--fail-fast",
-        action="store_true",
-        help="start nothing new after a suite fails; running suites finish",
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="run every suite, even those whose inputs match a kept pass (passes are kept)",
-    )
-    parser.add_argument(
-        "--allow-no-tests",
-        action="store_true",
-        help="a suite that collects no tests does not make the run fail",
-    )
+    for flag, text in _SWITCHES.items():
+        parser.add_argument(flag, action="store_true", help=text)
     parser.add_argument(
         "--files",
         action="append",
@@ -105,10 +94,9 @@ def _run(args: argparse.Namespace) -> int:
     if plan.cached:
         _say(f"inputs unchanged, not run: {', '.join(plan.cached)}")
     options, to_run = plan.options, plan.to_run
-    print(
-        f"test-all: {plural(len(to_run), 'suite')}, {plural(options.jobs, 'job')}, logs in "
-        f"{display_path(options.run_dir)}",
-        flush=True,
+    _say(
+        f"{plural(len(to_run), 'suite')}, {plural(options.jobs, 'job')}, logs in "
+        f"{display_path(options.run_dir)}"
     )
     extra = {
         "workspace": graph.workspace.name,

@@ -88,8 +88,6 @@ def write_entry(path: Path, entry: CacheEntry) -> None:
 
 
 class Cache:
-    """The entries of one workspace's cache."""
-
     def __init__(self, state: StateDir, size: int, warn: Callable[[str], None]) -> None:
         self.folder = state.cache
         self.size = size
@@ -163,15 +161,8 @@ def _mtime(path: Path) -> float:
 
 
 def split(
-    cache: Cache | None, inputs: Mapping[str, Inputs], names: Iterable[str]
+    cache: Cache, inputs: Mapping[str, Inputs], names: Iterable[str]
 ) -> dict[str, SuiteResult]:
     """The suites (by name) whose inputs have a kept pass, as cached results."""
-    if cache is None:
-        return {}
-    found = {}
-    for name in names:
-        if name in inputs:
-            hit = cache.get(inputs[name])
-            if hit is not None:
-                found[name] = hit
-    return found
+    hits = {name: cache.get(inputs[name]) for name in names if name in inputs}
+    return {name: hit for name, hit in hits.items() if hit is not None}

@@ -49,26 +49,20 @@ class ExecOptions:
     venv: Path
     shell: bool = False
     fail_fast: bool = False
-    grace: float = scheduler.DEFAULT_GRACE
-    poll: float = 0.02
 
 
 def substitute(command: Sequence[str], sib: Sibling, *, shell: bool) -> list[str]:
     """``{name}`` and ``{path}`` replaced in each argument; quoted for the shell with --shell.
     Other braces are left alone, so ``find . -exec ... {} +`` still works."""
-    values = {"{name}": sib.name, "{path}": str(sib.path)}
+    name, path = sib.name, str(sib.path)
     if shell:
-        values = {k: shlex.quote(v) for k, v in values.items()}
-    out = list(command)
-    for key, value in values.items():
-        out = [arg.replace(key, value) for arg in out]
-    return out
+        name, path = shlex.quote(name), shlex.quote(path)
+    return [arg.replace("{name}", name).replace("{path}", path) for arg in command]
 
 
 def exec_env(base: Mapping[str, str], venv: Path, sib: Sibling) -> dict[str, str]:
     """The shared venv's ``bin`` first on PATH and ``VIRTUAL_ENV`` set, when the venv exists."""
-    env = dict(base)
-    env["WRKNV_SIBLING"] = sib.name
+    env = {**base, "WRKNV_SIBLING": sib.name}
     if venv_python(venv).exists():
         env["VIRTUAL_ENV"] = str(venv)
         env["PATH"] = os.pathsep.join([str(venv_python(venv).parent), base.get("PATH", "")])
@@ -99,7 +93,7 @@ class Executor:
         opts = self.options
         fail_fast = self._fail_fast if opts.fail_fast else None
         batch = scheduler.Scheduler[None](
-            opts.jobs, self._on_event, fail_fast=fail_fast, grace=opts.grace, poll=opts.poll
+            opts.jobs, self._on_event, fail_fast=fail_fast, poll=0.02
         ).run(units)
         return [self.results[s.name] for s in siblings], batch.interrupted
 

@@ -31,6 +31,10 @@ Pair = tuple[str, str | None]  # (sibling, Python); None: a run over one Python
 Warn = Callable[[str], None]
 
 
+def _quiet(message: str) -> None:
+    """Where a warning goes when the caller has nowhere to say it."""
+
+
 @dataclass(frozen=True)
 class Timing:
     """One entry of durations.json: the seconds of the suite's last whole run (None: only
@@ -56,11 +60,10 @@ class Timing:
         return cls(seconds, workers, {name: files.seconds(name) for name in files})
 
 
-def read_durations(state: StateDir, warn: Warn | None = None) -> dict[str, Timing]:
+def read_durations(state: StateDir, warn: Warn = _quiet) -> dict[str, Timing]:
     """The entries of durations.json by key. It only guides the order and the plan, and the
     next run rewrites it: a damaged file is empty, a damaged entry is left out, each said to
     ``warn``."""
-    say = warn or _quiet
     try:
         data = Fields.load(state.durations, _REWRITTEN)
         if data is None:
@@ -69,14 +72,14 @@ def read_durations(state: StateDir, warn: Warn | None = None) -> dict[str, Timin
             data.fail("version", f"expected {DURATIONS_VERSION}")
         entries = data.obj("siblings")
     except WorkspaceError as exc:
-        say(f"warning: {exc.message}; ignored (hint: {exc.hint})")
+        warn(f"warning: {exc.message}; ignored (hint: {exc.hint})")
         return {}
     out = {}
     for key in entries:
         try:
             out[key] = Timing.from_json(entries.obj(key))
         except WorkspaceError as exc:
-            say(f"warning: {exc.message}; left out (hint: {exc.hint})")
+            warn(f"warning: {exc.message}; left out (hint: {exc.hint})")
     return out
 
 
@@ -86,7 +89,7 @@ def write_durations(state: StateDir, timings: Mapping[str, Timing]) -> None:
     atomic_write_text(state.durations, text + "\n")
 
 
-def load_durations(state: StateDir, warn: Warn | None = None) -> dict[str, float]:
+def load_durations(state: StateDir, warn: Warn = _quiet) -> dict[str, float]:
     """Expected single-worker seconds per key; empty when there is no usable history.
 
     A suite that ran with K xdist workers is expected to take about K times as long alone.
@@ -95,7 +98,7 @@ def load_durations(state: StateDir, warn: Warn | None = None) -> dict[str, float
     return {key: t.seconds * t.workers for key, t in timings if t.seconds is not None}
 
 
-def load_file_durations(state: StateDir, warn: Warn | None = None) -> dict[str, dict[str, float]]:
+def load_file_durations(state: StateDir, warn: Warn = _quiet) -> dict[str, dict[str, float]]:
     """Seconds per test file (relative to the sibling), per key."""
     return {key: dict(t.files) for key, t in read_durations(state, warn).items() if t.files}
 
@@ -115,7 +118,7 @@ def save_durations(state: StateDir, results: Iterable[SuiteResult]) -> None:
     write_durations(state, merged)
 
 
-def last_statuses(state: StateDir, warn: Warn | None = None) -> dict[Pair, Status]:
+def last_statuses(state: StateDir, warn: Warn = _quiet) -> dict[Pair, Status]:
     """Each suite's status in the last test-all run, by (sibling, Python); the Python is None
     for a run over one Python. A damaged entry is left out, said to ``warn``.
 
@@ -126,14 +129,10 @@ def last_statuses(state: StateDir, warn: Warn | None = None) -> dict[Pair, Statu
         raise WorkspaceError(
             f"no previous test-all run: {display_path(summary)} does not exist", hint=RERUN_HINT
         )
-    run = read_run(state.latest, RERUN_HINT, drop=warn or _quiet)
+    run = read_run(state.latest, RERUN_HINT, drop=warn)
     return {(r.name, r.python): r.status for r in run.results}
 
 
-def rerun_pairs(state: StateDir, warn: Warn | None = None) -> set[Pair]:
+def rerun_pairs(state: StateDir, warn: Warn = _quiet) -> set[Pair]:
     """The (sibling, Python) pairs that failed, timed out or errored in the last run."""
     return {pair for pair, status in last_statuses(state, warn).items() if status.failing}
-
-
-def _quiet(message: str) -> None:
-    """Where a warning goes when the caller has nowhere to say it."""

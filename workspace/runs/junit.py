@@ -7,13 +7,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
-from workspace.runs.results import (
-    Counts,
-    Status,
-    SuiteResult,
-)
-
-JUNIT = "junit.xml"
+from workspace.model.statedir import JUNIT
+from workspace.runs.results import Counts, Status, SuiteResult
 
 
 def read_suites(path: Path) -> list[ET.Element] | None:
@@ -62,16 +57,13 @@ def case_seconds(junit: Path) -> list[tuple[str, float]]:
 
 def _synthetic_suite(r: SuiteResult) -> ET.Element:
     """A suite that left no JUnit file (timeout, crash, not run) still shows up in CI."""
-    suite = ET.Element("testsuite", name=r.key, tests="1", failures="0", skipped="0")
+    suite = ET.Element("testsuite", name=r.key, tests="1", failures="0", skipped="0", errors="0")
     case = ET.SubElement(suite, "testcase", classname=r.key, name=r.status.value)
     text = r.reason or r.status.value
-    if r.status is Status.CACHED:
-        suite.set("errors", "0")  # a kept pass whose JUnit file is gone: one passing case
-    elif r.status is Status.NOT_RUN or r.status is Status.NO_TESTS:
+    if r.status is Status.NOT_RUN or r.status is Status.NO_TESTS:
         ET.SubElement(case, "skipped", message=text)
         suite.set("skipped", "1")
-        suite.set("errors", "0")
-    else:
+    elif r.status is not Status.CACHED:  # a kept pass whose JUnit file is gone: one passing case
         ET.SubElement(case, "error", message=text)
         suite.set("errors", "1")
     return suite
@@ -93,13 +85,9 @@ def sibling_suites(r: SuiteResult) -> list[ET.Element]:
 
 def merged_junit(suites: Iterable[ET.Element]) -> str:
     root = ET.Element("testsuites", name="test-all")
-    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    for suite in suites:
-        root.append(suite)
-        for key in totals:
-            totals[key] += int(suite.get(key, "0") or 0)
-    for key, value in totals.items():
-        root.set(key, str(value))
+    root.extend(suites)
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, str(sum(int(suite.get(key, "0") or 0) for suite in root)))
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -112,6 +100,4 @@ def run_suites(run_dir: Path, results: Iterable[SuiteResult]) -> list[ET.Element
     """The <testsuite> elements of a run directory: its merged junit.xml when it has one, else
     each sibling's own file."""
     suites = read_suites(run_dir / JUNIT)
-    if suites is None:
-        return [s for r in results for s in sibling_suites(r)]
-    return suites
+    return [s for r in results for s in sibling_suites(r)] if suites is None else suites

@@ -27,7 +27,7 @@ from pathlib import Path
 from workspace.env.setup import read_pins
 from workspace.env.venv import read_fingerprint, read_pyvenv
 from workspace.fsutil import file_digest
-from workspace.model.config import Sibling, Workspace
+from workspace.model.config import Workspace
 from workspace.model.graph import Graph
 from workspace.repos import git
 
@@ -43,7 +43,7 @@ class Tree:
 
     @property
     def digest(self) -> str:
-        return _digest({"tree": self.tree, "changed": dict(sorted(self.changed.items()))})
+        return _digest({"tree": self.tree, "changed": dict(self.changed)})  # _digest sorts the keys
 
 
 @dataclass(frozen=True)
@@ -76,13 +76,10 @@ def tree_of(path: Path) -> Tree | None:
     )
     if proc.returncode:
         return None
-    changed = {}
-    for entry in proc.stdout.split("\0"):
-        name = entry[3:]
-        # Bytecode that a test run leaves where git does not ignore it changes no result.
-        if name and "__pycache__/" not in name and not name.endswith(".pyc"):
-            changed[name] = file_digest(path / name)
-    return Tree(tree, changed)
+    names = [entry[3:] for entry in proc.stdout.split("\0")]
+    # Bytecode that a test run leaves where git does not ignore it changes no result.
+    kept = [n for n in names if n and "__pycache__/" not in n and not n.endswith(".pyc")]
+    return Tree(tree, {name: file_digest(path / name) for name in kept})
 
 
 def environment(ws: Workspace, venv: Path | None, pins: Mapping[str, str]) -> dict[str, str] | None:
@@ -92,14 +89,13 @@ def environment(ws: Workspace, venv: Path | None, pins: Mapping[str, str]) -> di
     if stamp is None:
         return None
     cfg = read_pyvenv(venv or ws.venv)
-    test = ws.test
-    files = sorted({p for pattern in test.inputs for p in ws.root.glob(pattern) if p.is_file()})
+    files = sorted({p for pattern in ws.test.inputs for p in ws.root.glob(pattern) if p.is_file()})
     return {
         "venv": stamp.hash,
         "pins": _digest(dict(pins)),
         "python": f"{cfg.get('implementation', 'python')}-{cfg.get('version_info', '?')}",
         "platform": sys.platform,
-        "env": _digest({name: os.environ.get(name) for name in test.env}),
+        "env": _digest({name: os.environ.get(name) for name in ws.test.env}),
         "inputs": _digest({str(p.relative_to(ws.root)): file_digest(p) for p in files}),
     }
 
@@ -125,32 +121,30 @@ def suite_inputs(
     needed = {n: sorted(graph.closure([n], upward=False)) for n in wanted}
     siblings = sorted({s for deps in needed.values() for s in deps})
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        trees = dict(zip(siblings, pool.map(lambda n: _tree(ws.sibling(n)), siblings), strict=True))
+        found = pool.map(lambda n: tree_of(ws.sibling(n).path), siblings)
+        trees = {n: t for n, t in zip(siblings, found, strict=True) if t is not None}
     out = {}
     for name in wanted:
-        mine = {n: trees[n] for n in needed[name]}
-        if any(t is None for t in mine.values()):
+        if any(n not in trees for n in needed[name]):
             continue
+        mine = {n: trees[n] for n in needed[name]}
         parts = dict(shared)
-        parts.update({f"sibling:{n}": t.digest for n, t in mine.items() if t is not None})
+        parts.update({f"sibling:{n}": t.digest for n, t in mine.items()})
         parts["suite"] = name  # the trees of a dependency cycle's members are the same
         parts["args"] = _digest(list(args.get(name, ())))
-        out[name] = Inputs(name, parts, {n: t for n, t in mine.items() if t is not None}, pins)
+        out[name] = Inputs(name, parts, mine, pins)
     return out
 
 
-def _tree(sibling: Sibling) -> Tree | None:
-    return tree_of(sibling.path) if sibling.path.is_dir() else None
-
-
-def changes(old: Mapping[str, str], new: Inputs, old_trees: Mapping[str, object]) -> list[str]:
+def changes(old: Mapping[str, str], new: Inputs, old_trees: Mapping[str, Tree]) -> list[str]:
     """What differs between a stored entry's parts and ``new``, in words, for explain."""
     said = []
     for part in sorted(set(old) | set(new.parts)):
         if old.get(part) == new.parts.get(part):
             continue
         if part.startswith("sibling:"):
-            said.append(f"changed: {part.split(':', 1)[1]}{_files(part, old_trees, new)}")
+            name = part.split(":", 1)[1]
+            said.append(f"changed: {name}{_files(old_trees.get(name), new.trees.get(name))}")
         elif part == "pins":
             said.append("changed: the installed third-party packages (setup ran again)")
         else:
@@ -158,19 +152,13 @@ def changes(old: Mapping[str, str], new: Inputs, old_trees: Mapping[str, object]
     return said
 
 
-def _files(part: str, old_trees: Mapping[str, object], new: Inputs) -> str:
+def _files(before: Tree | None, now: Tree | None) -> str:
     """`` (a.py, b.py modified)`` for a sibling whose changed files differ."""
-    name = part.split(":", 1)[1]
-    before = old_trees.get(name)
-    now = new.trees.get(name)
-    if not isinstance(before, dict) or now is None:
+    if before is None or now is None:
         return ""
-    raw = before.get("changed")
-    old_changed: dict[str, object] = raw if isinstance(raw, dict) else {}
-    paths = sorted(
-        p for p in set(old_changed) | set(now.changed) if old_changed.get(p) != now.changed.get(p)
-    )
-    if before.get("tree") != now.tree:
+    old, new = before.changed, now.changed
+    paths = sorted(p for p in set(old) | set(new) if old.get(p) != new.get(p))
+    if before.tree != now.tree:
         return " (new commits)" if not paths else f" (new commits; {', '.join(paths[:5])})"
     return f" ({', '.join(paths[:5])} modified)" if paths else ""
 

@@ -73,14 +73,11 @@ def spread(
         for suite in suites:
             pair = replace(suite, python=version, venv=env.venv, xdist=suite.xdist and env.xdist)
             why = excluded.get(version, {}).get(suite.name)
-            if suite.skip_reason is not None:
-                out.append(pair)
-            elif why is not None:
-                out.append(replace(pair, skip_reason=why, excluded=True))
-            elif env.problem is not None:
-                out.append(replace(pair, skip_reason=env.problem))
-            else:
-                out.append(pair)
+            if suite.skip_reason is None and why is not None:
+                pair = replace(pair, skip_reason=why, excluded=True)
+            elif suite.skip_reason is None and env.problem is not None:
+                pair = replace(pair, skip_reason=env.problem)
+            out.append(pair)
     return out
 
 

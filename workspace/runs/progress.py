@@ -11,14 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from workspace.runs.results import (
-    Event,
-    Status,
-    SuiteFinished,
-    SuiteResult,
-    SuiteStarted,
-    Tick,
-)
+from workspace.runs.results import Event, Status, SuiteFinished, SuiteResult, SuiteStarted, Tick
 from workspace.text import seconds
 
 
@@ -58,12 +51,14 @@ class LineReporter(_Lines):
 
 
 def _read_log(path: Path | None) -> str:
+    """The log's text, ending with a newline unless it is empty."""
     if path is None:
         return ""
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         return f"(cannot read {path}: {exc.strerror})\n"
+    return text if text.endswith("\n") or not text else text + "\n"
 
 
 class GitHubReporter(_Lines):
@@ -73,21 +68,16 @@ class GitHubReporter(_Lines):
     def __call__(self, event: Event) -> None:
         if isinstance(event, SuiteStarted):
             self._print(f"start {event.name}")
-            return
-        if not isinstance(event, SuiteFinished):
-            return
-        r = event.result
-        line = _result_line(r, event.done, event.total)
-        log = _read_log(r.log)
-        if r.status in (Status.PASSED, Status.NO_TESTS, Status.NOT_RUN):
-            self._print(f"::group::{line}")
-            self.out.write(log if log.endswith("\n") or not log else log + "\n")
-            self._print("::endgroup::")
-        else:
-            self._print(f"::error title={r.key} {r.status.value}::{annotation(line)}")
-            self._print(line)
-            self.out.write(log if log.endswith("\n") or not log else log + "\n")
-            self.out.flush()
+        elif isinstance(event, SuiteFinished):
+            r = event.result
+            line = _result_line(r, event.done, event.total)
+            log = _read_log(r.log)
+            if r.status in (Status.PASSED, Status.NO_TESTS, Status.NOT_RUN):
+                self._print(f"::group::{line}\n{log}::endgroup::")
+            else:
+                self._print(f"::error title={r.key} {r.status.value}::{annotation(line)}\n{line}")
+                self.out.write(log)
+                self.out.flush()
 
 
 def annotation(text: str) -> str:

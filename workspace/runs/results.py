@@ -34,10 +34,7 @@ class Status(str, Enum):
         """The suite ran and went wrong: what --fail-fast stops on, what a board counts as
         failed and what --rerun-failed runs again. (Whether a run fails is :func:`exit_code`:
         a not-run or no-tests suite fails the run too, without having failed.)"""
-        return self in _FAILING
-
-
-_FAILING = frozenset({Status.FAILED, Status.TIMEOUT, Status.ERROR})
+        return self in (Status.FAILED, Status.TIMEOUT, Status.ERROR)
 
 
 @dataclass(frozen=True)
@@ -127,10 +124,6 @@ class SuiteResult:
     shard: str | None = None  # in a merged report: the shard that ran it (its first piece)
     pieces: tuple[PieceResult, ...] = ()  # in a merged report: a split suite's pieces, joined
     logs: tuple[Path, ...] = ()  # ... and every piece's log
-
-    @property
-    def ok(self) -> bool:
-        return self.status is Status.PASSED
 
     @property
     def key(self) -> str:
@@ -314,10 +307,8 @@ def lower_bound(pieces: Iterable[tuple[float, int]], slots: int) -> float:
     work (each piece's seconds times the cores it holds) spread over every slot. ``pieces`` are
     (seconds, cores) pairs; those of no length are left out."""
     ran = [(length, cores) for length, cores in pieces if length > 0]
-    if not ran:
-        return 0.0
     total = sum(length * cores for length, cores in ran)
-    return max(*(length for length, _ in ran), total / max(slots, 1))
+    return max([*(length for length, _ in ran), total / max(slots, 1)])  # 0.0 when none ran
 
 
 def spans(results: Iterable[SuiteResult]) -> list[tuple[float, int]]:

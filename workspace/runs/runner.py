@@ -80,7 +80,7 @@ class Runner:
                 self._finish(self._not_run(suite, suite.skip_reason))
                 continue
             self.suites[suite.key] = suite
-            slots = partial(_workers, suite, opts.xdist)
+            slots = partial(workers_for, suite, xdist=opts.xdist)
             spawn = partial(self._spawn, suite)
             units.append(
                 scheduler.Unit(suite.key, spawn, slots=slots, timeout=suite.timeout or None)
@@ -198,10 +198,6 @@ def _result(suite: Suite, status: Status, **fields: Any) -> SuiteResult:
         files=suite.files,
         **fields,
     )
-
-
-def _workers(suite: Suite, xdist: bool, free: int, left: int) -> int:
-    return workers_for(suite, free, left, xdist=xdist)
 
 
 def _status(ending: scheduler.Ending, rc: int, suite: Suite) -> tuple[Status, str | None]:

@@ -17,7 +17,7 @@ from workspace.runs.results import suite_key
 from workspace.runs.testfiles import find_test_files
 from workspace.text import display_path
 
-_XDIST_FLAGS = ("-n", "--numprocesses", "--dist", "-d", "--tx")
+_XDIST_ARGS = ("-n", "--numprocesses", "--dist", "-d", "--tx", "no:xdist")  # -p no:xdist
 # Variables of an outer pytest-xdist run that must not leak into the suites we start.
 _LEAKY_ENV = (
     "PYTEST_XDIST_WORKER",
@@ -30,8 +30,6 @@ _LEAKY_ENV = (
 @dataclass(frozen=True)
 class Suite:
     """One sibling's suite as it will be run."""
-
-    __test__ = False
 
     name: str
     path: Path
@@ -155,10 +153,8 @@ def workers_for(suite: Suite, free: int, remaining: int, *, xdist: bool) -> int:
     cores are shared out among them; otherwise one each. Never more than ``free``."""
     if not (suite.xdist and xdist) or free <= 1 or remaining >= free:
         return 1
-    if any(a in _XDIST_FLAGS or a.startswith(("--numprocesses=", "-n")) for a in suite.args):
-        return 1  # the sibling's own args decide its workers
-    if "no:xdist" in suite.args:
-        return 1
+    if any(a in _XDIST_ARGS or a.startswith(("--numprocesses=", "-n")) for a in suite.args):
+        return 1  # the sibling's own args decide its workers, or turn xdist off
     return max(1, free // max(remaining, 1))
 
 

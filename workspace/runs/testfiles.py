@@ -8,6 +8,7 @@ the length of a suite that has no record yet: pytest's own rules (``norecursedir
 from __future__ import annotations
 
 import configparser
+import functools
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -15,9 +16,7 @@ from pathlib import Path
 from workspace.errors import ConfigError
 from workspace.tomlread import read_toml
 
-_SKIP_DIRS = frozenset(
-    {".git", ".venv", "venv", ".tox", ".nox", "node_modules", "build", "dist", "__pycache__"}
-)
+_SKIP_DIRS = frozenset({"venv", "node_modules", "build", "dist", "__pycache__"})  # and dot dirs
 _INI_FILES = (("tox.ini", "pytest"), ("setup.cfg", "tool:pytest"))  # after pyproject.toml
 
 
@@ -96,31 +95,21 @@ def names_paths(args: Sequence[str], root: Path, known: Iterable[str] = ()) -> l
     return [a for a in args if not a.startswith("-") and is_path(a)]
 
 
-class FileOf:
-    """The test file (relative to the sibling) a JUnit ``classname`` came from: the longest
-    dotted prefix that is a file, ``tests.test_io.TestRead`` -> ``tests/test_io.py``."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.known: dict[str, str | None] = {}
-
-    def __call__(self, classname: str) -> str | None:
-        if classname not in self.known:
-            self.known[classname] = self._find(classname.split("."))
-        return self.known[classname]
-
-    def _find(self, parts: list[str]) -> str | None:
-        for end in range(len(parts), 0, -1):
-            candidate = "/".join(parts[:end]) + ".py"
-            if (self.root / candidate).is_file():
-                return candidate
-        return None
-
-
 def sum_by_file(cases: Iterable[tuple[str, float]], root: Path) -> dict[str, float]:
     """Seconds per test file from (classname, seconds) pairs; cases of no known file are
     left out."""
-    file_of = FileOf(root)
+
+    @functools.cache
+    def file_of(classname: str) -> str | None:
+        """The test file (relative to ``root``) a JUnit ``classname`` came from: the longest
+        dotted prefix that is a file, ``tests.test_io.TestRead`` -> ``tests/test_io.py``."""
+        parts = classname.split(".")
+        for end in range(len(parts), 0, -1):
+            candidate = "/".join(parts[:end]) + ".py"
+            if (root / candidate).is_file():
+                return candidate
+        return None
+
     out: dict[str, float] = {}
     for classname, seconds in cases:
         path = file_of(classname)

@@ -121,7 +121,7 @@ def test_changes_say_what_differs_in_words() -> None:
         {"core": Tree("t1", {"src/core/log.py": "h2"})},
         {},
     )
-    said = changes(old, new, {"core": {"tree": "t1", "changed": {"src/core/log.py": "h1"}}})
+    said = changes(old, new, {"core": Tree("t1", {"src/core/log.py": "h1"})})
     assert said == ["changed: args", "changed: core (src/core/log.py modified)"]
     assert list(pin_changes({"pytest": "8.3.4"}, {"pytest": "8.4.0"})) == [
         "changed: pytest 8.3.4 -> 8.4.0"
