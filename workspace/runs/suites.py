@@ -12,6 +12,7 @@ from workspace.env.installed import importable
 from workspace.env.venv import venv_python
 from workspace.errors import EnvError
 from workspace.model.config import Sibling, Workspace
+from workspace.model.statedir import JUNIT
 from workspace.runs.pieces import piece_args
 from workspace.runs.results import suite_key
 from workspace.runs.testfiles import find_test_files
@@ -164,7 +165,7 @@ def suite_command(python: Path, suite: Suite, workdir: Path, workers: int) -> li
         str(python),
         "-m",
         "pytest",
-        f"--junitxml={workdir / 'junit.xml'}",
+        f"--junitxml={workdir / JUNIT}",
         "-o",
         f"cache_dir={workdir / 'cache'}",
         f"--basetemp={workdir / 'basetemp'}",
