@@ -15,7 +15,6 @@ import pytest
 
 from tests.builders import Sibling, make_workspace
 from workspace.cli import main
-from workspace.env.setup import Pins, index_siblings
 
 pytestmark = pytest.mark.slow
 
@@ -50,14 +49,3 @@ def test_from_index_takes_it_and_says_so(config: Path, capsys: pytest.CaptureFix
 def test_from_index_names_a_sibling(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["setup", "--config", str(config), "--from-index", "inconfig"]) == 2
     assert "did you mean 'iniconfig'?" in capsys.readouterr().err
-
-
-def test_the_pins_say_who_needs_what() -> None:
-    pins = (
-        "-e /src/app\niniconfig==2.3.1\n    # via\n    #   -r requirements.in\n    #   pytest\n"
-        "pluggy==1.7.0\n    # via pytest\nFoo.Bar[x] == 1.0 ; python_version > '3'\n"
-    )
-    assert index_siblings(Pins.parse(pins), ["IniConfig", "foo-bar", "absent"]) == {
-        "iniconfig": ["pytest"],
-        "foo-bar": [],
-    }
