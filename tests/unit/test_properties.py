@@ -2,7 +2,9 @@
 
 Generated wrknv.toml (and wrknv.local.toml) documents are thrown at the config loader, and
 generated argument lists at main() for every verb: every outcome is a config, or one error that
-names the file; every status is 0, 1 or 2; nothing ends in a traceback.
+names the file; every status is 0, 1 or 2; nothing ends in a traceback. The documents include
+what a damaged or hostile file holds: nesting far past the parser's recursion limit, NaN and
+infinities, commas in tags, absolute and escaping paths and globs.
 """
 
 from __future__ import annotations
@@ -27,14 +29,49 @@ KEYS = (
     "workspace", "siblings", "rewrite", "name", "repo", "path", "layer", "layers", "revision",
     "depends_on", "tags", "extras", "dependency_groups", "python_package", "test", "args",
     "timeout", "xdist", "enabled", "python", "venv", "siblings_dir", "url_base", "description",
+    "inputs", "env", "cache", "cache_size", "split", "requirements", "pythons",
 )  # fmt: skip
+ODD = st.sampled_from(
+    ["/etc/*", "../../x", "a/../../b", ".venv", ".venv/a", ".wrknv", ".wrknv/x", "../.venv",
+     "a,b", " core", "core ", "**a", ".", "./", "~/x", "C:/x", "\\\\srv\\x", "a\x00b", "*"]
+)  # fmt: skip
+
+
+def nested(depth: int, kind: str) -> str:
+    """TOML text that nests ``depth`` levels: arrays, inline tables, a header or a dotted key."""
+    if kind == "header":
+        return "[" + ".".join(["t"] * depth) + "]\nx = 1\n"
+    if kind == "dotted":
+        return ".".join(["k"] * depth) + " = 1\n"
+    opener, closer = ("[", "]") if kind == "array" else ("{a = ", "}")
+    return f"x = {opener * depth}1{closer * depth}\n"
+
+
+DEEP_TEXT = st.builds(
+    lambda prefix, depth, kind: prefix + nested(depth, kind),
+    st.sampled_from(["", '[workspace]\nname = "w"\n', '[[siblings]]\nname = "a"\n']),
+    st.integers(1, 3000),
+    st.sampled_from(["array", "table", "header", "dotted"]),
+)
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
+
+
+def nested_list(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 SCALARS = (
     st.sampled_from(["", "a", "core", "../x", "-x", "ext::sh", ">=3.11", "3.12", ".venv"])
     | TEXT
     | st.integers(-5, 10**6)
-    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.floats()
     | st.booleans()
+    | ODD
+    | st.lists(ODD, max_size=3)
+    | st.integers(1, 60).map(nested_list)
 )
 KEY = st.sampled_from(KEYS) | TEXT.filter(bool)
 VALUES = st.recursive(
@@ -58,9 +95,16 @@ def toml_document(data: dict[str, Any]) -> str:
 
 
 @PROPERTY
-@given(main_doc=DOCUMENTS, local_doc=st.none() | DOCUMENTS, raw=st.none() | TEXT)
+@given(
+    main_doc=DOCUMENTS,
+    local_doc=st.none() | DOCUMENTS | DEEP_TEXT,
+    raw=st.none() | TEXT | DEEP_TEXT,
+)
 def test_any_config_loads_or_is_one_error_naming_the_file(
-    tmp_path: Path, main_doc: dict[str, Any], local_doc: dict[str, Any] | None, raw: str | None
+    tmp_path: Path,
+    main_doc: dict[str, Any],
+    local_doc: dict[str, Any] | str | None,
+    raw: str | None,
 ) -> None:
     root = tmp_path / "ws"
     root.mkdir(exist_ok=True)
@@ -69,7 +113,8 @@ def test_any_config_loads_or_is_one_error_naming_the_file(
     local = root / "wrknv.local.toml"
     local.unlink(missing_ok=True)
     if local_doc is not None:
-        local.write_text(toml_document(local_doc), encoding="utf-8")
+        local_text = local_doc if isinstance(local_doc, str) else toml_document(local_doc)
+        local.write_text(local_text, encoding="utf-8")
     ws, error = _load(cfg)
     if isinstance(error, ConfigError):
         assert error.problems

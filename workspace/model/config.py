@@ -13,8 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workspace._compat import tomllib
-from workspace.errors import ConfigError, Problem, WorkspaceError
+from workspace.errors import ConfigError, WorkspaceError
 from workspace.model.fields import (
     NAME_RE,
     SIBLING_FIELDS,
@@ -30,7 +29,7 @@ from workspace.model.pythons import outside
 from workspace.model.statedir import STATE_DIR, StateDir
 from workspace.model.urls import repo_problem, resolve_repo, rewrite_url
 from workspace.text import did_you_mean, display_path, normalize_name
-from workspace.tomlread import read_toml
+from workspace.tomlread import parse_toml, read_toml
 
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
@@ -189,12 +188,7 @@ def load(path: Path | None = None) -> Workspace:
 
 def parse(config_file: Path, text: str) -> Workspace:
     """A config not yet on disk (what init is about to write), validated as load() does."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        shown = display_path(config_file)
-        raise ConfigError([Problem(shown, "", f"invalid TOML: {exc}", None)]) from None
-    return _build(config_file, raw, None, {})
+    return _build(config_file, parse_toml(config_file, text), None, {})
 
 
 @dataclass(frozen=True)
@@ -204,6 +198,14 @@ class _Context:
     ws: Workspace
     local: Overlay
     out: Collector
+    local_out: Collector
+
+    def where(self, name: str, index: int, key: str) -> tuple[str, Collector]:
+        """The key path (a template for the key's name) and the file of a problem with a
+        sibling's key: wrknv.local.toml's when that file gave the key."""
+        if key in self.local.given.get(name, set()):
+            return f"siblings.{name}.%s", self.local_out
+        return f"siblings[{index}].%s ({name})", self.out
 
 
 def _build(
@@ -237,8 +239,11 @@ def _build(
         config_file=config_file,
         local_file=local_file,
     )
-    siblings = _read_siblings(raw.get("siblings", []), _Context(draft, local, main))
-    known = [s.name for s in siblings]
+    raw_sibs = raw.get("siblings", [])
+    siblings = _read_siblings(raw_sibs, _Context(draft, local, main, local_out))
+    # every name wrknv.toml gives, a sibling refused for another reason included
+    entries = raw_sibs if isinstance(raw_sibs, list) else []
+    known = [e["name"] for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str)]
     for name in local.overrides:
         if name not in known:
             local_out.add(
@@ -247,12 +252,23 @@ def _build(
                 did_you_mean(name, known) or f"names come from {CONFIG_NAME}",
             )
     check_across(siblings, main)
-    for version in outside(ws.get("python"), ws.get("pythons", ())):
-        main.add("workspace.pythons", f"{version} is outside python {ws['python']}", "drop it")
+    _check_pythons(ws, local_raw, main, local_out)
     problems = main.problems + local_out.problems
     if problems:
         raise ConfigError(problems)
     return replace(draft, siblings=tuple(siblings))
+
+
+def _check_pythons(
+    ws: dict[str, Any], local_raw: dict[str, Any], main: Collector, local_out: Collector
+) -> None:
+    """Every Python of ``pythons`` is one ``python`` allows (named against the file that
+    gave either)."""
+    local_ws = local_raw.get("workspace")
+    given = set(local_ws) if isinstance(local_ws, dict) else set()
+    out = local_out if {"python", "pythons"} & given else main
+    for version in outside(ws.get("python"), ws.get("pythons", ())):
+        out.add("workspace.pythons", f"{version} is outside python {ws['python']}", "drop it")
 
 
 def _read_siblings(raw_sibs: Any, ctx: _Context) -> list[Sibling]:
@@ -290,7 +306,7 @@ def _make_sibling(
     name: str = values["name"]
     label = f"siblings[{index}].%s ({name})"
     layer = values.get("layer")
-    ok = layer_ok(layer, ctx.ws.layers, label, ctx.out)
+    ok = layer_ok(layer, ctx.ws.layers, *ctx.where(name, index, "layer"))
     repo = values.get("repo")
     if repo is None and ctx.ws.url_base:
         repo = f"{name}.git"
@@ -308,13 +324,15 @@ def _make_sibling(
         repo = rewrite_url(configured, ctx.local.rewrite)
         why = repo_problem(repo)
         if why:
-            ctx.out.add(
+            # the rule that made it unsafe is wrknv.local.toml's
+            out = ctx.out if repo == configured else ctx.local_out
+            out.add(
                 label % "repo",
                 f"after rewriting, {repo!r} {why}",
                 f"check the [rewrite] rules in {LOCAL_NAME}",
             )
             ok = False
-    path = _sibling_path(values.get("path"), name, label, ctx)
+    path = _sibling_path(values.get("path"), name, ctx.where(name, index, "path"), ctx)
     if not ok or repo is None or path is None:
         return None
     # The checked keys are named as Sibling's fields: a key not given keeps its default.
@@ -330,16 +348,33 @@ def _make_sibling(
     )
 
 
-def _sibling_path(raw_path: str | None, name: str, label: str, ctx: _Context) -> Path | None:
-    """The sibling's directory: below the workspace's parent, and not the workspace itself."""
+def _sibling_path(
+    raw_path: str | None, name: str, where: tuple[str, Collector], ctx: _Context
+) -> Path | None:
+    """The sibling's directory: below the workspace's parent, not the workspace itself, and
+    not in what the tool owns there (the shared venv, .wrknv)."""
+    label, out = where
     root = ctx.ws.root
     path = Path(os.path.normpath(root / (raw_path if raw_path else ctx.ws.siblings_dir / name)))
     parent = root.parent
     if not path.is_relative_to(parent) or path in (parent, root) or root.is_relative_to(path):
-        ctx.out.add(
+        out.add(
             label % "path",
             f"{path} is not a directory below {parent} (other than the workspace itself)",
             "siblings live beside the workspace, e.g. '../<name>'",
         )
         return None
+    places = (
+        (Path(os.path.normpath(ctx.ws.venv)), "the shared venv"),
+        (root / ".venv", "the workspace's .venv"),
+        (ctx.ws.state_dir, f"the {STATE_DIR} folder"),
+    )
+    for place, what in places:
+        if path.is_relative_to(place):
+            out.add(
+                label % "path",
+                f"{path} is inside {what} {place}, which the tool rebuilds and deletes",
+                "siblings live beside the workspace, e.g. '../<name>'",
+            )
+            return None
     return path

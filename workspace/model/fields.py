@@ -7,9 +7,10 @@ file in a :class:`Collector`, so that all of them are reported together.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
 from workspace.errors import Problem
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from workspace.model.config import Sibling
 
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+MAX_TIMEOUT = 604800  # a week: longer is a mistake, and past what a process wait accepts
+_GLOB_HINT = 'write it relative to the folder of wrknv.toml, e.g. "fixtures/**/*.json"'
 
 
 class Bad(Exception):
@@ -82,7 +85,38 @@ def _count(value: Any) -> int:
 def _timeout(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         raise Bad("a positive number of seconds")
+    if not math.isfinite(value) or value > MAX_TIMEOUT:
+        raise Bad(f"a finite number of seconds, at most {MAX_TIMEOUT} (a week)")
     return float(value)
+
+
+def _labels(value: Any) -> tuple[str, ...]:
+    """Tags and layers: what --tag and --layer select, which split on commas."""
+    items = _unique_str_list(value)
+    for item in items:
+        if "," in item or item != item.strip():
+            raise Bad(
+                f"names without commas or surrounding spaces ({item!r} could never be "
+                "selected: --tag and --layer split on commas)",
+                'write each as its own list item, e.g. ["core", "fast"]',
+            )
+    return items
+
+
+def _globs(value: Any) -> tuple[str, ...]:
+    """``inputs``: glob patterns of files inside the workspace, relative to wrknv.toml."""
+    items = _str_list(value)
+    for pattern in items:
+        parts = PurePosixPath(pattern.replace("\\", "/")).parts
+        if pattern.startswith(("/", "\\", "~")) or PureWindowsPath(pattern).drive:
+            raise Bad(f"relative glob patterns ({pattern!r} is absolute)", _GLOB_HINT)
+        if ".." in parts:
+            raise Bad(f"glob patterns inside the workspace ({pattern!r} leaves it)", _GLOB_HINT)
+        if parts in ((), (".",)) or any("**" in p and p != "**" for p in parts):
+            raise Bad(f"glob patterns that name files ({pattern!r} does not)", _GLOB_HINT)
+        if CONTROL_RE.search(pattern):
+            raise Bad("glob patterns without control characters", _GLOB_HINT)
+    return items
 
 
 def _specifier(value: Any) -> SpecifierSet:
@@ -132,7 +166,7 @@ TEST_FIELDS: Fields = {
     "requirements": (_str_list, '["pytest", "pytest-asyncio"]'),
     "cache": (_bool, "true"),
     "env": (_str_list, '["DATABASE_URL"]'),
-    "inputs": (_str_list, '["fixtures/**/*.json"]'),
+    "inputs": (_globs, '["fixtures/**/*.json"]'),
     "cache_size": (_count, "1000"),
 }
 
@@ -146,7 +180,7 @@ WORKSPACE_FIELDS: Fields = {
     "venv": (_str, '".venv"'),
     "siblings_dir": (_str, '".."'),
     "url_base": (check_repo, '"https://github.com/provide-io"'),
-    "layers": (_unique_str_list, '["foundation", "framework", "tools"]'),
+    "layers": (_labels, '["foundation", "framework", "tools"]'),
     "test": (dict, _TEST_EXAMPLE),  # checked key by key in check_table
 }
 
@@ -157,7 +191,7 @@ SIBLING_FIELDS: Fields = {
     "path": (_str, '"../provide-foundation"'),
     "revision": (_revision, '"main"'),
     "depends_on": (_unique_str_list, '["provide-foundation"]'),
-    "tags": (_unique_str_list, '["core"]'),
+    "tags": (_labels, '["core"]'),
     "extras": (_unique_str_list, '["all"]'),
     "dependency_groups": (_unique_str_list, '["dev", "test"]'),
     "python_package": (_bool, "true"),

@@ -65,3 +65,48 @@ def test_local_file_problems_name_the_local_file(
     with pytest.raises(ConfigError) as info:
         config.load(workspace_root / "wrknv.toml")
     assert expected in str(info.value).splitlines()
+
+
+@pytest.mark.parametrize(
+    ("local", "expected"),
+    [
+        (
+            '[siblings.cli]\nlayer = "nope"\n',
+            "wrknv.local.toml: siblings.cli.layer: 'nope' is not a declared layer",
+        ),
+        (
+            '[siblings.cli]\npath = ".wrknv/cli"\n',
+            "wrknv.local.toml: siblings.cli.path: {root}/.wrknv/cli is inside the .wrknv folder "
+            "{root}/.wrknv, which the tool rebuilds and deletes "
+            "(hint: siblings live beside the workspace, e.g. '../<name>')",
+        ),
+        (
+            '[siblings.cli]\ntags = ["a,b"]\n',
+            "wrknv.local.toml: siblings.cli.tags: expected names without commas or surrounding "
+            "spaces ('a,b' could never be selected: --tag and --layer split on commas), got "
+            '[\'a,b\'] (hint: write each as its own list item, e.g. ["core", "fast"])',
+        ),
+        (
+            '[workspace]\npython = ">=3.13"\npythons = ["3.12"]\n',
+            "wrknv.local.toml: workspace.pythons: 3.12 is outside python >=3.13 (hint: drop it)",
+        ),
+        (
+            '[rewrite]\n"https://gitlab.example/" = "ext"\n',
+            "wrknv.local.toml: siblings[1].repo (cli): after rewriting, 'ext::sh' uses the "
+            "'ext::' transport, which runs commands (hint: check the [rewrite] rules in "
+            "wrknv.local.toml)",
+        ),
+    ],
+    ids=["layer", "path", "tags", "pythons", "rewrite"],
+)
+def test_overlay_problems_are_named_against_the_local_file(
+    workspace_root: Path, monkeypatch: pytest.MonkeyPatch, local: str, expected: str
+) -> None:
+    """What wrknv.local.toml gave is wrong there, not in wrknv.toml (which is fine alone)."""
+    monkeypatch.chdir(workspace_root)
+    good = GOOD.replace("https://gitlab.example/cli.git", "https://gitlab.example/::sh")
+    config.load(write_config(workspace_root, good))
+    write_config(workspace_root, local, name="wrknv.local.toml")
+    with pytest.raises(ConfigError) as info:
+        config.load(workspace_root / "wrknv.toml")
+    assert str(info.value).splitlines() == [expected.format(root=workspace_root)]
