@@ -9,6 +9,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from workspace.children import sigterm_as_interrupt
 from workspace.commands import find_commands
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.text import with_config
@@ -61,7 +62,8 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exc:  # --help, or a bad flag that argparse has reported
         return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
     try:
-        return int(args.run(args))
+        with sigterm_as_interrupt():  # a CI cancel stops every verb as Ctrl-C does
+            return int(args.run(args))
     except WorkspaceError as exc:
         _error(str(exc), getattr(args, "config", None))
         return exc.exit_code

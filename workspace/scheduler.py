@@ -2,23 +2,32 @@
 bootstrap, update, lock and status): units are process groups or threads; it holds the budget,
 timeouts, fail-fast, Ctrl-C and SIGTERM, and posts events. Callers map each :class:`UnitFinished`
 to their own result; nothing here prints.
+
+A thread unit starts its commands (git, uv) with ``children.run_child``; the interrupt path
+ends their process groups with the units' own.
 """
 
 from __future__ import annotations
 
-import os
 import queue
 import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from enum import Enum
 from functools import partial
 from typing import Any, Generic, Protocol, TypeVar, cast
 
+from workspace.children import (
+    DEFAULT_GRACE,
+    allow_children,
+    kill_group,
+    sigterm_as_interrupt,
+    stop_children,
+)
 from workspace.errors import WorkspaceError
 
 T = TypeVar("T")
@@ -27,7 +36,6 @@ T = TypeVar("T")
 # Eight keeps below OpenSSH's default MaxStartups (10), past which a self-hosted server starts
 # dropping new connections, and is enough to hide round-trip latency (see bench/).
 DEFAULT_JOBS = 8
-DEFAULT_GRACE = 5.0  # seconds between SIGTERM and SIGKILL
 INTERRUPTED = "interrupted before it started"
 
 
@@ -107,29 +115,6 @@ class _Running(Generic[T]):
     terminated_at: float | None = None  # when its timeout sent SIGTERM
 
 
-def kill_group(pid: int, sig: int) -> None:
-    """Signal a unit's whole process group; a group already gone is fine."""
-    with suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, sig)
-
-
-@contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """A CI cancel (SIGTERM) stops the work the same way as Ctrl-C does."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 class Scheduler(Generic[T]):
     """Runs units within ``jobs`` slots; ``run()`` returns an outcome for every unit given
     (names must be unique). ``fail_fast(finished)`` gives the reason to start nothing more, or
@@ -168,6 +153,8 @@ class Scheduler(Generic[T]):
             except BaseException:
                 self._abandon()
                 raise
+            finally:
+                allow_children()  # the next run may start children again
         # Missing only when Ctrl-C came in the middle of starting it.
         lost = UnitFinished[T]("", Ending.NOT_STARTED, reason=INTERRUPTED)
         finished = tuple(self.finished.get(u.name, replace(lost, name=u.name)) for u in units)
@@ -221,9 +208,12 @@ class Scheduler(Generic[T]):
             if run.proc is None and run.outcome is not None:
                 del self.running[name]
                 value, error = run.outcome
-                if error is not None:
+                if error is not None and stopping:  # what the interrupt made it raise
+                    self._end(run, Ending.INTERRUPTED, reason="interrupted")
+                elif error is not None:
                     raise error
-                self._end(run, Ending.DONE, value=value)
+                else:
+                    self._end(run, Ending.DONE, value=value)
             elif run.proc is not None and rc is not None:
                 del self.running[name]
                 kill_group(run.proc.pid, signal.SIGKILL)  # what it left in its group goes too
@@ -261,9 +251,10 @@ class Scheduler(Generic[T]):
             self._record(UnitFinished(unit.name, Ending.NOT_STARTED, reason=reason))
 
     def _stop_all(self) -> None:
-        """Ctrl-C: SIGTERM every group, SIGKILL what outlives the grace period, and wait for
-        the threads. A second Ctrl-C cuts the waiting short."""
+        """Ctrl-C: SIGTERM every group (the threads' children too), SIGKILL what outlives the
+        grace period, and wait for the threads. A second Ctrl-C cuts the waiting short."""
         self.stopped = INTERRUPTED
+        stop_children(signal.SIGTERM)
         for run in self.running.values():
             if run.proc is not None:
                 kill_group(run.proc.pid, signal.SIGTERM)
@@ -283,6 +274,7 @@ class Scheduler(Generic[T]):
             self._end(run, Ending.INTERRUPTED, reason="interrupted")
 
     def _kill_groups(self) -> None:
+        stop_children(signal.SIGKILL)
         for proc in [r.proc for r in self.running.values() if r.proc is not None]:
             kill_group(proc.pid, signal.SIGKILL)
             proc.wait()

@@ -133,17 +133,67 @@ def test_exec_shell_and_placeholders(
         "--only",
         "gamma",
         "--shell",
-        'echo "$WRKNV_SIBLING:{name}" > marker; git log -1 --format=%s; pwd',
+        'echo "$WRKNV_SIBLING:$WS_NAME:$WS_PATH" > marker; git log -1 --format=%s; pwd',
     )
     assert code == ExitCode.OK, out
     for name in ("alpha", "gamma"):
-        assert (tmp_path / name / "marker").read_text() == f"{name}:{name}\n"
+        marker = (tmp_path / name / "marker").read_text()
+        assert marker == f"{name}:{name}:{tmp_path / name}\n"
     assert not (tmp_path / "beta" / "marker").exists()
     assert "exec: 2 siblings: 2 ok, 0 failed, 0 skipped" in out
     # an argv is never run through a shell: the ';' reaches echo as an argument
     code, out = run(capsys, "exec", "--config", str(four), "--only", "alpha", "--", "echo", "a;b")
     assert code == ExitCode.OK
     assert "\na;b\n" in out
+
+
+# A sibling whose path holds command substitutions: in shell text they would run.
+HOSTILE = "evil $(touch PWNED) `touch PWNED2` dir"
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> tuple[Path, Path]:
+    """A workspace of one sibling, checked out (a plain directory) at a hostile path."""
+    (tmp_path / "ws").mkdir()
+    sib = tmp_path / HOSTILE
+    sib.mkdir()
+    cfg = write_config(
+        tmp_path / "ws", config_text({"evil": "../evil.git"}, {"evil": {"path": f"../{HOSTILE}"}})
+    )
+    return cfg, sib
+
+
+def _pwned(tmp_path: Path) -> list[Path]:
+    return list(tmp_path.rglob("PWNED*"))
+
+
+@pytest.mark.parametrize("text", ['echo "{path}"', "echo {path}", "echo '{name}'"])
+def test_exec_shell_placeholder_is_bad_input_and_runs_nothing(
+    hostile: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    cfg, _ = hostile
+    code, out = run(capsys, "exec", "--config", str(cfg), "--shell", text)
+    assert code == ExitCode.USAGE, out
+    variable = "WS_NAME" if "{name}" in text else "WS_PATH"
+    placeholder = "{name}" if "{name}" in text else "{path}"
+    assert f'use "${variable}" instead of {placeholder}' in out
+    assert _pwned(tmp_path) == []
+
+
+def test_exec_sibling_values_reach_the_command_as_data(
+    hostile: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg, sib = hostile
+    shell = 'printf "%s|%s\\n" "$WS_NAME" "$WS_PATH" > marker; echo "$WS_PATH"; echo $WS_PATH'
+    code, out = run(capsys, "exec", "--config", str(cfg), "--shell", shell)
+    assert code == ExitCode.OK, out
+    assert (sib / "marker").read_text() == f"evil|{sib}\n"
+    assert out.count(str(sib)) == 2
+    # without --shell, an argv placeholder is one argument, never parsed by a shell
+    code, out = run(capsys, "exec", "--config", str(cfg), "--", "echo", "{name}", "{path}")
+    assert code == ExitCode.OK, out
+    assert f"\nevil {sib}\n" in out
+    assert _pwned(tmp_path) == []
 
 
 def test_exec_puts_the_shared_venv_first_on_path(

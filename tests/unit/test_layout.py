@@ -20,7 +20,9 @@ PACKAGE = ROOT / "workspace"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
-BASE = frozenset({"errors", "_compat", "text", "fsutil", "jsonfields", "scheduler", "tomlread"})
+BASE = frozenset(
+    {"errors", "_compat", "text", "fsutil", "jsonfields", "children", "scheduler", "tomlread"}
+)
 STAGES = frozenset({"repos", "env", "runs", "ci", "demo"})
 # What each part may import, by the first name below ``workspace``.
 ALLOWED = {

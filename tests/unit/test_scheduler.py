@@ -10,6 +10,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workspace.children import Interrupted, kill_group, run_child
 from workspace.model.config import Sibling
 from workspace.scheduler import (
     INTERRUPTED,
@@ -29,7 +31,6 @@ from workspace.scheduler import (
     Unit,
     UnitFinished,
     UnitStarted,
-    kill_group,
     run_threads,
 )
 
@@ -437,3 +438,50 @@ def test_an_error_in_the_handler_kills_the_groups(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="a broken printer"):
         Scheduler[None](1, on_event).run([Unit("u", kept)])
     assert procs[0].poll() == -signal.SIGKILL
+
+
+@pytest.mark.usefixtures("ctrl_c_raises")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_and_sigterm_end_the_commands_of_thread_units(
+    sig: signal.Signals, tmp_path: Path
+) -> None:
+    """A thread unit's run_child (a git or uv call) is ended with its whole group, at once;
+    the unit ends INTERRUPTED and no command starts after the interrupt."""
+    hang = python(
+        f"""
+        import os, subprocess, sys, time
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        open(os.path.join({str(tmp_path)!r}, "%d.pids" % os.getpid()), "w").write(
+            "%d %d" % (os.getpid(), child.pid))
+        time.sleep(60)
+        """
+    )
+    refused: list[str] = []
+
+    def work(name: str) -> str:
+        try:
+            run_child(hang, f"hang {name}")
+        finally:
+            with suppress(Interrupted):  # the run is stopping: nothing more starts
+                run_child([sys.executable, "-c", "pass"], "after")
+                refused.append(f"{name}: started after the interrupt")
+        return name
+
+    def on_event(event: Event[str]) -> None:
+        if isinstance(event, Heartbeat) and len(list(tmp_path.glob("*.pids"))) == 2:
+            signal.raise_signal(sig)
+
+    start = time.monotonic()
+    batch = Scheduler[str](2, on_event, tick=0.05).run(
+        [Unit(n, call=partial(work, n)) for n in "ab"]
+    )
+    assert batch.interrupted
+    assert time.monotonic() - start < 20
+    assert [(f.ending, f.reason) for f in batch.finished] == [
+        (Ending.INTERRUPTED, "interrupted")
+    ] * 2
+    assert refused == []
+    pids = [int(p) for f in tmp_path.glob("*.pids") for p in f.read_text().split()]
+    assert len(pids) == 4
+    assert all_dead(pids, seconds=3)
+    assert run_child([sys.executable, "-c", "print(1)"], "next run").stdout == "1\n"

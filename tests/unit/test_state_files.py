@@ -20,6 +20,7 @@ READERS = {
         "runs/history.py": "durations.json",
         "runs/cache.py": "cache entries",
         "env/venv.py": "the venv fingerprint",
+        "env/inuse.py": "who holds a workspace lock (setup.lock, checkouts.lock)",
     },
     "json.loads": {
         "jsonfields.py": "every JSON state file, through Fields.load",

@@ -9,12 +9,17 @@ from pathlib import Path
 from workspace.commands import Command
 from workspace.commands._checkouts import live_printer, summarize
 from workspace.commands._options import add_git_arguments, load_selected, name_broken
+from workspace.env.inuse import checkouts_lock
 from workspace.errors import WorkspaceError
 from workspace.model.graph import build
 from workspace.model.selection import Selection
 from workspace.repos import checkouts
 from workspace.repos.lock import read_lock
 from workspace.text import display_path
+
+
+def _say(line: str) -> None:
+    print(f"bootstrap: {line}", flush=True)
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,8 +38,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    graph, asked = load_selected(args)
-    ws, selected = graph.workspace, asked
+    ws = load_selected(args)[0].workspace  # bad input is said before any wait
     lock = None
     if args.locked:
         lock = read_lock(ws)
@@ -51,8 +55,16 @@ def _run(args: argparse.Namespace) -> int:
                 f"--link-from {args.link_from}: not a directory",
                 hint="point it at the folder that holds your existing clones",
             )
+    with checkouts_lock(ws, "bootstrap", _say):
+        return _bootstrap(args, checkouts.BootstrapOptions(link_from=link_from, lock=lock))
+
+
+def _bootstrap(args: argparse.Namespace, options: checkouts.BootstrapOptions) -> int:
+    """Clone what is missing now: loaded again under the lock, so that what a bootstrap we
+    waited for cloned is seen as present."""
     start = time.monotonic()
-    options = checkouts.BootstrapOptions(link_from=link_from, lock=lock)
+    graph, asked = load_selected(args)
+    ws, selected = graph.workspace, asked
     selection = Selection.from_args(args)
     results: list[checkouts.Result] = []
     seen: set[str] = set()

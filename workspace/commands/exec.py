@@ -19,6 +19,7 @@ from workspace.commands._options import (
     load_selected,
     name_broken,
 )
+from workspace.env.inuse import wait_for_setup
 from workspace.errors import ExitCode, WorkspaceError
 from workspace.runs.execute import PLACEHOLDERS, ExecOptions, ExecResult, Executor, Outcome
 from workspace.runs.progress import LiveBoard, annotation, is_live
@@ -37,7 +38,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--shell",
         metavar="STRING",
-        help="run STRING with /bin/sh instead of an argv (placeholders are shell-quoted)",
+        help="run STRING with /bin/sh instead of an argv; it reads $WS_NAME and $WS_PATH",
     )
     parser.add_argument(
         "command",
@@ -57,6 +58,13 @@ def _command(args: argparse.Namespace) -> tuple[tuple[str, ...], bool]:
             )
         if not args.shell.strip():
             raise WorkspaceError("exec: --shell is empty", hint="--shell 'git status -s'")
+        for placeholder, variable in PLACEHOLDERS.items():
+            if placeholder in args.shell:
+                raise WorkspaceError(
+                    f"exec: --shell text holds the placeholder {placeholder}, which is never "
+                    "spliced into shell code",
+                    hint=f'use "${variable}" instead of {placeholder}',
+                )
         return (args.shell,), True
     if not argv:
         raise WorkspaceError(
@@ -125,6 +133,8 @@ def summary(results: list[ExecResult]) -> str:
 def _run(args: argparse.Namespace) -> int:
     command, shell = _command(args)
     graph, selected = load_selected(args)
+    # standard error: standard output is the siblings' own
+    wait_for_setup(graph.workspace, lambda line: print(f"exec: {line}", file=sys.stderr))
     jobs = args.jobs or usable_cores()
     printer = _Printer(sys.stdout, len(selected))
     executor = Executor(

@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 
+from workspace.children import DEFAULT_GRACE
 from workspace.ci.markdown import step_summary_of_run
 from workspace.commands import Command
 from workspace.commands._options import (
@@ -18,13 +19,13 @@ from workspace.commands._options import (
     pytest_extra,
     warn,
 )
+from workspace.env.inuse import wait_for_setup
 from workspace.errors import ExitCode
 from workspace.model.pythons import python_flag
 from workspace.model.statedir import SUMMARY
 from workspace.runs.progress import choose_handler
 from workspace.runs.summary import format_table
 from workspace.runs.testall import Request, plan_run, run_plan
-from workspace.scheduler import DEFAULT_GRACE
 from workspace.text import display_path, plural
 
 _SWITCHES = {  # the on/off flags, in the order --help lists them
@@ -87,6 +88,7 @@ def _run(args: argparse.Namespace) -> int:
         grace=args.kill_grace,
     )
     graph, selected = load_selected(args)
+    wait_for_setup(graph.workspace, _say)  # never run suites in a venv being built
     plan = plan_run(graph, selected, request, _say, warn)
     if plan is None:
         print(f"test-all: nothing to test: {_why_nothing(args)}")

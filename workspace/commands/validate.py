@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from workspace.commands import Command
 from workspace.commands._options import add_workspace_arguments
 from workspace.env.checks import CheckResult, CheckStatus, error
+from workspace.env.inuse import wait_for_setup
 from workspace.env.validate import (
     Context,
     choose_checks,
@@ -50,7 +52,12 @@ def collect(args: argparse.Namespace) -> list[CheckResult]:
             for line in str(exc).splitlines()
         ]
     selected = Selection.from_args(args).apply(graph, lenient=True)
+    wait_for_setup(ws, _say)  # check the venv setup finished, not one it is building
     return [config_result(ws), *run_checks(Context(graph, selected), checks)]
+
+
+def _say(line: str) -> None:
+    print(f"validate: {line}", file=sys.stderr, flush=True)  # stdout may be --json
 
 
 def format_table(results: list[CheckResult]) -> str:

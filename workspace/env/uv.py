@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 
+from workspace.children import run_child
 from workspace.errors import EnvError, ExitCode
 
 
@@ -65,8 +66,8 @@ def run_uv(
 ) -> subprocess.CompletedProcess[str]:
     """Run uv with an argument list; raise ResolutionError with uv's output on failure.
     ``downloads``: this call may fetch a Python, if the user allows it (see uv_env)."""
-    env = uv_env(downloads=downloads)
-    proc = subprocess.run([uv, *args], capture_output=True, text=True, env=env, check=False)
+    # A process group of its own, ended by Ctrl-C or SIGTERM before the interrupt goes on.
+    proc = run_child([uv, *args], f"uv {args[0]}", env=uv_env(downloads=downloads))
     if check and proc.returncode:
         raise ResolutionError(
             f"uv {args[0]} {args[1] if len(args) > 1 else ''}".strip()

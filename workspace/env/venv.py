@@ -17,9 +17,10 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from workspace.env.interpreters import Interpreter
+from workspace.env.inuse import Holder, hold, me
 from workspace.env.plan import InstallPlan
 from workspace.errors import WorkspaceError
-from workspace.fsutil import atomic_write_text, file_digest, flock
+from workspace.fsutil import atomic_write_text, file_digest
 from workspace.jsonfields import Fields
 from workspace.model.config import Workspace
 from workspace.model.statedir import fingerprint_file
@@ -169,19 +170,22 @@ def read_fingerprint(venv: Path, *, damaged_is_missing: bool = False) -> Fingerp
 
 def write_fingerprint(venv: Path, stamp: Fingerprint) -> None:
     """Record what the venv was built from, written last so a half-done setup has none."""
-    atomic_write_text(fingerprint_file(venv), json.dumps(stamp.to_dict(), indent=2) + "\n")
+    text = json.dumps(stamp.to_dict(), indent=2, allow_nan=False)
+    atomic_write_text(fingerprint_file(venv), text + "\n")
 
 
 @contextlib.contextmanager
 def setup_lock(workspace: Workspace, log: Log | None = None) -> Iterator[None]:
-    """Hold an exclusive lock so that two setups of one workspace never interleave."""
+    """Hold ``.wrknv/setup.lock`` exclusively, with this process named in it, so that two
+    setups of one workspace never interleave and test-all, validate and exec wait for the
+    build (env/inuse.py); a wait lasts up to ``WRKNV_LOCK_TIMEOUT`` seconds."""
     path = workspace.state.setup_lock
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as fh:  # closing it lets go of the lock
-        if not flock(fh, wait=False):
-            if log:
-                log(f"another setup holds {display_path(path)}; waiting for it")
-            flock(fh)
+
+    def waiting(holder: Holder | None) -> str:
+        who = f"another {holder}" if holder else "another setup"
+        return f"{who} holds {display_path(path)}; waiting for it"
+
+    with hold(path, me("setup", workspace.venv), log, waiting):
         yield
 
 

@@ -10,6 +10,7 @@ only says where each file lives (docs/state-files.md says what each one holds)::
       cache/<key>.json                                 runs.cache
       setup/pins.txt, setup/<version>/pins.txt         env.setup
       setup.lock, locks/<version>.lock                 env.venv, env.inuse
+      checkouts.lock                                   env.inuse (bootstrap, update)
       venvs/<version>/                                 env.python_envs
     <venv>/.wrknv-fingerprint.json                     env.venv
 """
@@ -61,6 +62,11 @@ class StateDir:
     @property
     def setup_lock(self) -> Path:
         return self.root / "setup.lock"
+
+    @property
+    def checkouts_lock(self) -> Path:
+        """Held by bootstrap and update while they change the checkouts: one at a time."""
+        return self.root / "checkouts.lock"
 
     def env_lock(self, version: str) -> Path:
         """Held while another Python's environment is built or used."""

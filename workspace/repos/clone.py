@@ -6,6 +6,7 @@ removes those whose process is gone (:func:`leftovers`).
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
@@ -155,8 +156,26 @@ def clone(
             run(["clone", "--quiet", "--no-checkout", "--origin", "origin", "--", url, str(tmp)])
             sha = checkout(tmp, revision, commit)
         as_if_created(tmp)  # mkdtemp made it 0700
-        os.rename(tmp, target)
+        _into_place(tmp, target)
     except BaseException:
         remove_tree(tmp)
         raise
     return sha
+
+
+def _into_place(tmp: Path, target: Path) -> None:
+    """Rename the finished clone to ``target``, which someone else (another bootstrap, a
+    person) may have made meanwhile: then it is theirs, and never replaced (a rename would
+    replace an empty directory)."""
+    appeared = GitError(
+        f"{target} appeared while it was being cloned; it is left as it is",
+        hint="run bootstrap again: a complete checkout there is then present",
+    )
+    if target.exists() or target.is_symlink():
+        raise appeared
+    try:
+        os.rename(tmp, target)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise
+        raise appeared from None

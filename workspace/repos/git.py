@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from workspace.children import run_child
 from workspace.errors import GitError
 
 # A full commit id, SHA-1 or SHA-256, as git prints it (lowercase).
@@ -178,18 +179,16 @@ def run(
     check: bool = True,
     reason: Reason | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run one git command; on failure raise GitFailure (``reason`` or classified from stderr)."""
+    """Run one git command; on failure raise GitFailure (``reason`` or classified from stderr).
+    It is a process group of its own, which Ctrl-C or SIGTERM ends (see ``run_child``)."""
     try:
-        proc = subprocess.run(
+        proc = run_child(
             git_argv(*args),
+            f"git {args[0]}",
             cwd=cwd,
             env=git_env(),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
             encoding="utf-8",
             errors="replace",
-            check=False,
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH", hint="install git") from None

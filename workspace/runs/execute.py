@@ -9,7 +9,6 @@ other sibling's lines cut into.
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -23,7 +22,9 @@ from workspace import scheduler
 from workspace.env.venv import venv_python
 from workspace.model.config import Sibling
 
-PLACEHOLDERS = ("{name}", "{path}")
+# Each placeholder of an argv and the variable a --shell command reads instead: a value is
+# never spliced into shell text, where a sibling's path could be code.
+PLACEHOLDERS = {"{name}": "WS_NAME", "{path}": "WS_PATH"}
 
 
 class Outcome(Enum):
@@ -52,17 +53,18 @@ class ExecOptions:
 
 
 def substitute(command: Sequence[str], sib: Sibling, *, shell: bool) -> list[str]:
-    """``{name}`` and ``{path}`` replaced in each argument; quoted for the shell with --shell.
-    Other braces are left alone, so ``find . -exec ... {} +`` still works."""
-    name, path = sib.name, str(sib.path)
+    """``{name}`` and ``{path}`` replaced in each argument of an argv; shell text is left as
+    it is (its command reads ``$WS_NAME`` and ``$WS_PATH``). Other braces are left alone, so
+    ``find . -exec ... {} +`` still works."""
     if shell:
-        name, path = shlex.quote(name), shlex.quote(path)
-    return [arg.replace("{name}", name).replace("{path}", path) for arg in command]
+        return list(command)
+    return [arg.replace("{name}", sib.name).replace("{path}", str(sib.path)) for arg in command]
 
 
 def exec_env(base: Mapping[str, str], venv: Path, sib: Sibling) -> dict[str, str]:
-    """The shared venv's ``bin`` first on PATH and ``VIRTUAL_ENV`` set, when the venv exists."""
-    env = {**base, "WRKNV_SIBLING": sib.name}
+    """The sibling's name and path as variables; the shared venv's ``bin`` first on PATH and
+    ``VIRTUAL_ENV`` set, when the venv exists."""
+    env = {**base, "WRKNV_SIBLING": sib.name, "WS_NAME": sib.name, "WS_PATH": str(sib.path)}
     if venv_python(venv).exists():
         env["VIRTUAL_ENV"] = str(venv)
         env["PATH"] = os.pathsep.join([str(venv_python(venv).parent), base.get("PATH", "")])

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from workspace import scheduler
+from workspace.children import DEFAULT_GRACE
 from workspace.env.venv import venv_python
 from workspace.model.statedir import JUNIT
 from workspace.runs.junit import case_seconds, read_counts
@@ -45,7 +46,7 @@ class RunOptions:
     run_id: str
     jobs: int
     fail_fast: bool = False
-    grace: float = scheduler.DEFAULT_GRACE
+    grace: float = DEFAULT_GRACE
     xdist: bool = False  # pytest-xdist importable in the venv
 
 

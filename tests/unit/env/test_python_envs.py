@@ -90,11 +90,11 @@ def _record_uv(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], str | N
     finds the Python."""
     calls: list[tuple[list[str], str | None]] = []
 
-    def run(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    def run(argv: list[str], what: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
         calls.append((argv[1:], kwargs["env"].get("UV_PYTHON_DOWNLOADS")))
         return subprocess.CompletedProcess(argv, 0 if "install" in argv else 2, "", "")
 
-    monkeypatch.setattr(subprocess, "run", run)
+    monkeypatch.setattr(uv, "run_child", run)  # every uv call goes through it
     monkeypatch.setattr(python_envs, "pyenv_pythons", lambda: [])
     return calls
 
