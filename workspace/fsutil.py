@@ -1,15 +1,21 @@
-"""Files and paths: writing so that a reader never sees half a file, digests of a file's
-content, locks on a file, and comparing paths through their symlinks."""
+"""Files and paths: writing so that a reader never sees half a file, reading a bounded part of
+a file that may come from elsewhere, digests of a file's content, locks on a file, and
+comparing paths through their symlinks."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 import sys
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
+
+from workspace.errors import WorkspaceError
 
 _UMASK_LOCK = threading.Lock()
 
@@ -57,7 +63,36 @@ def write_output(target: Path, text: str) -> None:
     if str(target) == "-":
         sys.stdout.write(text)
     else:
+        check_output_file(target)
         atomic_write_text(target, text)
+
+
+def check_output_file(target: Path) -> None:
+    """An output path the user gave must name a file whose folders are folders: a directory
+    there, or a file where a folder is needed, is bad input (WorkspaceError), found before
+    anything is written."""
+    if target.is_dir():
+        raise WorkspaceError(
+            f"{target}: is a directory, and a file is needed here",
+            hint="name a file in it, or '-' for standard output",
+        )
+    _folders(target, target.parents)
+
+
+def check_output_dir(target: Path) -> None:
+    """The same for an output path that must be a folder (report --output)."""
+    _folders(target, [target, *target.parents])
+
+
+def _folders(target: Path, folders: Iterable[Path]) -> None:
+    for folder in folders:
+        if folder.is_dir():
+            break
+        if os.path.lexists(folder):
+            raise WorkspaceError(
+                f"{target}: {folder} is a file, and a folder is needed here",
+                hint="choose another path, or move that file away",
+            )
 
 
 def file_digest(path: Path) -> str:
@@ -97,3 +132,32 @@ def inside(path: str | Path, root: Path) -> bool:
     """Whether ``path`` is ``root`` or below it, symlinks resolved."""
     real, top = os.path.realpath(path), os.path.realpath(root)
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def read_within(
+    path: Path, root: Path | None, limit: int, *, tail: bool = False, follow: bool = True
+) -> tuple[bytes, int]:
+    """At most ``limit`` bytes of a regular file (its last ones with ``tail``) and its size:
+    the one way to read a file that may come from elsewhere (a run directory, a cache). OSError,
+    its strerror saying why, when it lies outside ``root`` (symlinks resolved), is a symlink
+    and ``follow`` is off, is no regular file (a FIFO is never waited on, a device never read;
+    IsADirectoryError for a folder) or, without ``tail``, is larger than ``limit``."""
+    if "\0" in str(path):
+        raise OSError(errno.EINVAL, "a path with a NUL character")
+    if root is not None and not inside(path, root):
+        raise OSError(errno.EPERM, "it leads outside the folder it belongs to")
+    mode = (os.stat(path) if follow else os.lstat(path)).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "not a regular file")  # a folder
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+    flags |= 0 if follow else getattr(os, "O_NOFOLLOW", 0)
+    with os.fdopen(os.open(path, flags), "rb") as fh:
+        info = os.fstat(fh.fileno())  # what was opened, should the path have changed since
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if info.st_size > limit and not tail:
+            raise OSError(errno.EFBIG, f"larger than {limit:,} bytes")
+        fh.seek(max(0, info.st_size - limit) if tail else 0)
+        return fh.read(limit), info.st_size

@@ -5,6 +5,7 @@ checks its type and range, and anything else is one WorkspaceError naming the fi
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 from collections.abc import Callable, Iterator
@@ -13,11 +14,19 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from workspace.errors import WorkspaceError
+from workspace.fsutil import read_within
 from workspace.text import display_path
 
 E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
 _SHOWN = 40  # characters of a wrong value quoted in a message
+# Bounds past which a value is no value the tool wrote: a file is not read, a number or a
+# string is refused (a count, a size, an id or a path never comes near them).
+MAX_FILE = 16 * 1024 * 1024  # bytes
+MAX_WHOLE = 2**53  # the largest whole number every JSON reader keeps exactly
+MAX_SECONDS = 1e10  # about 300 years: a duration, or a moment since the epoch
+MAX_TEXT = 65536  # characters
+_SECONDS = f"a number >= 0 (and at most {MAX_SECONDS:.0e})"
 
 
 class Fields:
@@ -32,14 +41,17 @@ class Fields:
         self.data: dict[str, object] = data
 
     @classmethod
-    def load(cls, file: Path, hint: str) -> Fields | None:
-        """The JSON object in ``file``; None when there is no file."""
+    def load(cls, file: Path, hint: str, limit: int = MAX_FILE) -> Fields | None:
+        """The JSON object in ``file``; None when there is no file (a folder is none). Only a
+        regular file (not a symlink, a FIFO or a device) of at most ``limit`` bytes is read."""
         shown = display_path(file)
         try:
-            text = file.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_within(file, None, limit, follow=False)[0].decode("utf-8")
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None  # nothing, a file where its folder would be, or a folder in its place
+        except OSError as exc:
+            raise WorkspaceError(f"{shown}: {_unread(exc, limit)}", hint=hint) from None
+        except UnicodeDecodeError as exc:
             raise WorkspaceError(f"{shown}: cannot read: {exc}", hint=hint) from None
         try:
             data = json.loads(text)
@@ -97,16 +109,23 @@ class Fields:
         return [self.child(where, item) for where, item in self.items(key)]
 
     def text(self, key: str, default: str | None = None) -> str:
-        return self._take(key, default, _is_text, "a string")
+        return self._short(key, self._take(key, default, _is_text, "a string"))
 
     def opt_text(self, key: str) -> str | None:
-        return self._opt(key, _is_text, "a string")  # type: ignore[no-any-return]
+        value: str | None = self._opt(key, _is_text, "a string")
+        return None if value is None else self._short(key, value)
+
+    def _short(self, key: str, value: str) -> str:
+        if len(value) > MAX_TEXT:
+            self.fail(key, f"a string longer than {MAX_TEXT} characters")
+        return value
 
     def texts(self, key: str) -> tuple[str, ...]:
         """A list of strings; empty when missing."""
         for where, item in (found := self.items(key)):
             if not isinstance(item, str):
                 self.fail(where, _wrong("a string", item))
+            self._short(where, item)
         return tuple(item for _, item in found)  # type: ignore[misc]
 
     def whole(self, key: str, default: int | None = None, least: int = 0) -> int:
@@ -115,18 +134,24 @@ class Fields:
         def ok(value: object) -> bool:
             return _is_whole(value) and value >= least  # type: ignore[operator]
 
-        return self._take(key, default, ok, f"a whole number >= {least}")
+        return self._bounded(key, self._take(key, default, ok, f"a whole number >= {least}"))
 
     def opt_int(self, key: str) -> int | None:
         """Any whole number (an exit status may be negative), or null."""
-        return self._opt(key, _is_whole, "a whole number")  # type: ignore[no-any-return]
+        value: int | None = self._opt(key, _is_whole, "a whole number")
+        return None if value is None else self._bounded(key, value)
+
+    def _bounded(self, key: str, value: int) -> int:
+        if abs(value) > MAX_WHOLE:
+            self.fail(key, _wrong(f"a whole number of at most {MAX_WHOLE}", value))
+        return value
 
     def seconds(self, key: str, default: float | None = None) -> float:
         """A finite number >= 0: a duration, or a moment after a start."""
-        return float(self._take(key, default, _is_seconds, "a number >= 0"))
+        return float(self._take(key, default, _is_seconds, _SECONDS))
 
     def opt_seconds(self, key: str) -> float | None:
-        value = self._opt(key, _is_seconds, "a number >= 0")
+        value = self._opt(key, _is_seconds, _SECONDS)
         return None if value is None else float(value)
 
     def flag(self, key: str, default: bool | None = None) -> bool:
@@ -148,8 +173,18 @@ def _is_whole(value: object) -> bool:
 
 
 def _is_seconds(value: object) -> bool:
-    number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    return number and math.isfinite(value) and value >= 0  # type: ignore[arg-type, operator]
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    return math.isfinite(value) and 0 <= value <= MAX_SECONDS
+
+
+def _unread(exc: OSError, limit: int) -> str:
+    """Why a state file was not read, as its messages say it."""
+    if exc.errno in (errno.ELOOP, errno.EINVAL):  # a symlink, a FIFO, a device
+        return "not a regular file"
+    if exc.errno == errno.EFBIG:
+        return f"larger than {limit} bytes; not read"
+    return f"cannot read: {exc}"
 
 
 def _wrong(what: str, value: object) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,9 @@ import pytest
 
 from tests.builders import Sibling, git, make_workspace
 from workspace.cli import main
+from workspace.model.config import load
+from workspace.model.graph import build
+from workspace.runs.keys import suite_inputs
 
 pytestmark = pytest.mark.slow
 
@@ -120,3 +124,42 @@ def test_other_installed_packages_run_everything(config: Path) -> None:
         assert ran(config) == {"core", "kit", "leaf"}
     finally:
         config.write_text(text)
+
+
+def leaf_entry(config: Path) -> Path:
+    """The file leaf's pass is kept in for its present inputs (no extra pytest arguments)."""
+    inputs = suite_inputs(build(load(config)), ["leaf"], {"leaf": ()})["leaf"]
+    return config.parent / ".wrknv" / "cache" / f"{inputs.key}.json"
+
+
+def test_a_forged_entry_never_turns_a_failure_green(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another suite's pass, or a kept failure, copied under a failing suite's key: the suite
+    runs (and fails), one warning says so, and the file is gone."""
+    statuses(config)
+    kit_key = suite_inputs(build(load(config)), ["kit"], {"kit": ()})["kit"].key
+    kit = config.parent / ".wrknv" / "cache" / f"{kit_key}.json"
+    assert leaf_entry(config).is_file()  # the key computed here is the one test-all files under
+    bad = config.parent.parent / "leaf" / "tests" / "test_bad.py"
+    bad.write_text("def test_bad():\n    assert False\n")
+    try:
+        entry = leaf_entry(config)
+        shutil.copyfile(kit, entry)
+        capsys.readouterr()
+        assert statuses(config)["leaf"] == "failed"
+        err = capsys.readouterr().err
+        assert err.count("warning: ") == 1, err
+        assert f"{entry.name}: records the key" in err
+        assert not entry.exists()
+        failure = json.loads(kit.read_text())
+        result = {**failure["result"], "name": "leaf", "status": "failed"}
+        failure.update(key=entry.stem, name="leaf", result=result)
+        entry.write_text(json.dumps(failure))
+        assert statuses(config)["leaf"] == "failed"
+        err = capsys.readouterr().err
+        assert err.count("warning: ") == 1, err
+        assert "records the status failed, not a pass" in err
+        assert not entry.exists()
+    finally:
+        bad.unlink()

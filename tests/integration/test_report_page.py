@@ -114,4 +114,4 @@ def test_report_writes_the_same_page_to_markdown_and_the_step_summary(
     assert "(the longest shard)" in page
     capsys.readouterr()
     assert main(["report", "--output", str(merged), "--markdown", str(tmp_path), *dirs]) == 2
-    assert "cannot write the Markdown page" in capsys.readouterr().err
+    assert f"{tmp_path}: is a directory, and a file is needed here" in capsys.readouterr().err

@@ -160,3 +160,17 @@ def test_the_page_reaches_the_job_summary_and_the_artifact() -> None:
     assert "--output merged --markdown merged/summary.md " in report[0]
     upload = text[text.index("name: merged-report") :]
     assert "path: merged/" in upload
+
+
+def test_caches_are_saved_only_from_pushes() -> None:
+    """A pull request's run restores the caches but never saves one: what it would save (its
+    test results, its durations) comes from code not yet trusted. The example in docs/ci.md
+    says the same."""
+    for path in (WORKFLOW, REPO / "docs" / "ci.md"):
+        lines = path.read_text().splitlines()
+        saves = [i for i, line in enumerate(lines) if "actions/cache/save@" in line]
+        assert saves, f"{path.name} never saves a cache"
+        for i in saves:
+            step = lines[i - 2 : i + 3]  # a step's `if:` sits just before or after its `uses:`
+            conditions = [line for line in step if line.strip().startswith(("if:", "- if:"))]
+            assert any("github.event_name == 'push'" in c for c in conditions), (path, step)

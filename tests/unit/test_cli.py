@@ -197,13 +197,13 @@ def test_exit_status_says_bad_input_or_failed_work(
         )
 
 
-def test_an_unwritable_output_path_is_one_line(
+def test_an_output_path_below_a_file_is_one_line_of_bad_input(
     workspace_root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cfg = _config(workspace_root)
     blocker = workspace_root / "file.txt"
     blocker.write_text("not a directory\n", encoding="utf-8")
-    assert main(["graph", "--config", str(cfg), "--json", str(blocker / "g.json")]) == 1
+    assert main(["graph", "--config", str(cfg), "--json", str(blocker / "g.json")]) == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1
     assert err[0].startswith("error: ")
@@ -270,3 +270,37 @@ def test_matrix_reads_python_as_test_all_does(
     cfg = _config(workspace_root)
     assert main(["matrix", "--config", str(cfg), "--python", "3.12,3.x"]) == ExitCode.USAGE
     assert capsys.readouterr().err.startswith("error: --python 3.x: not a Python version (hint: ")
+
+
+def test_output_paths_that_are_directories_are_bad_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """matrix --output and report --markdown name files, report --output a folder: anything
+    else there is exit 2, and nothing is written."""
+    from workspace.runs.results import RunResult, Status, SuiteResult
+    from workspace.runs.summary import write_run_files
+
+    monkeypatch.delenv("GITHUB_OUTPUT", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    root = tmp_path / "ws"
+    root.mkdir()
+    cfg = write_config(root, '[workspace]\nname = "w"\n\n[[siblings]]\nname = "a"\nrepo = "r"\n')
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    assert main(["matrix", "--config", str(cfg), "--output", str(out_dir)]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {out_dir}: is a directory")
+    shard = tmp_path / "shard"
+    shard.mkdir()
+    write_run_files(RunResult("shard", shard, 1, 1.0, (SuiteResult("a", Status.PASSED),)))
+    argv = ["report", "--output", str(tmp_path / "merged"), "--markdown", str(out_dir)]
+    assert main([*argv, str(shard)]) == 2
+    err = capsys.readouterr().err
+    assert f"error: {out_dir}: is a directory, and a file is needed here" in err
+    assert list(out_dir.iterdir()) == []
+    assert not (tmp_path / "merged").exists()  # refused before anything was merged
+    a_file = tmp_path / "a-file"
+    a_file.write_text("keep me\n")
+    assert main(["report", "--output", str(a_file), str(shard)]) == 2
+    said = capsys.readouterr().err
+    assert f"error: {a_file}: {a_file} is a file, and a folder is needed here" in said
+    assert a_file.read_text() == "keep me\n"

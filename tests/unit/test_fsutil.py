@@ -21,6 +21,7 @@ from workspace.fsutil import (
     file_digest,
     flock,
     inside,
+    read_within,
     same_path,
     umask,
     write_output,
@@ -135,3 +136,48 @@ def test_a_lock_another_process_holds_is_refused_without_waiting(tmp_path: Path)
         with path.open("a+") as fh:
             assert not flock(fh, wait=False)
             assert flock(fh, shared=True, wait=False)
+
+
+def test_read_within_reads_a_bounded_part_of_a_regular_file_inside_its_folder(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "shard"
+    root.mkdir()
+    (root / "a.log").write_bytes(b"0123456789")
+    assert read_within(root / "a.log", root, 4, tail=True) == (b"6789", 10)
+    assert read_within(root / "a.log", root, 10) == (b"0123456789", 10)
+    with pytest.raises(OSError, match="larger than 9 bytes"):
+        read_within(root / "a.log", root, 9)
+    with (root / "sparse.log").open("wb") as fh:  # 1 GiB, read from its end only
+        fh.truncate(1 << 30)
+    assert read_within(root / "sparse.log", root, 3, tail=True) == (b"\0\0\0", 1 << 30)
+
+
+@pytest.mark.parametrize("where", ["absolute", "dots", "symlink"])
+def test_read_within_refuses_what_leads_outside_its_folder(tmp_path: Path, where: str) -> None:
+    root = tmp_path / "shard"
+    root.mkdir()
+    (tmp_path / "secret").write_text("s3cret")
+    (root / "link").symlink_to(tmp_path / "secret")
+    path = {
+        "absolute": tmp_path / "secret",
+        "dots": root / ".." / "secret",
+        "symlink": root / "link",
+    }[where]
+    with pytest.raises(OSError, match="outside"):
+        read_within(path, root, 100)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "device"])
+def test_read_within_refuses_what_is_no_regular_file_without_waiting(
+    tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "x"
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it for reading would wait for a writer
+    elif kind == "directory":
+        path.mkdir()
+    else:
+        path = Path("/dev/zero")  # reading it would never end
+    with pytest.raises(OSError, match="not a regular file"):
+        read_within(path, None, 100, tail=True)

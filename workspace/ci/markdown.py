@@ -21,7 +21,7 @@ from pathlib import Path
 
 from workspace.ci.gantt import gantt, suite_label, suite_shards
 from workspace.errors import WorkspaceError
-from workspace.fsutil import write_output
+from workspace.fsutil import read_within, write_output
 from workspace.runs.results import RunResult, Status, SuiteResult
 from workspace.runs.summary import read_run
 from workspace.text import display_path, plural, seconds
@@ -77,11 +77,9 @@ def clean_log(text: str) -> str:
 
 def log_tail(path: Path, lines: int = TAIL_LINES, limit: int = TAIL_BYTES) -> tuple[str, bool]:
     """The last ``lines`` lines of a log (at most ``limit`` bytes of UTF-8) and whether
-    anything before them was left out. OSError when the log cannot be read."""
-    with path.open("rb") as fh:
-        size = fh.seek(0, os.SEEK_END)
-        fh.seek(max(0, size - _READ))
-        data = fh.read()
+    anything before them was left out. Only the last bytes are read, of a regular file:
+    OSError when the log cannot be read, or is a FIFO, a device or a directory."""
+    data, size = read_within(path, None, _READ, tail=True)
     text = clean_log(data.decode("utf-8", errors="replace")).rstrip("\n")
     kept = text.split("\n")
     cut = size > _READ
@@ -363,7 +361,7 @@ def step_summary_of_run(
     if not environ.get(STEP_SUMMARY):
         return
     try:
-        page = render(read_run(run_dir), title="test-all", allow_no_tests=allow)
+        page = render(read_run(run_dir, warn=warn), title="test-all", allow_no_tests=allow)
         append_step_summary(page, environ)
     except WorkspaceError as exc:
         warn(f"warning: {exc}")

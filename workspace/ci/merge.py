@@ -7,7 +7,7 @@ counts summed, the worst status, the seconds of all pieces, every log listed."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from workspace.errors import ExitCode, WorkspaceError
 from workspace.fsutil import atomic_write_text
 from workspace.model.statedir import JUNIT, StateDir
 from workspace.runs.history import save_durations
-from workspace.runs.junit import merged_junit, run_suites
+from workspace.runs.junit import JUNIT_LIMIT, merged_junit, run_suites
 from workspace.runs.results import (
     Counts,
     PieceResult,
@@ -27,7 +27,7 @@ from workspace.runs.results import (
     lower_bound,
     spans,
 )
-from workspace.runs.summary import read_run, write_summary
+from workspace.runs.summary import read_run, refusal, write_summary
 from workspace.text import display_path
 
 # The status of merged pieces: the first of these that any piece has. A piece that collected
@@ -37,7 +37,9 @@ _WORST = tuple(
 )
 
 
-def _read(dirs: list[Path]) -> list[RunResult]:
+def _read(dirs: list[Path], warn: Callable[[str], None]) -> list[RunResult]:
+    """Every shard's run; the files it names that are not to be read (outside the shard, no
+    regular file, too big) are said to ``warn`` and left out: a shard is untrusted input."""
     seen: set[Path] = set()
     runs = []
     for run_dir in dirs:
@@ -46,7 +48,13 @@ def _read(dirs: list[Path]) -> list[RunResult]:
                 f"{display_path(run_dir)} is given twice", hint="pass each shard once"
             )
         seen.add(run_dir.resolve())
-        runs.append(read_run(run_dir))
+        runs.append(read_run(run_dir, warn=warn))
+        why = refusal(run_dir / JUNIT, run_dir, JUNIT_LIMIT)
+        if why is not None:
+            warn(
+                f"warning: {display_path(run_dir / JUNIT)} refused ({why}); "
+                "the shard's suites are taken from their own JUnit files"
+            )
     return runs
 
 
@@ -129,10 +137,13 @@ def _shard(run: RunResult) -> ShardRun:
     )
 
 
-def merge(dirs: list[Path], output: Path) -> RunResult:
+def merge(
+    dirs: list[Path], output: Path, warn: Callable[[str], None] = lambda _: None
+) -> RunResult:
     """Read every shard, write the merged summary.json, junit.xml and durations.json into
-    ``output``; return the merged run (the pieces of a split suite joined into one)."""
-    shards = _read(dirs)
+    ``output``; return the merged run (the pieces of a split suite joined into one).
+    ``warn``: what is refused in a shard."""
+    shards = _read(dirs, warn)
     pieces = [r for run in shards for r in _moved(run, output)]
     jobs = sum(run.jobs for run in shards) or 1
     merged = RunResult(

@@ -9,7 +9,9 @@ from pathlib import Path
 from workspace.ci.markdown import append_step_summary, render, write_markdown
 from workspace.ci.merge import merge
 from workspace.commands import Command
+from workspace.commands._options import warn
 from workspace.errors import ExitCode
+from workspace.fsutil import check_output_dir, check_output_file
 from workspace.model.statedir import JUNIT, SUMMARY
 from workspace.runs.results import exit_code
 from workspace.runs.summary import format_table
@@ -43,7 +45,10 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    run = merge(list(args.dirs), args.output)
+    check_output_dir(args.output)  # both before anything is merged or written
+    if args.markdown is not None and str(args.markdown) != "-":
+        check_output_file(args.markdown)
+    run = merge(list(args.dirs), args.output, warn=warn)
     title = f"report ({plural(len(args.dirs), 'shard')})"
     table = format_table(
         run.results, run.wall_seconds, run.jobs, title=title, bound=run.lower_bound

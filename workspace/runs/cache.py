@@ -2,12 +2,16 @@
 pass is not run again, across repositories and their dependency graph.
 
 One JSON file per key under ``.wrknv/cache/``, written atomically, so two test-all runs at once
-never see half an entry; the oldest entries beyond ``cache_size`` are removed. A damaged entry
-is a miss with one warning. Failures, timeouts and interrupted runs are never kept.
+never see half an entry; the oldest entries beyond ``cache_size`` are removed. An entry counts
+only if it proves itself (the key it is filed under, the suite, the environment asked for, a
+pass, a regular file within MAX_ENTRY): anything else is a miss with one warning, and the file
+is deleted. Failures, timeouts and interrupted runs are never kept; a pass that cannot be
+written is a warning, never the run's failure.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -17,13 +21,19 @@ from typing import Any
 
 from workspace.errors import WorkspaceError
 from workspace.fsutil import atomic_write_text
-from workspace.jsonfields import Fields
+from workspace.jsonfields import MAX_SECONDS, Fields
 from workspace.model.pythons import minor
 from workspace.model.statedir import StateDir
 from workspace.runs.keys import Inputs, Tree, tree_data
 from workspace.runs.results import Status, SuiteResult
+from workspace.text import display_path
 
 ENTRY_FORMAT = 1
+MAX_ENTRY = 4 * 1024 * 1024  # bytes: an entry past it is not read
+# The parts of a key that say which environment the suite ran in (keys.environment).
+ENVIRONMENT = ("venv", "pins", "python", "platform")
+_HINT = "nothing to do: the suite runs and its pass is kept anew"
+_UNKEPT = "hint: the run is not affected; make the cache folder a folder you can write to"
 
 
 @dataclass(frozen=True)
@@ -78,13 +88,47 @@ def _tree(f: Fields) -> Tree:
 
 
 def read_entry(path: Path) -> CacheEntry | None:
-    """The entry in ``path``; None when there is none. WorkspaceError when it is damaged."""
-    data = Fields.load(path, "run again: the suite runs and its pass is kept anew")
+    """The entry in ``path``; None when there is none. WorkspaceError when it is damaged,
+    larger than MAX_ENTRY, or not a regular file."""
+    data = Fields.load(path, _HINT, limit=MAX_ENTRY)
     return None if data is None else CacheEntry.from_json(data)
 
 
 def write_entry(path: Path, entry: CacheEntry) -> None:
-    atomic_write_text(path, json.dumps(entry.to_json(), indent=1) + "\n")
+    """Strict JSON: ``put`` keeps only finite numbers (see :func:`finite`)."""
+    atomic_write_text(path, json.dumps(entry.to_json(), indent=1, allow_nan=False) + "\n")
+
+
+def finite(result: SuiteResult) -> SuiteResult:
+    """The result with no number that JSON cannot hold or the reader would refuse: a time that
+    is not finite (or past the bound) is not recorded."""
+
+    def ok(value: float) -> bool:
+        return 0 <= value <= MAX_SECONDS  # False for NaN
+
+    return replace(
+        result,
+        duration=result.duration if ok(result.duration) else 0.0,
+        started=result.started if result.started is not None and ok(result.started) else None,
+        file_seconds=tuple((name, s) for name, s in result.file_seconds if ok(s)),
+    )
+
+
+def disproof(entry: CacheEntry, inputs: Inputs) -> str | None:
+    """Why ``entry`` is not a kept pass of ``inputs`` (None: it is): it must record the key it
+    is filed under, the suite, the environment asked for, and a pass."""
+    wanted = {part: inputs.parts.get(part) for part in ENVIRONMENT}
+    recorded = {part: entry.parts.get(part) for part in ENVIRONMENT}
+    if entry.key != inputs.key:
+        return f"records the key {entry.key[:12]}..., not the key it is filed under"
+    if entry.name != inputs.name or entry.result.name != inputs.name:
+        return f"records the suite {entry.name!r}, not {inputs.name!r}"
+    if recorded != wanted:
+        said = recorded.get("python") or "another environment"
+        return f"records the environment of {said}, not {wanted.get('python') or 'this one'}"
+    if entry.result.status is not Status.PASSED:
+        return f"records the status {entry.result.status.value}, not a pass"
+    return None
 
 
 class Cache:
@@ -92,21 +136,38 @@ class Cache:
         self.folder = state.cache
         self.size = size
         self.warn = warn
+        self.unwritable = False  # a pass could not be kept: said once
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.json"
 
-    def _read(self, path: Path) -> CacheEntry | None:
-        """A damaged entry is a miss, with one warning."""
+    def _read(self, path: Path, inputs: Inputs | None = None) -> CacheEntry | None:
+        """The entry in ``path`` when it proves a pass of ``inputs`` (None: of whatever key
+        it is filed under). Anything else is a miss with one warning, and the file goes."""
         try:
-            return read_entry(path)
+            entry = read_entry(path)
         except WorkspaceError as exc:
-            self.warn(f"warning: {exc.message} (a damaged cache entry: run again, not cached)")
+            self._discard(path, exc.message)
             return None
+        if entry is None:
+            return None
+        if inputs is None:  # explain, over every entry: each proves the key of its parts
+            inputs = Inputs(entry.name, entry.parts, entry.trees, entry.pins)
+        filed = path.name == f"{inputs.key}.json"
+        why = disproof(entry, inputs) if filed else "not filed under the key of its parts"
+        if why is None:
+            return entry
+        self._discard(path, f"{display_path(path)}: {why}")
+        return None
+
+    def _discard(self, path: Path, message: str) -> None:
+        self.warn(f"warning: {message} (a damaged cache entry: discarded; the suite runs)")
+        with contextlib.suppress(OSError):  # a directory in its place stays: put warns then
+            path.unlink(missing_ok=True)
 
     def get(self, inputs: Inputs) -> SuiteResult | None:
         """The kept pass of these inputs, reported as cached; None on a miss."""
-        entry = self._read(self._path(inputs.key))
+        entry = self._read(self._path(inputs.key), inputs)
         if entry is None:
             return None
         reason = f"inputs unchanged since run {entry.run_id}"
@@ -125,15 +186,24 @@ class Cache:
             inputs.parts,
             inputs.trees,
             inputs.pins,
-            result,
+            finite(result),
         )
-        write_entry(self._path(inputs.key), entry)
+        path = self._path(inputs.key)
+        try:
+            write_entry(path, entry)
+        except OSError as exc:  # its message may name the temporary file: name the entry
+            why = exc.strerror or type(exc).__name__
+            if not self.unwritable:  # once: the next entry would fail the same way
+                self.warn(f"warning: {display_path(path)}: cannot keep the pass: {why} ({_UNKEPT})")
+            self.unwritable = True
+            return
         self._evict()
 
     def _evict(self) -> None:
         entries = sorted(self.folder.glob("*.json"), key=_mtime, reverse=True)
         for old in entries[self.size :]:
-            old.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                old.unlink(missing_ok=True)
 
     def newest_for(self, inputs: Inputs) -> CacheEntry | None:
         """The newest kept entry of the sibling of ``inputs`` in an environment of the same

@@ -16,7 +16,7 @@ from typing import Any
 
 from workspace.errors import WorkspaceError
 from workspace.fsutil import atomic_write_text
-from workspace.jsonfields import Fields
+from workspace.jsonfields import MAX_SECONDS, Fields
 from workspace.model.statedir import SUMMARY, StateDir
 from workspace.runs.results import Status, SuiteResult
 from workspace.runs.summary import read_run
@@ -74,18 +74,22 @@ def read_durations(state: StateDir, warn: Warn = _quiet) -> dict[str, Timing]:
     except WorkspaceError as exc:
         warn(f"warning: {exc.message}; ignored (hint: {exc.hint})")
         return {}
-    out = {}
+    out, dropped = {}, []
     for key in entries:
         try:
             out[key] = Timing.from_json(entries.obj(key))
         except WorkspaceError as exc:
-            warn(f"warning: {exc.message}; left out (hint: {exc.hint})")
+            dropped.append(exc)
+    if dropped:  # one warning for the file, however many entries are damaged
+        more = f" (and {len(dropped) - 1} more)" if len(dropped) > 1 else ""
+        warn(f"warning: {dropped[0].message}; left out{more} (hint: {dropped[0].hint})")
     return out
 
 
 def write_durations(state: StateDir, timings: Mapping[str, Timing]) -> None:
     siblings = {key: timings[key].to_json() for key in sorted(timings)}
-    text = json.dumps({"version": DURATIONS_VERSION, "siblings": siblings}, indent=2)
+    data = {"version": DURATIONS_VERSION, "siblings": siblings}
+    text = json.dumps(data, indent=2, allow_nan=False)  # the values are finite: see save
     atomic_write_text(state.durations, text + "\n")
 
 
@@ -108,13 +112,14 @@ def save_durations(state: StateDir, results: Iterable[SuiteResult]) -> None:
     entry; a piece of a split suite (``files`` set) only updates the seconds of its files."""
     merged = read_durations(state)  # damaged: replaced by this run's durations
     for r in results:
-        if r.status not in _MEASURED or r.duration <= 0:
+        if r.status not in _MEASURED or not 0 < r.duration <= MAX_SECONDS:  # NaN too
             continue
+        files = {name: s for name, s in r.file_seconds if 0 <= s <= MAX_SECONDS}
         if r.files:
             old = merged.get(r.key, Timing())
-            merged[r.key] = replace(old, files={**old.files, **dict(r.file_seconds)})
+            merged[r.key] = replace(old, files={**old.files, **files})
         else:
-            merged[r.key] = Timing(r.duration, r.workers, dict(r.file_seconds))
+            merged[r.key] = Timing(r.duration, r.workers, files)
     write_durations(state, merged)
 
 

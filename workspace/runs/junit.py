@@ -7,18 +7,23 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
+from workspace.fsutil import read_within
 from workspace.model.statedir import JUNIT
 from workspace.runs.results import Counts, Status, SuiteResult
 
+JUNIT_LIMIT = 64 * 1024 * 1024  # bytes of one JUnit file: more is refused, never parsed
 
-def read_suites(path: Path) -> list[ET.Element] | None:
-    """The <testsuite> elements of a JUnit XML file; None when missing or unreadable.
+
+def read_suites(path: Path, within: Path | None = None) -> list[ET.Element] | None:
+    """The <testsuite> elements of a JUnit XML file; None when missing or unreadable, larger
+    than JUNIT_LIMIT, no regular file or (given ``within``) outside that folder.
 
     The one reader of JUnit files: pytest writes one <testsuite> (or <testsuites> around it),
     a merged file holds many.
     """
     try:
-        root = ET.parse(path).getroot()
+        data, _ = read_within(path, within, JUNIT_LIMIT)
+        root = ET.fromstring(data)
     except (OSError, ET.ParseError):
         return None
     return [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
@@ -99,5 +104,5 @@ def junit_for_results(results: Iterable[SuiteResult]) -> str:
 def run_suites(run_dir: Path, results: Iterable[SuiteResult]) -> list[ET.Element]:
     """The <testsuite> elements of a run directory: its merged junit.xml when it has one, else
     each sibling's own file."""
-    suites = read_suites(run_dir / JUNIT)
+    suites = read_suites(run_dir / JUNIT, within=run_dir)
     return [s for r in results for s in sibling_suites(r)] if suites is None else suites

@@ -164,7 +164,7 @@ class SuiteResult:
         if self.pieces:
             data.update(pieces=len(self.pieces), shards=[p.shard for p in self.pieces])
         if self.pieces or self.logs:
-            data["logs"] = [_rel(p, run_dir) for p in self.logs]
+            data["logs"] = [rel for p in self.logs if (rel := _rel(p, run_dir)) is not None]
         if self.pieces:
             data["runs"] = [p.to_json() for p in self.pieces]
         return data
@@ -236,10 +236,16 @@ class RunResult:
 
     @classmethod
     def from_json(
-        cls, f: Fields, run_dir: Path, drop: Callable[[str], None] | None = None
+        cls,
+        f: Fields,
+        run_dir: Path,
+        drop: Callable[[str], None] | None = None,
+        confine: Callable[[SuiteResult, str], SuiteResult] | None = None,
     ) -> RunResult:
         """The run back from summary.json, every field checked. ``drop``: a damaged suite
-        entry is said to it and left out, instead of failing the whole file."""
+        entry is said to it and left out, instead of failing the whole file. ``confine``:
+        given each suite and its key (``siblings[2]``), it returns the suite with only the
+        files it may read (runs/summary.py keeps them inside the run directory)."""
         if f.whole("version", SUMMARY_VERSION) != SUMMARY_VERSION:
             f.fail("version", f"expected {SUMMARY_VERSION}, a summary this version can read")
         if not isinstance(f.data.get("siblings"), list):
@@ -247,7 +253,8 @@ class RunResult:
         results = []
         for where, item in f.items("siblings"):
             try:
-                results.append(SuiteResult.from_json(f.child(where, item), run_dir))
+                result = SuiteResult.from_json(f.child(where, item), run_dir)
+                results.append(result if confine is None else confine(result, where))
             except WorkspaceError as exc:
                 if drop is None:
                     raise
@@ -287,11 +294,11 @@ def exit_code(results: Iterable[SuiteResult], *, allow_no_tests: bool = False) -
 
 
 def _rel(path: Path | None, run_dir: Path | None) -> str | None:
-    if path is None:
-        return None
-    if run_dir is not None and path.is_relative_to(run_dir):
-        return str(path.relative_to(run_dir))
-    return str(path)
+    """A path as summary.json records it: relative to the run directory, or not at all (a
+    run directory is self-contained: a path out of it would not travel with it)."""
+    if path is None or run_dir is None:
+        return None if path is None else str(path)
+    return str(path.relative_to(run_dir)) if path.is_relative_to(run_dir) else None
 
 
 def _path(value: str | None, run_dir: Path | None) -> Path | None:

@@ -7,23 +7,25 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from workspace.errors import WorkspaceError
-from workspace.fsutil import atomic_write_text
+from workspace.fsutil import atomic_write_text, read_within
 from workspace.jsonfields import Fields
 from workspace.model.statedir import JUNIT, SUMMARY
-from workspace.runs.junit import junit_for_results
+from workspace.runs.junit import JUNIT_LIMIT, junit_for_results
 from workspace.runs.results import RunResult, Status, SuiteResult, lower_bound, spans
 from workspace.text import display_path, plural, seconds
 
+SUMMARY_LIMIT = 64 * 1024 * 1024  # bytes of a summary.json; one suite takes about 1 KB
 _DAMAGED = "the run's summary is damaged; run it again (a shard: rerun that shard)"
 
 
 def write_summary(run: RunResult, extra: Mapping[str, Any] | None = None) -> None:
     """summary.json in the run directory, written atomically; ``extra``: test-all's options."""
-    text = json.dumps(run.to_json(extra), indent=2)
+    text = json.dumps(run.to_json(extra), indent=2, allow_nan=False)
     atomic_write_text(run.run_dir / SUMMARY, text + "\n")
 
 
@@ -34,19 +36,54 @@ def write_run_files(run: RunResult, extra: Mapping[str, Any] | None = None) -> N
 
 
 def read_run(
-    run_dir: Path, hint: str = _DAMAGED, drop: Callable[[str], None] | None = None
+    run_dir: Path,
+    hint: str = _DAMAGED,
+    drop: Callable[[str], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> RunResult:
     """A run directory's summary.json, every field checked: a WorkspaceError naming the file
     and the key otherwise (``hint`` says what to do). ``drop``: a damaged suite entry is said
-    to it and left out instead."""
+    to it and left out instead. A log or JUnit path that leads out of the run directory, or
+    to anything but a regular file, is refused (said to ``warn``): the suite keeps its result
+    without it, so nothing outside the directory is ever read for it."""
     file = run_dir / SUMMARY
+    why = refusal(file, run_dir, SUMMARY_LIMIT)
+    if why is not None:
+        raise WorkspaceError(f"{display_path(file)}: refused: {why}", hint=hint)
     data = Fields.load(file, hint)
     if data is None:
         raise WorkspaceError(
             f"{display_path(file)}: no summary.json in {display_path(run_dir)}",
             hint="pass the run directories test-all wrote (.wrknv/runs/<id>), one per shard",
         )
-    return RunResult.from_json(data, run_dir, drop)
+
+    def confine(r: SuiteResult, where: str) -> SuiteResult:
+        def keep(key: str, path: Path | None, limit: int | None) -> Path | None:
+            why = None if path is None else refusal(path, run_dir, limit)
+            if why is not None and warn is not None:
+                warn(
+                    f"warning: {display_path(file)}: {where}.{key}: {str(path)!r} refused "
+                    f"({why}); {r.key} keeps its result, without that file"
+                )
+            return None if why is not None else path
+
+        logs = (keep(f"logs[{i}]", p, None) for i, p in enumerate(r.logs))
+        log, junit = keep("log", r.log, None), keep("junit", r.junit, JUNIT_LIMIT)
+        return replace(r, log=log, junit=junit, logs=tuple(p for p in logs if p is not None))
+
+    return RunResult.from_json(data, run_dir, drop, confine)
+
+
+def refusal(path: Path, root: Path, limit: int | None) -> str | None:
+    """Why a file that a run directory names is not to be read, or None. A missing one is
+    no refusal (its reader says it is missing); ``limit``: bytes it may have, None: any."""
+    try:
+        _, size = read_within(path, root, 0, tail=True)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return f"larger than {limit:,} bytes" if limit is not None and size > limit else None
 
 
 def point_latest(link: Path, run_dir: Path) -> None:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
+from workspace.children import DEFAULT_GRACE
 from workspace.model.config import Sibling
 from workspace.model.graph import Graph
 from workspace.model.statedir import StateDir
@@ -30,7 +31,7 @@ from workspace.runs.suites import (
     usable_cores,
 )
 from workspace.runs.summary import point_latest, write_run_files
-from workspace.scheduler import DEFAULT_GRACE
+from workspace.text import display_path
 
 Say = Callable[[str], None]
 
@@ -142,22 +143,37 @@ def new_run_id() -> str:
 
 
 def run_plan(plan: Plan, handler: Handler, extra: Mapping[str, object]) -> RunResult:
-    """Run what the plan does not reuse, put the cached suites in their places, keep every new
-    pass, and leave the run's files (durations, summary.json, JUnit, the ``latest`` link)."""
+    """Run what the plan does not reuse, put the cached suites in their places, and leave the
+    run's files: first what a run must never lose (summary.json, JUnit, the ``latest`` link),
+    then what only helps later runs (the kept passes, the durations)."""
     ran = Runner(plan.options, handler).run(plan.to_run)
     run = replace(ran, results=_in_place(plan, ran))
+    write_run_files(run, extra)
+    point_latest(plan.state.latest, run.run_dir)
+    _remember(plan, run)
+    return run
+
+
+def _remember(plan: Plan, run: RunResult) -> None:
+    """Keep every new pass and the durations. Neither decides the run: a file that cannot be
+    written is a warning naming it (never the temporary file beside it)."""
     for result in run.results:
         if result.key in plan.inputs:
             plan.cache.put(plan.inputs[result.key], result, run.run_id)
-    history.save_durations(plan.state, run.results)
-    write_run_files(run, extra)
-    point_latest(plan.state.latest, run.run_dir)
-    return run
+    try:
+        history.save_durations(plan.state, run.results)
+    except OSError as exc:
+        shown, why = display_path(plan.state.durations), exc.strerror or type(exc).__name__
+        plan.cache.warn(
+            f"warning: {shown}: cannot record the durations: {why} (hint: the run is not "
+            "affected; the next run orders suites without them)"
+        )
 
 
 def _in_place(plan: Plan, ran: RunResult) -> tuple[SuiteResult, ...]:
     """The results in the plan's order, each kept pass reported as this run's suite (it may
-    have been stored by a run over one Python, ``python=None``, or several, "3.12")."""
+    have been stored by a run over one Python, ``python=None``, or several, "3.12"), without
+    the log and JUnit file of the run that kept it: a run directory names only its own files."""
     by_key = {r.key: r for r in ran.results}
     out = []
     for s in plan.suites:
@@ -165,7 +181,16 @@ def _in_place(plan: Plan, ran: RunResult) -> tuple[SuiteResult, ...]:
             kept = plan.cached[s.key]
             why = s.selected_because
             out.append(
-                replace(kept, selected_because=why, started=None, python=s.python, files=s.files)
+                replace(
+                    kept,
+                    selected_because=why,
+                    started=None,
+                    python=s.python,
+                    files=s.files,
+                    log=None,
+                    junit=None,
+                    logs=(),
+                )
             )
         elif s.key in by_key:
             out.append(by_key[s.key])

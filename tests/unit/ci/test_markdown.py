@@ -221,7 +221,8 @@ def test_an_unwritable_target_is_one_error_naming_it(tmp_path: Path) -> None:
     folder.mkdir()
     with pytest.raises(WorkspaceError, match="a-directory: cannot append the step summary"):
         append_step_summary("x", {"GITHUB_STEP_SUMMARY": str(folder)})
-    with pytest.raises(WorkspaceError, match="a-directory: cannot write the Markdown page"):
+    # a directory given as the page is bad input, found before writing (fsutil.write_output)
+    with pytest.raises(WorkspaceError, match="a-directory: is a directory, and a file is needed"):
         write_markdown(folder, "x")
 
 

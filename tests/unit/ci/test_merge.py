@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from workspace.ci.merge import merge
+from workspace.cli import main
 from workspace.errors import WorkspaceError
+from workspace.jsonfields import Fields
+from workspace.runs.junit import JUNIT_LIMIT
 from workspace.runs.results import Counts, RunResult, Status, SuiteResult
-from workspace.runs.summary import read_run, write_run_files
+from workspace.runs.summary import write_run_files
 
 
 def shard(tmp_path: Path, name: str, *results: SuiteResult) -> Path:
@@ -124,7 +129,11 @@ def test_the_merged_summary_reads_back_as_the_merged_run(tmp_path: Path) -> None
     )
     two = shard(tmp_path, "two", piece(Status.FAILED, 3.0, "t/b.py"))
     run = merge([one, two], tmp_path / "out")
-    assert read_run(tmp_path / "out") == run
+    # The model read back as written (read_run itself refuses the paths that lead out of
+    # ``out`` into the shards: a merged report is no shard).
+    data = Fields.load(tmp_path / "out" / "summary.json", "")
+    assert data is not None
+    assert RunResult.from_json(data, tmp_path / "out") == run
     big = run.results[0]
     assert [(p.shard, p.status) for p in big.pieces] == [
         (str(one), Status.PASSED),
@@ -133,3 +142,71 @@ def test_the_merged_summary_reads_back_as_the_merged_run(tmp_path: Path) -> None
     assert run.merged_from == (str(one), str(two))
     assert [s.ok for s in run.shards] == [True, False]
     assert all(log.is_file() for log in big.logs)
+
+
+SECRET = "WRKNV_SECRET=hunter2"
+SECRET_XML = '<testsuite name="x"><testcase classname="leak" name="SECRETCASE"/></testsuite>\n'
+
+
+def hostile_shard(tmp_path: Path) -> Path:
+    """A shard whose summary.json names files outside it, a symlink out, a FIFO, a device
+    and a JUnit file too big to parse, beside one honest log."""
+    (tmp_path / "secret.env").write_text(SECRET + "\n")
+    (tmp_path / "secret.xml").write_text(SECRET_XML)
+    run_dir = tmp_path / "one"
+    names = ["abs", "dots", "link", "fifo", "device", "honest"]
+    shard(tmp_path, "one", *(SuiteResult(n, Status.FAILED, 1, 1.0) for n in names))
+    (run_dir / "out.log").symlink_to(tmp_path / "secret.env")
+    (run_dir / "out.xml").symlink_to(tmp_path / "secret.xml")
+    os.mkfifo(run_dir / "pipe.log")
+    os.mkfifo(run_dir / "pipe.xml")
+    with (run_dir / "big.xml").open("wb") as fh:
+        fh.truncate(JUNIT_LIMIT + 1)  # sparse: big without taking the space
+    (run_dir / "junit.xml").unlink()
+    (run_dir / "junit.xml").symlink_to(tmp_path / "secret.xml")
+    paths = {
+        "abs": (str(tmp_path / "secret.env"), str(tmp_path / "secret.xml")),
+        "dots": ("../secret.env", "../secret.xml"),
+        "link": ("out.log", "out.xml"),
+        "fifo": ("pipe.log", "pipe.xml"),
+        "device": ("/dev/zero", "big.xml"),
+        "honest": ("honest.log", None),
+    }
+    data = json.loads((run_dir / "summary.json").read_text())
+    for entry in data["siblings"]:
+        entry["log"], entry["junit"] = paths[entry["name"]]
+    data["siblings"][1]["logs"] = ["/etc/passwd"]
+    (run_dir / "summary.json").write_text(json.dumps(data))
+    (run_dir / "honest.log").write_text("an honest line\n")
+    return run_dir
+
+
+def test_report_reads_nothing_outside_a_shard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one = hostile_shard(tmp_path)
+    step = tmp_path / "step.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(step))
+    out, page = tmp_path / "out", tmp_path / "page.md"
+    started = time.monotonic()
+    args = ["report", "--output", str(out), "--markdown", str(page), str(one)]
+
+    assert main(args) == 1  # the suites failed; the refused files change no result
+
+    assert time.monotonic() - started < 30  # no FIFO waited on, no device read
+    warnings = capsys.readouterr().err.splitlines()
+    file = f"{one / 'summary.json'}"
+    outside = ("0].log", "0].junit", "1].log", "1].logs[0]", "1].junit", "2].log", "2].junit")
+    for key in (*outside, "4].log"):
+        assert any(w.startswith(f"warning: {file}: siblings[{key}: ") for w in warnings), key
+    for key in ("3].log", "3].junit"):
+        assert any(f"siblings[{key}: " in w and "not a regular file" in w for w in warnings)
+    assert any("siblings[4].junit: " in w and "larger than" in w for w in warnings)
+    assert any(w.startswith(f"warning: {one / 'junit.xml'} refused") for w in warnings)
+    for written in (page, step, out / "summary.json", out / "junit.xml"):
+        text = written.read_text()
+        assert not [leak for leak in ("hunter2", "SECRETCASE", "root:") if leak in text]
+    assert "an honest line" in page.read_text()
+    merged = json.loads((out / "summary.json").read_text())
+    assert [(e["log"], e["junit"]) for e in merged["siblings"][:5]] == [(None, None)] * 5
+    assert "logs" not in merged["siblings"][1] or merged["siblings"][1]["logs"] == []

@@ -66,3 +66,34 @@ def test_graph_command_writes_files(tmp_path: Path) -> None:
     assert main(["graph", "--config", cfg, "--json", str(out_json), "--mermaid", str(out_mmd)]) == 0
     assert json.loads(out_json.read_text())["workspace"] == "t"
     assert out_mmd.read_text() == build(ws).to_mermaid()
+
+
+@pytest.mark.parametrize("flag", ["--json", "--mermaid"])
+def test_an_output_path_that_is_a_directory_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str
+) -> None:
+    """Exit 2 (bad input, nothing written), not 1 with the OS's own words."""
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    assert main(["graph", "--config", str(ROOT_CONFIG), flag, str(out_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: {out_dir}: is a directory, and a file is needed here "
+        "(hint: name a file in it, or '-' for standard output)\n"
+    )
+    assert list(out_dir.iterdir()) == []
+
+
+def test_an_output_path_below_a_file_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("mine\n", encoding="utf-8")
+    target = blocker / "sub" / "graph.json"
+    assert main(["graph", "--config", str(ROOT_CONFIG), "--json", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: {target}: {blocker} is a file, and a folder is needed here "
+        "(hint: choose another path, or move that file away)\n"
+    )
+    assert blocker.read_text(encoding="utf-8") == "mine\n"

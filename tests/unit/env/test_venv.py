@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -277,3 +278,20 @@ def test_any_bytes_are_a_fingerprint_or_an_error_or_none_where_asked(data: bytes
         assert refused is None or refused.message.startswith(str(fingerprint_file(Path(venv))))
         found = read_fingerprint(Path(venv), damaged_is_missing=True)
         assert found is None or isinstance(found, Fingerprint)
+
+
+@pytest.mark.parametrize("kind", ["a FIFO", "a symlink", "too long a field"])
+def test_a_fingerprint_that_is_no_bounded_file_is_damaged(tmp_path: Path, kind: str) -> None:
+    """Never waited on, never followed, never taken past its bounds: setup rebuilds over it,
+    and a cache key treats it as no environment."""
+    file = fingerprint_file(tmp_path)
+    if kind == "a FIFO":
+        os.mkfifo(file)
+    elif kind == "a symlink":
+        write_fingerprint(tmp_path / "real", stamp())
+        file.symlink_to(fingerprint_file(tmp_path / "real"))
+    else:
+        write_fingerprint(tmp_path, stamp(uv="uv " + "9" * 70000))
+    with pytest.raises(WorkspaceError, match=f"^{file}: "):
+        read_fingerprint(tmp_path)
+    assert read_fingerprint(tmp_path, damaged_is_missing=True) is None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+
+import pytest
 
 from tests.builders import init_repo, make_package, write_config
 from tests.unit.env.samples import stamp
@@ -12,7 +15,7 @@ from workspace.env.venv import write_fingerprint
 from workspace.model.config import load
 from workspace.model.graph import build
 from workspace.model.statedir import StateDir
-from workspace.runs.cache import Cache
+from workspace.runs.cache import MAX_ENTRY, Cache, CacheEntry, write_entry
 from workspace.runs.keys import (
     Inputs,
     Tree,
@@ -149,3 +152,71 @@ def test_siblings_that_need_each_other_still_have_their_own_keys(tmp_path: Path)
     keys = suite_inputs(build(load(config)), ["core", "kit"], {})
     assert set(keys["core"].trees) == set(keys["kit"].trees) == {"core", "kit"}
     assert keys["core"].key != keys["kit"].key
+
+
+def _forge(tmp_path: Path, kind: str, mine: Inputs) -> Path:
+    """Put in place of ``mine``'s entry something that does not prove its pass."""
+    cache = Cache(StateDir(tmp_path), 10, print)
+    path = tmp_path / "cache" / f"{mine.key}.json"
+    other = on("3.11.7", name="b")
+    if kind == "another suite's pass":
+        cache.put(other, passed("b"), "r0")
+        (tmp_path / "cache" / f"{other.key}.json").rename(path)
+    elif kind in ("a failure", "another Python", "too large"):
+        failed = SuiteResult("a", Status.FAILED, 1, 1.0)
+        result = failed if kind == "a failure" else passed("a")
+        parts = {**mine.parts, "python": "CPython-3.11.7"} if kind == "another Python" else {}
+        entry = CacheEntry("a", None, mine.key, "r0", 1.0, parts or mine.parts, {}, {}, result)
+        write_entry(path, entry)
+        if kind == "too large":
+            path.write_text(path.read_text() + " " * MAX_ENTRY)
+    elif kind == "a symlink":
+        cache.put(mine, passed("a"), "r0")
+        path.rename(tmp_path / "elsewhere.json")
+        path.symlink_to(tmp_path / "elsewhere.json")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("another suite's pass", "records the key"),
+        ("a failure", "records the status failed, not a pass"),
+        ("another Python", "records the environment of CPython-3.11.7, not CPython-3.12.1"),
+        ("too large", f"larger than {MAX_ENTRY} bytes; not read"),
+        ("a symlink", "not a regular file"),
+        ("a FIFO", "not a regular file"),
+    ],
+)
+def test_an_entry_that_does_not_prove_its_pass_is_a_miss_and_goes(
+    tmp_path: Path, kind: str, said: str
+) -> None:
+    mine = on("3.12.1")
+    path = _forge(tmp_path, kind, mine)
+    warned: list[str] = []
+    assert Cache(StateDir(tmp_path), 10, warned.append).get(mine) is None
+    assert len(warned) == 1
+    assert warned[0].startswith(f"warning: {path}: ")
+    assert said in warned[0]
+    assert "discarded" in warned[0]
+    assert not path.is_symlink()
+    assert not path.exists()
+    if kind == "a symlink":
+        assert (tmp_path / "elsewhere.json").exists()  # what it led to is not touched
+
+
+def test_a_kept_pass_holds_no_number_json_cannot(tmp_path: Path) -> None:
+    nan = float("nan")
+    result = SuiteResult(
+        "a", Status.PASSED, 0, nan, started=float("inf"), file_seconds=(("t", nan),)
+    )
+    cache = Cache(StateDir(tmp_path), 10, print)
+    cache.put(inputs("a", 1), result, "r1")
+    text = (tmp_path / "cache" / f"{inputs('a', 1).key}.json").read_text()
+    json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in a cache entry"))
+    hit = cache.get(inputs("a", 1))
+    assert hit is not None
+    assert (hit.duration, hit.started, hit.file_seconds) == (0.0, None, ())

@@ -145,3 +145,33 @@ def test_file_seconds_are_kept_and_a_piece_updates_only_its_files(tmp_path: Path
         StateDir(tmp_path), [SuiteResult(name="big", status=Status.PASSED, duration=8)]
     )
     assert history.load_file_durations(StateDir(tmp_path)) == {}  # a whole run replaces the entry
+
+
+def test_no_number_that_is_not_finite_is_recorded(tmp_path: Path) -> None:
+    """durations.json stays strict JSON: a duration that is NaN, infinite or past the bound
+    is not recorded, and what is recorded reads back."""
+    nan, inf = float("nan"), float("inf")
+    results = [
+        res("a", Status.PASSED, nan),
+        res("b", Status.PASSED, inf),
+        res("c", Status.FAILED, 1e300),
+        SuiteResult("d", Status.PASSED, duration=2.0, file_seconds=(("t.py", nan), ("u.py", 1.0))),
+    ]
+    history.save_durations(StateDir(tmp_path), results)
+    text = (tmp_path / "durations.json").read_text()
+    json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in durations.json"))
+    said: list[str] = []
+    assert history.load_durations(StateDir(tmp_path), said.append) == {"d": 2.0}
+    assert history.load_file_durations(StateDir(tmp_path)) == {"d": {"u.py": 1.0}}
+    assert said == []
+
+
+def test_damaged_entries_are_one_warning(tmp_path: Path) -> None:
+    (tmp_path / "durations.json").write_text(
+        '{"siblings": {"a": {"seconds": -1}, "b": {"seconds": "x"}, "c": {"seconds": 1}}}'
+    )
+    said: list[str] = []
+    assert history.load_durations(StateDir(tmp_path), said.append) == {"c": 1.0}
+    assert len(said) == 1
+    assert said[0].startswith(f"warning: {tmp_path / 'durations.json'}: siblings.a.seconds: ")
+    assert "(and 1 more)" in said[0]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from tests.unit.runs.samples import make_run
-from workspace.runs.junit import junit_for_results, read_counts
+from tests.unit.runs.samples import PYTEST_JUNIT, make_run
+from workspace.runs.junit import JUNIT_LIMIT, junit_for_results, read_counts, read_suites
 from workspace.runs.results import (
     Counts,
 )
@@ -43,3 +44,17 @@ def test_read_counts(tmp_path: Path) -> None:
     assert read_counts(tmp_path / "missing.xml") is None
     (tmp_path / "bad.xml").write_text("<testsuites>")
     assert read_counts(tmp_path / "bad.xml") is None
+
+
+def test_a_junit_file_too_big_or_no_regular_file_is_never_parsed(tmp_path: Path) -> None:
+    big = tmp_path / "big.xml"
+    with big.open("wb") as fh:  # sparse: over the bound without taking the space
+        fh.truncate(JUNIT_LIMIT + 1)
+    assert read_suites(big) is None
+    os.mkfifo(tmp_path / "pipe.xml")
+    assert read_suites(tmp_path / "pipe.xml") is None  # at once: no writer waited for
+    (tmp_path / "ok.xml").write_text(PYTEST_JUNIT)
+    assert read_suites(tmp_path / "ok.xml") is not None
+    (tmp_path / "shard").mkdir()
+    (tmp_path / "shard" / "junit.xml").symlink_to(tmp_path / "ok.xml")
+    assert read_suites(tmp_path / "shard" / "junit.xml", within=tmp_path / "shard") is None

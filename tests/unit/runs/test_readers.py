@@ -6,6 +6,7 @@ the file and the key, or, in a file of independent entries, that entry dropped w
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workspace.errors import WorkspaceError
-from workspace.jsonfields import Fields
+from workspace.jsonfields import MAX_FILE, Fields
 from workspace.model.statedir import StateDir
 from workspace.runs import history
 from workspace.runs.cache import Cache, CacheEntry, read_entry, write_entry
@@ -46,9 +47,11 @@ json_values = st.recursive(
 
 
 def paths(base: Path | None) -> st.SearchStrategy[Path]:
-    """A log or JUnit path: inside the run directory, or anywhere else."""
-    inside = relative.map(lambda p: (base or Path("/elsewhere")) / p)
-    return inside | relative.map(lambda p: Path("/elsewhere") / p)
+    """A log or JUnit path: inside the run directory (a run directory is self-contained:
+    summary.json records no path out of it), or, with no run directory, anywhere."""
+    if base is not None:
+        return relative.map(lambda p: base / p)
+    return relative.map(lambda p: Path("/elsewhere") / p)
 
 
 pieces = st.builds(
@@ -265,6 +268,11 @@ def test_the_last_run_drops_a_damaged_suite_with_a_warning(
         ({"file_seconds": {"t.py": "1"}}, "siblings[0].file_seconds.t.py: expected a number >= 0"),
         ({"runs": [{"status": "passed"}]}, "siblings[0].runs[0].shard: missing, expected a string"),
         ({"log": 3}, "siblings[0].log: expected a string or null, got 3"),
+        ({"tests": {"passed": 10**30}}, "siblings[0].tests.passed: expected a whole number of at"),
+        ({"returncode": -(10**20)}, "siblings[0].returncode: expected a whole number of at most"),
+        ({"duration_seconds": 1e300}, "siblings[0].duration_seconds: expected a number >= 0"),
+        ({"reason": "x" * 70000}, "siblings[0].reason: a string longer than 65536 characters"),
+        ({"command": ["x" * 70000]}, "siblings[0].command[0]: a string longer than"),
     ],
 )
 def test_a_damaged_summary_names_the_file_and_the_key(
@@ -368,3 +376,19 @@ def test_fields_name_nested_keys() -> None:
     fields = Fields({"a": [{"b": {"c": "x"}}]}, Path("/f.json"))
     with pytest.raises(WorkspaceError, match=r"^/f.json: a\[0\]\.b\.c: expected a whole number"):
         fields.objs("a")[0].obj("b").whole("c")
+
+
+def test_only_a_regular_file_within_the_bound_is_read(tmp_path: Path) -> None:
+    """A FIFO never hangs the reader, a symlink is not followed, a huge file is not read."""
+    fifo, link, big = tmp_path / "fifo.json", tmp_path / "link.json", tmp_path / "big.json"
+    os.mkfifo(fifo)
+    (tmp_path / "real.json").write_text("{}")
+    link.symlink_to(tmp_path / "real.json")
+    big.write_text('{"a": "' + "x" * (MAX_FILE) + '"}')
+    for path, said in ((fifo, "not a regular file"), (link, "not a regular file")):
+        with pytest.raises(WorkspaceError, match=f"^{path}: {said}"):
+            Fields.load(path, "hint")
+    with pytest.raises(WorkspaceError, match=f"^{big}: larger than {MAX_FILE} bytes; not read"):
+        Fields.load(big, "hint")
+    assert Fields.load(tmp_path / "real.json", "hint") is not None
+    assert Fields.load(tmp_path / "none.json", "hint") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from tests.unit.runs.samples import make_run
 from workspace.errors import WorkspaceError
 from workspace.jsonfields import Fields
-from workspace.runs.results import Status, SuiteResult
+from workspace.runs.results import RunResult, Status, SuiteResult
 from workspace.runs.summary import format_table, point_latest, read_run, write_run_files
 
 
@@ -130,3 +131,27 @@ def test_read_summary_rejects_what_it_cannot_merge(
         (tmp_path / "summary.json").write_text(content)
     with pytest.raises(WorkspaceError, match=message.replace("[", r"\[")):
         read_run(tmp_path)
+
+
+def test_summary_json_records_no_path_outside_its_run_directory(tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    elsewhere = SuiteResult(
+        "delta", Status.FAILED, log=tmp_path / "old" / "delta.log", logs=(tmp_path / "x.log",)
+    )
+    entry = elsewhere.to_json(run.run_dir)
+    assert (entry["log"], entry["junit"], entry["logs"]) == (None, None, [])
+    inside = run.results[0].to_json(run.run_dir)
+    assert (inside["log"], inside["junit"]) == ("alpha.log", "alpha/junit.xml")
+
+
+def test_a_summary_json_that_is_no_regular_file_is_refused_at_once(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    os.mkfifo(run_dir / "summary.json")  # reading it would wait for a writer forever
+    with pytest.raises(WorkspaceError, match=r"summary\.json: refused: not a regular file"):
+        read_run(run_dir)
+    (run_dir / "summary.json").unlink()
+    write_run_files(RunResult("r", tmp_path / "other", 1, 1.0, ()))
+    (run_dir / "summary.json").symlink_to(tmp_path / "other" / "summary.json")
+    with pytest.raises(WorkspaceError, match="refused: it leads outside"):
+        read_run(run_dir)

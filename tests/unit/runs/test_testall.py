@@ -3,6 +3,7 @@ tests/integration/test_test_all.py."""
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -57,3 +58,24 @@ def test_the_summary_records_the_flags_of_the_request() -> None:
         "fail_fast": True,
         "no_cache": True,
     }
+
+
+def test_a_kept_pass_names_no_file_of_the_run_that_kept_it(tmp_path: Path) -> None:
+    state = StateDir(tmp_path / ".wrknv")
+    old = state.runs / "r0"
+    (old / "alpha").mkdir(parents=True)
+    (old / "alpha.log").write_text("the old run's log\n")
+    (old / "alpha" / "junit.xml").write_text("<testsuite/>\n")
+    kept = SuiteResult(
+        "alpha", Status.CACHED, log=old / "alpha.log", junit=old / "alpha" / "junit.xml"
+    )
+    suite = Suite("alpha", tmp_path, selected_because="selected")
+    options = RunOptions(Path(sys.executable), tmp_path / "venv", state.runs / "r1", "r1", 2)
+    plan = Plan((suite,), {suite.key: kept}, {}, options, Cache(state, 10, print), state)
+
+    run = run_plan(plan, lambda event: None, {})
+
+    assert (run.results[0].log, run.results[0].junit) == (None, None)
+    entry = json.loads((state.runs / "r1" / "summary.json").read_text())["siblings"][0]
+    assert (entry["log"], entry["junit"]) == (None, None)
+    assert "r0" not in (state.runs / "r1" / "junit.xml").read_text()
