@@ -15,6 +15,7 @@ from workspace.cli import main
 from workspace.env.installed import read_venv
 from workspace.env.uv import find_uv, run_uv
 from workspace.env.venv import read_fingerprint, venv_python
+from workspace.model.statedir import fingerprint_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,6 +93,25 @@ def test_rerun_with_nothing_changed_does_nothing(
     assert setup_cli(built) == 0
     assert "is up to date" in capsys.readouterr().out
     assert read_fingerprint(venv_of(built)) == stamp
+
+
+def test_a_damaged_fingerprint_is_one_warning_and_setup_builds_anew(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fingerprint is the product's own file: damaged by hand, it is said once and
+    rebuilt, never an error."""
+    stamp = read_fingerprint(venv_of(built))
+    assert stamp is not None
+    fingerprint_file(venv_of(built)).write_text('{"hash": 5}\n')
+    capsys.readouterr()
+    assert setup_cli(built) == 0
+    out = capsys.readouterr().out
+    assert out.count("warning: ") == 1
+    assert ".wrknv-fingerprint.json: hash: expected a string, got 5" in out
+    assert "building the environment anew" in out
+    rebuilt = read_fingerprint(venv_of(built))
+    assert rebuilt is not None
+    assert rebuilt.hash == stamp.hash
 
 
 def test_failed_resolution_leaves_the_previous_venv(

@@ -36,7 +36,7 @@ from workspace.env.venv import (
     venv_python,
     write_fingerprint,
 )
-from workspace.errors import EnvError
+from workspace.errors import EnvError, WorkspaceError
 from workspace.model.statedir import fingerprint_file
 from workspace.text import display_path, normalize_name, plural
 
@@ -105,7 +105,11 @@ def setup(plan: InstallPlan, options: Options | None = None, log: Log | None = N
             current = None
         if current is not None and not options.force:
             digest = fingerprint(plan, current, uv_text, flags)
-            stamp = read_fingerprint(ws.venv, damaged_is_missing=True)  # damaged: rebuild
+            try:
+                stamp = read_fingerprint(ws.venv)
+            except WorkspaceError as exc:  # the product's own file: one warning, then rebuild
+                say(f"warning: {exc.message}; building the environment anew")
+                stamp = None
             if stamp is not None and stamp.hash == digest:
                 return _result(plan, current, digest, start, changed=False, recreated=False)
         if base is None:
