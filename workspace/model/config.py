@@ -240,7 +240,8 @@ def _build(
         local_file=local_file,
     )
     raw_sibs = raw.get("siblings", [])
-    siblings = _read_siblings(raw_sibs, _Context(draft, local, main, local_out))
+    ctx = _Context(draft, local, main, local_out)
+    siblings = _read_siblings(raw_sibs, ctx)
     # every name wrknv.toml gives, a sibling refused for another reason included
     entries = raw_sibs if isinstance(raw_sibs, list) else []
     known = [e["name"] for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str)]
@@ -251,7 +252,7 @@ def _build(
                 "no sibling of that name in the workspace",
                 did_you_mean(name, known) or f"names come from {CONFIG_NAME}",
             )
-    check_across(siblings, main)
+    check_across(siblings, main, lambda sib, key: ctx.where(sib.name, sib.index, key))
     _check_pythons(ws, local_raw, main, local_out)
     problems = main.problems + local_out.problems
     if problems:

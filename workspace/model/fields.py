@@ -259,8 +259,13 @@ def unknown_tables(raw: Mapping[str, Any], allowed: dict[str, str], out: Collect
             )
 
 
-def check_across(siblings: list[Sibling], out: Collector) -> None:
-    """Rules that involve several siblings: unique names and paths, known dependencies."""
+Where = Callable[["Sibling", str], tuple[str, Collector]]  # a key's path template, its file
+
+
+def check_across(siblings: list[Sibling], out: Collector, where: Where | None = None) -> None:
+    """Rules that involve several siblings: unique names and paths, known dependencies. A
+    problem with a sibling's path or depends_on goes to the file that gave it (``where``)."""
+    place = where or (lambda sib, key: (f"{sib.key}.%s ({sib.name})", out))
     seen: dict[str, Sibling] = {}
     for sib in siblings:
         other = seen.setdefault(normalize_name(sib.name), sib)
@@ -276,8 +281,9 @@ def check_across(siblings: list[Sibling], out: Collector) -> None:
         for candidate in (sib.path, *sib.path.parents):
             owner = by_path.get(candidate)
             if owner is not None:
-                out.add(
-                    f"{sib.key}.path ({sib.name})",
+                template, to = place(sib, "path")
+                to.add(
+                    template % "path",
                     f"{sib.path} overlaps the path of {owner.key} ({owner.name})",
                     "give each sibling its own directory",
                 )
@@ -286,16 +292,17 @@ def check_across(siblings: list[Sibling], out: Collector) -> None:
             by_path[sib.path] = sib
     names = [s.name for s in siblings]
     for sib in siblings:
+        template, to = place(sib, "depends_on")
         for dep in sib.depends_on:
             if dep == sib.name:
-                out.add(
-                    f"{sib.key}.depends_on ({sib.name})",
+                to.add(
+                    template % "depends_on",
                     "a sibling cannot depend on itself",
                     f"remove {dep!r} from its depends_on",
                 )
             elif dep not in names:
-                out.add(
-                    f"{sib.key}.depends_on ({sib.name})",
+                to.add(
+                    template % "depends_on",
                     f"unknown sibling {dep!r}",
                     did_you_mean(dep, [n for n in names if n != sib.name])
                     or "depends_on names other [[siblings]]",

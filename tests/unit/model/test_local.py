@@ -96,8 +96,18 @@ def test_local_file_problems_name_the_local_file(
             "'ext::' transport, which runs commands (hint: check the [rewrite] rules in "
             "wrknv.local.toml)",
         ),
+        (
+            '[siblings.cli]\npath = "../core/cli"\n',
+            "wrknv.local.toml: siblings.cli.path: {parent}/core/cli overlaps the path of "
+            "siblings[0] (core) (hint: give each sibling its own directory)",
+        ),
+        (
+            '[siblings.cli]\ndepends_on = ["kore"]\n',
+            "wrknv.local.toml: siblings.cli.depends_on: unknown sibling 'kore' (hint: did you "
+            "mean 'core'?)",
+        ),
     ],
-    ids=["layer", "path", "tags", "pythons", "rewrite"],
+    ids=["layer", "path", "tags", "pythons", "rewrite", "overlap", "depends_on"],
 )
 def test_overlay_problems_are_named_against_the_local_file(
     workspace_root: Path, monkeypatch: pytest.MonkeyPatch, local: str, expected: str
@@ -109,4 +119,5 @@ def test_overlay_problems_are_named_against_the_local_file(
     write_config(workspace_root, local, name="wrknv.local.toml")
     with pytest.raises(ConfigError) as info:
         config.load(workspace_root / "wrknv.toml")
-    assert str(info.value).splitlines() == [expected.format(root=workspace_root)]
+    shown = expected.format(root=workspace_root, parent=workspace_root.parent)
+    assert str(info.value).splitlines() == [shown]
