@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,11 +53,11 @@ def config(workspace_root: Path, remotes: Siblings) -> Path:
     return make_ws(workspace_root, remotes)
 
 
-@pytest.fixture
-def holder(config: Path, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
-    """A setup process holding the setup lock until a line reaches its stdin."""
-    script = tmp_path / "hold_setup.py"
-    script.write_text(HOLDER)
+@contextmanager
+def _holding(script: Path, text: str, config: Path) -> Iterator[subprocess.Popen[str]]:
+    """A process that runs ``text`` (a script taking a lock as the product does) and holds
+    the lock until a line reaches its stdin."""
+    script.write_text(text)
     proc = subprocess.Popen(
         [sys.executable, str(script), str(config)],
         stdin=subprocess.PIPE,
@@ -71,6 +72,13 @@ def holder(config: Path, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
     finally:
         proc.kill()
         proc.wait()
+
+
+@pytest.fixture
+def holder(config: Path, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    """A setup process holding the setup lock until a line reaches its stdin."""
+    with _holding(tmp_path / "hold_setup.py", HOLDER, config) as proc:
+        yield proc
 
 
 def _wait_line(proc: subprocess.Popen[str]) -> str:
@@ -171,18 +179,7 @@ with checkouts_lock(config.load(Path(sys.argv[1])), "bootstrap", print):
 
 
 def test_update_waits_for_a_bootstrap(config: Path, tmp_path: Path) -> None:
-    script = tmp_path / "hold_checkouts.py"
-    script.write_text(BOOTSTRAP_HOLDER)
-    holder = subprocess.Popen(
-        [sys.executable, str(script), str(config)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=_env(),
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline() == "held\n"
+    with _holding(tmp_path / "hold_checkouts.py", BOOTSTRAP_HOLDER, config) as holder:
         proc = _verb(config.parent, "update", "--config", str(config), WRKNV_LOCK_TIMEOUT="1")
         out, _ = proc.communicate(timeout=60)
         assert proc.returncode == 1, out
@@ -197,6 +194,3 @@ def test_update_waits_for_a_bootstrap(config: Path, tmp_path: Path) -> None:
         out, _ = proc.communicate(timeout=60)
         assert "waiting" not in out  # free now: update goes on at once
         assert "missing (run bootstrap)" in out
-    finally:
-        holder.kill()
-        holder.wait()
