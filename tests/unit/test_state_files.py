@@ -24,6 +24,7 @@ READERS = {
     },
     "json.loads": {
         "jsonfields.py": "every JSON state file, through Fields.load",
+        "runs/junit.py": "pytest's lastfailed cache in a suite's work directory (bounded)",
         "env/installed.py": "the probe's answer on its standard output (no file)",
         "env/venv_probe.py": "its own argument, and a distribution's direct_url.json",
     },

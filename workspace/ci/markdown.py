@@ -23,7 +23,7 @@ from workspace.ci.gantt import gantt, suite_label, suite_shards
 from workspace.errors import WorkspaceError
 from workspace.fsutil import read_within, write_output
 from workspace.runs.results import RunResult, Status, SuiteResult
-from workspace.runs.summary import read_run
+from workspace.runs.summary import SHOWN_FAILURES, read_run
 from workspace.text import display_path, plural, seconds
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
@@ -247,7 +247,8 @@ def _failure_parts(run: RunResult, allow: bool) -> list[_Part]:
             facts.append(f"exit status {cell(r.returncode)}")
         if suite_shards(r):
             facts.append(f"shard {cell(_shard_cell(r))}")
-        failure = _Part("- " + "; ".join(facts) + "\n\n", "", "failure")
+        tests = "".join(f"  - {line}\n" for line in _failing_tests(r))
+        failure = _Part("- " + "; ".join(facts) + "\n" + tests + "\n", "", "failure")
         parts.append(failure)
         with_logs = r.status.failing or r.status is Status.NO_TESTS
         for rel in _log_paths(r, run.run_dir) if with_logs else []:
@@ -258,6 +259,16 @@ def _failure_parts(run: RunResult, allow: bool) -> list[_Part]:
             )
         parts += failure.also
     return parts
+
+
+def _failing_tests(r: SuiteResult) -> list[str]:
+    """The suite's failing tests, each id and the first line of its message."""
+    lines = [
+        cell(x.test) + (f": {cell(x.message)}" if x.message else "")
+        for x in r.failures[:SHOWN_FAILURES]
+    ]
+    more = len(r.failures[SHOWN_FAILURES:]) + r.more_failures
+    return lines + [f"and {more} more"] * bool(more)
 
 
 def schedule(run: RunResult) -> str:

@@ -2,7 +2,8 @@
 durations.json, so that the next matrix is planned from every shard's durations.
 
 The pieces of one split suite (results with ``files``, one per shard) become one result again:
-counts summed, the worst status, the seconds of all pieces, every log listed."""
+counts summed, the worst status, their failing tests one after the other, the seconds of all
+pieces, every log listed."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from workspace.model.statedir import JUNIT, StateDir
 from workspace.runs.history import save_durations
 from workspace.runs.junit import JUNIT_LIMIT, merged_junit, run_suites
 from workspace.runs.results import (
+    MAX_FAILURES,
     Counts,
     PieceResult,
     RunResult,
@@ -110,6 +112,8 @@ def _join(pieces: Sequence[SuiteResult]) -> SuiteResult:
     reasons = list(dict.fromkeys(p.reason for p in pieces if p.reason))
     starts = [p.started for p in pieces if p.started is not None]
     file_seconds = {f: t for p in pieces for f, t in p.file_seconds}
+    failures = [x for p in pieces for x in p.failures]
+    more = sum(p.more_failures for p in pieces) + len(failures[MAX_FAILURES:])
     return replace(
         worst,
         selected_because=pieces[0].selected_because,
@@ -127,6 +131,8 @@ def _join(pieces: Sequence[SuiteResult]) -> SuiteResult:
             PieceResult(p.shard or "", p.status, p.started, p.duration, p.files) for p in pieces
         ),
         logs=tuple(p.log for p in pieces if p.log),
+        failures=tuple(failures[:MAX_FAILURES]),
+        more_failures=more,
     )
 
 

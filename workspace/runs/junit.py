@@ -1,17 +1,22 @@
-"""JUnit XML, read and merged: the counts of one suite's file, each sibling's suites under
-its own name, a run directory's suites, and one merged file for CI."""
+"""JUnit XML, read and merged: the counts of one suite's file, its failing tests (named by
+pytest's lastfailed cache), each sibling's suites under its own name, a run directory's
+suites, and one merged file for CI."""
 
 from __future__ import annotations
 
+import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
 from workspace.fsutil import read_within
 from workspace.model.statedir import JUNIT
-from workspace.runs.results import Counts, Status, SuiteResult
+from workspace.runs.results import MAX_FAILURES, Counts, Failure, Status, SuiteResult
 
 JUNIT_LIMIT = 64 * 1024 * 1024  # bytes of one JUnit file: more is refused, never parsed
+LASTFAILED_LIMIT = 16 * 1024 * 1024  # bytes of pytest's lastfailed cache
+_WHERE = re.compile(r"^(\S[^\n]*?):(\d+): ", re.MULTILINE)  # pytest's "tests/t.py:3: Error"
 
 
 def read_suites(path: Path, within: Path | None = None) -> list[ET.Element] | None:
@@ -46,6 +51,51 @@ def read_counts(junit: Path) -> Counts | None:
         else:
             passed += 1
     return Counts(passed, failed, skipped, errors)
+
+
+def junit_case(node_id: str) -> tuple[str, str]:
+    """The (classname, name) pytest's JUnit file gives the test ``node_id``, as pytest
+    mangles it: ``tests/test_a.py::T::test_b[x::y]`` -> (``tests.test_a.T``, ``test_b[x::y]``)."""
+    path, bracket, params = node_id.partition("[")
+    names = path.split("::")
+    names[0] = re.sub(r"\.py$", "", names[0].replace("/", "."))
+    names[-1] += bracket + params
+    return ".".join(names[:-1]), names[-1]
+
+
+def _case_failure(case: ET.Element, test: str) -> Failure:
+    """A failing case's first message line, and the file and line of its last traceback
+    entry (where it failed), when the file has them."""
+    bad = next((c for c in case if c.tag in ("failure", "error")), None)
+    if bad is None:
+        return Failure(test)
+    text = (bad.get("message") or bad.text or "").strip()
+    found = _WHERE.findall(bad.text or "")
+    file, line = found[-1] if found else (None, None)
+    message = text.splitlines()[0][:500] if text else None
+    return Failure(test, message, file, int(line) if line and int(line) > 0 else None)
+
+
+def read_failures(lastfailed: Path, junit: Path) -> tuple[tuple[Failure, ...], int]:
+    """A suite's failing tests, at most MAX_FAILURES, and how many more: the node ids pytest
+    keeps in its lastfailed cache (a JSON object keyed by them), each with what the suite's
+    JUnit file says of it. Nothing when the cache is missing or unreadable."""
+    try:
+        data = json.loads(read_within(lastfailed, None, LASTFAILED_LIMIT)[0])
+    except (OSError, ValueError, RecursionError):
+        return (), 0
+    ids = sorted(k for k in data if isinstance(k, str)) if isinstance(data, dict) else []
+    cases = {
+        (c.get("classname", ""), c.get("name", "")): c
+        for suite in read_suites(junit) or ()
+        for c in suite.iter("testcase")
+    }
+    kept = ids[:MAX_FAILURES]
+    out = []
+    for test in kept:
+        case = cases.get(junit_case(test))
+        out.append(Failure(test) if case is None else _case_failure(case, test))
+    return tuple(out), len(ids) - len(kept)
 
 
 def case_seconds(junit: Path) -> list[tuple[str, float]]:

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from workspace.runs.results import Event, Status, SuiteFinished, SuiteResult, SuiteStarted, Tick
+from workspace.runs.results import (
+    Event,
+    Failure,
+    Status,
+    SuiteFinished,
+    SuiteResult,
+    SuiteStarted,
+    Tick,
+)
 from workspace.text import seconds
 
 
@@ -76,13 +84,31 @@ class GitHubReporter(_Lines):
                 self._print(f"::group::{line}\n{log}::endgroup::")
             else:
                 self._print(f"::error title={r.key} {r.status.value}::{annotation(line)}\n{line}")
+                for failure in r.failures[:ANNOTATED]:
+                    self._print(test_annotation(r.key, failure))
                 self.out.write(log)
                 self.out.flush()
+
+
+ANNOTATED = 10  # failing tests of one suite given an ``::error`` of their own
+
+
+def test_annotation(key: str, failure: Failure) -> str:
+    """One failing test's ``::error``, at its file and line when known."""
+    props = [f"file={_prop(failure.file)}"] * bool(failure.file)
+    props += [f"line={failure.line}"] * (failure.line is not None)
+    props.append(f"title={_prop(f'{key}: {failure.test}')}")
+    return f"::error {','.join(props)}::{annotation(failure.message or 'failed')}"
 
 
 def annotation(text: str) -> str:
     """Text made safe for a GitHub Actions workflow command (``::error::...``)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str | None) -> str:
+    """A property value of a workflow command: its ``:`` and ``,`` escaped as well."""
+    return annotation(text or "").replace(":", "%3A").replace(",", "%2C")
 
 
 class LiveBoard:

@@ -17,6 +17,7 @@ from workspace.errors import ExitCode, WorkspaceError
 from workspace.jsonfields import Fields
 
 PYTEST_NO_TESTS = 5  # pytest's exit code when it collected nothing
+MAX_FAILURES = 50  # failing tests a suite's result names; the rest are counted
 SUMMARY_VERSION = 1
 
 
@@ -81,6 +82,27 @@ class PieceResult:
 
 
 @dataclass(frozen=True)
+class Failure:
+    """One failing test: pytest's exact node id, and where its JUnit file says so, the first
+    line of its message and the file and line it failed at."""
+
+    test: str
+    message: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, f: Fields) -> Failure:
+        line = f.opt_int("line")
+        if line is not None and line < 1:
+            f.fail("line", "expected a line number >= 1 or null")
+        return cls(f.text("test"), f.opt_text("message"), f.opt_text("file"), line)
+
+
+@dataclass(frozen=True)
 class ShardRun:
     """One shard's run as a merged report lists it."""
 
@@ -124,6 +146,8 @@ class SuiteResult:
     shard: str | None = None  # in a merged report: the shard that ran it (its first piece)
     pieces: tuple[PieceResult, ...] = ()  # in a merged report: a split suite's pieces, joined
     logs: tuple[Path, ...] = ()  # ... and every piece's log
+    failures: tuple[Failure, ...] = ()  # its failing tests, at most MAX_FAILURES ...
+    more_failures: int = 0  # ... and how many more failed
 
     @property
     def key(self) -> str:
@@ -158,6 +182,8 @@ class SuiteResult:
             "started_seconds": _round(self.started),
             "file_seconds": dict(self.file_seconds),
             "excluded": self.excluded,
+            "failures": [x.to_json() for x in self.failures],
+            "more_failures": self.more_failures,
         }
         if self.shard is not None:
             data["shard"] = self.shard
@@ -175,6 +201,8 @@ class SuiteResult:
         tests, seconds = f.obj("tests"), f.obj("file_seconds")
         f.whole("pieces", 0)  # checked; the pieces themselves are the ``runs``
         f.texts("shards")
+        if len(failures := f.objs("failures")) > MAX_FAILURES:
+            f.fail("failures", f"more than {MAX_FAILURES} entries")
         return cls(
             name=f.text("name"),
             status=f.member("status", Status),
@@ -195,6 +223,8 @@ class SuiteResult:
             shard=f.opt_text("shard"),
             pieces=tuple(PieceResult.from_json(p) for p in f.objs("runs")),
             logs=tuple(Path(p) if run_dir is None else run_dir / p for p in f.texts("logs")),
+            failures=tuple(Failure.from_json(x) for x in failures),
+            more_failures=f.whole("more_failures", 0),
         )
 
 

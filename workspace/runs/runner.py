@@ -22,7 +22,7 @@ from workspace import scheduler
 from workspace.children import DEFAULT_GRACE
 from workspace.env.venv import venv_python
 from workspace.model.statedir import JUNIT
-from workspace.runs.junit import case_seconds, read_counts
+from workspace.runs.junit import case_seconds, read_counts, read_failures
 from workspace.runs.results import (
     PYTEST_NO_TESTS,
     Counts,
@@ -165,6 +165,9 @@ class Runner:
         launch.log.close()
         junit = launch.workdir / JUNIT
         counts = read_counts(junit)
+        failures, more = read_failures(
+            launch.workdir / "cache" / "v" / "cache" / "lastfailed", junit
+        )
         return _result(
             suite,
             status,
@@ -178,6 +181,8 @@ class Runner:
             reason=reason,
             started=finished.started,
             file_seconds=tuple(sum_by_file(case_seconds(junit), suite.path).items()),
+            failures=failures,
+            more_failures=more,
         )
 
     def _not_run(self, suite: Suite, reason: str) -> SuiteResult:

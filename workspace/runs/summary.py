@@ -19,6 +19,7 @@ from workspace.runs.junit import JUNIT_LIMIT, junit_for_results
 from workspace.runs.results import RunResult, Status, SuiteResult, lower_bound, spans
 from workspace.text import display_path, plural, seconds
 
+SHOWN_FAILURES = 10  # failing tests the table names under each suite
 SUMMARY_LIMIT = 64 * 1024 * 1024  # bytes of a summary.json; one suite takes about 1 KB
 _DAMAGED = "the run's summary is damaged; run it again (a shard: rerun that shard)"
 
@@ -149,4 +150,15 @@ def format_table(
         where = f" (log: {display_path(Path(os.path.normpath(r.log)))})" if r.log else ""
         why = f": {r.reason}" if r.reason else ""
         lines.append(f"  {'excluded' if r.excluded else r.status.value}: {r.key}{why}{where}")
+        lines += failure_lines(r, "    ")
     return "\n".join(lines) + "\n"
+
+
+def failure_lines(r: SuiteResult, indent: str, shown: int = SHOWN_FAILURES) -> list[str]:
+    """A suite's failing tests, one line each with the first line of its message, at most
+    ``shown`` of them and ``and N more``."""
+    lines = [
+        f"{indent}{x.test}" + (f": {x.message}" if x.message else "") for x in r.failures[:shown]
+    ]
+    more = len(r.failures[shown:]) + r.more_failures
+    return lines + [f"{indent}... and {more} more"] * bool(more)

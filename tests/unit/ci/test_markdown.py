@@ -22,7 +22,15 @@ from workspace.ci.markdown import (
     write_markdown,
 )
 from workspace.errors import WorkspaceError
-from workspace.runs.results import Counts, PieceResult, RunResult, ShardRun, Status, SuiteResult
+from workspace.runs.results import (
+    Counts,
+    Failure,
+    PieceResult,
+    RunResult,
+    ShardRun,
+    Status,
+    SuiteResult,
+)
 
 
 def entry(name: str, status: str = "passed", seconds: float = 1.0, **extra: Any) -> SuiteResult:
@@ -365,3 +373,16 @@ def test_the_rest_piece_of_a_split_suite_names_the_files_it_left_out() -> None:
         "big [1 file]",
         "big [all but 2 files]",
     ]
+
+
+def test_a_failing_suite_names_its_failing_tests(tmp_path: Path) -> None:
+    failures = tuple(Failure(f"t.py::test_p[{i} |x]", f"boom <{i}>") for i in range(11))
+    bad = entry("bad", "failed", 5.0, failures=(Failure("t.py::test_id"), *failures))
+    page = render(run_summary(entry("ok"), bad), tmp_path, title="test-all")
+    section = page[page.index("- **bad**") : page.index("### Schedule")]
+    assert section.startswith(
+        "- **bad**: ❌ failed; exit status 1\n"
+        "  - t.py::test_id\n"
+        + "".join(f"  - t.py::test_p[{i} \\|x]: boom &lt;{i}&gt;\n" for i in range(9))
+        + "  - and 2 more\n\n"  # 12 failed: 10 shown
+    )

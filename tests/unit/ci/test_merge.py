@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from workspace.cli import main
 from workspace.errors import WorkspaceError
 from workspace.jsonfields import Fields
 from workspace.runs.junit import JUNIT_LIMIT
-from workspace.runs.results import Counts, RunResult, Status, SuiteResult
+from workspace.runs.results import MAX_FAILURES, Counts, Failure, RunResult, Status, SuiteResult
 from workspace.runs.summary import write_run_files
 
 
@@ -210,3 +211,28 @@ def test_report_reads_nothing_outside_a_shard(
     merged = json.loads((out / "summary.json").read_text())
     assert [(e["log"], e["junit"]) for e in merged["siblings"][:5]] == [(None, None)] * 5
     assert "logs" not in merged["siblings"][1] or merged["siblings"][1]["logs"] == []
+
+
+def test_the_failing_tests_of_every_piece_are_joined_and_bounded(tmp_path: Path) -> None:
+    first = tuple(Failure(f"t/a.py::test_{i}", "boom", "t/a.py", i + 1) for i in range(30))
+    second = tuple(Failure(f"t/c.py::test_p[{i} x]") for i in range(30))
+    dirs = [
+        shard(tmp_path, "one", replace(piece(Status.FAILED, 1.0, "t/a.py"), failures=first)),
+        shard(
+            tmp_path,
+            "two",
+            replace(piece(Status.FAILED, 1.0, "t/c.py"), failures=second, more_failures=4),
+        ),
+    ]
+    summary, results = merged(dirs, tmp_path / "out")
+    joined = (*first, *second)
+    assert results[0].failures == joined[:MAX_FAILURES]
+    assert results[0].more_failures == 4 + len(joined) - MAX_FAILURES
+    entry = summary["siblings"][0]
+    assert entry["failures"][0] == {
+        "test": "t/a.py::test_0",
+        "message": "boom",
+        "file": "t/a.py",
+        "line": 1,
+    }
+    assert entry["more_failures"] == results[0].more_failures

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.unit.runs.samples import make_run
 from workspace.runs.progress import (
+    ANNOTATED,
     GitHubReporter,
     LineReporter,
     LiveBoard,
@@ -16,6 +18,7 @@ from workspace.runs.progress import (
     choose_handler,
 )
 from workspace.runs.results import (
+    Failure,
     Status,
     SuiteFinished,
     SuiteResult,
@@ -107,3 +110,21 @@ class _Tty(io.StringIO):
 def test_choose_handler(tty: bool, env: dict[str, str], kind: type) -> None:
     out = _Tty() if tty else io.StringIO()
     assert isinstance(choose_handler(out, 3, env), kind)
+
+
+def test_github_reporter_annotates_each_failing_test_at_its_line(tmp_path: Path) -> None:
+    out = io.StringIO()
+    run = make_run(tmp_path)
+    named = (
+        Failure("tests/t.py::test_p[a, b: c]", "AssertionError: 100% off", "tests/t.py", 7),
+        Failure("tests/t.py::test_gone"),
+    )
+    more = tuple(Failure(f"t.py::test_{i}", "x") for i in range(ANNOTATED))
+    GitHubReporter(out)(SuiteFinished(replace(run.results[0], failures=named + more), 1, 1))
+    lines = out.getvalue().splitlines()
+    assert lines[2:4] == [
+        "::error file=tests/t.py,line=7,title=alpha%3A tests/t.py%3A%3Atest_p[a%2C b%3A c]"
+        "::AssertionError: 100%25 off",
+        "::error title=alpha%3A tests/t.py%3A%3Atest_gone::failed",
+    ]
+    assert sum(line.startswith("::error ") for line in lines) == 1 + ANNOTATED  # capped

@@ -22,7 +22,9 @@ from workspace.runs import history
 from workspace.runs.cache import Cache, CacheEntry, read_entry, write_entry
 from workspace.runs.keys import Inputs, Tree
 from workspace.runs.results import (
+    MAX_FAILURES,
     Counts,
+    Failure,
     PieceResult,
     RunResult,
     ShardRun,
@@ -63,6 +65,14 @@ pieces = st.builds(
     files=st.tuples(texts, texts),
 )
 
+failures = st.builds(
+    Failure,
+    test=texts,
+    message=st.none() | texts,
+    file=st.none() | texts,
+    line=st.none() | st.integers(1, 10**6),
+)
+
 
 def suites(base: Path | None) -> st.SearchStrategy[SuiteResult]:
     return st.builds(
@@ -86,6 +96,8 @@ def suites(base: Path | None) -> st.SearchStrategy[SuiteResult]:
         shard=st.none() | texts,
         pieces=st.lists(pieces, max_size=3).map(tuple),
         logs=st.lists(paths(base), max_size=3).map(tuple),
+        failures=st.lists(failures, max_size=3).map(tuple),
+        more_failures=counts,
     )
 
 
@@ -273,6 +285,14 @@ def test_the_last_run_drops_a_damaged_suite_with_a_warning(
         ({"duration_seconds": 1e300}, "siblings[0].duration_seconds: expected a number >= 0"),
         ({"reason": "x" * 70000}, "siblings[0].reason: a string longer than 65536 characters"),
         ({"command": ["x" * 70000]}, "siblings[0].command[0]: a string longer than"),
+        ({"failures": [{"message": "m"}]}, "siblings[0].failures[0].test: missing, expected a"),
+        ({"failures": [{"test": "t", "line": 0}]}, "siblings[0].failures[0].line: expected a"),
+        ({"failures": [{"test": "t", "file": 3}]}, "siblings[0].failures[0].file: expected a"),
+        (
+            {"failures": [{"test": "t"}] * (MAX_FAILURES + 1)},
+            f"siblings[0].failures: more than {MAX_FAILURES} entries",
+        ),
+        ({"more_failures": -1}, "siblings[0].more_failures: expected a whole number >= 0"),
     ],
 )
 def test_a_damaged_summary_names_the_file_and_the_key(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,9 @@ import pytest
 from tests.unit.runs.samples import make_run
 from workspace.errors import WorkspaceError
 from workspace.jsonfields import Fields
-from workspace.runs.results import RunResult, Status, SuiteResult
+from workspace.runs.results import Failure, RunResult, Status, SuiteResult
 from workspace.runs.summary import format_table, point_latest, read_run, write_run_files
+from workspace.text import display_path
 
 
 def sibling_data(r: SuiteResult, run_dir: Path) -> dict[str, Any]:
@@ -48,6 +50,8 @@ def test_summary_has_the_documented_shape(tmp_path: Path) -> None:
         "started_seconds": None,
         "file_seconds": {},
         "excluded": False,
+        "failures": [],
+        "more_failures": 0,
     }
     assert data["siblings"][2]["returncode"] is None
     json.dumps(data)  # serializable
@@ -155,3 +159,23 @@ def test_a_summary_json_that_is_no_regular_file_is_refused_at_once(tmp_path: Pat
     (run_dir / "summary.json").symlink_to(tmp_path / "other" / "summary.json")
     with pytest.raises(WorkspaceError, match="refused: it leads outside"):
         read_run(run_dir)
+
+
+def test_the_table_names_each_failing_test_under_its_suite(tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    failures = tuple(Failure(f"t.py::test_p[{i} x]", f"boom {i}") for i in range(12))
+    alpha = replace(run.results[0], failures=(Failure("t.py::test_id"), *failures))
+    beta = replace(run.results[1], failures=failures[:2], more_failures=3)
+    text = format_table([alpha, beta], 10.0, 2)
+    log = f"(log: {display_path(tmp_path / 'run' / 'alpha.log')})"
+    lines = text.splitlines()
+    start = lines.index("  timeout: beta: timed out after 9s")
+    assert lines[start + 1 :] == [
+        "    t.py::test_p[0 x]: boom 0",
+        "    t.py::test_p[1 x]: boom 1",
+        "    ... and 3 more",  # the ones summary.json could not keep
+        f"  failed: alpha {log}",
+        "    t.py::test_id",
+        *(f"    t.py::test_p[{i} x]: boom {i}" for i in range(9)),
+        "    ... and 3 more",  # 13 failed: 10 shown
+    ]
