@@ -163,3 +163,38 @@ def test_a_forged_entry_never_turns_a_failure_green(
         assert not entry.exists()
     finally:
         bad.unlink()
+
+
+def whys(config: Path, *more: str) -> dict[str, str]:
+    """Run test-all; each suite's ``why`` in the summary."""
+    main(["test-all", "--config", str(config), *more])
+    summary = config.parent / ".wrknv" / "runs" / "latest" / "summary.json"
+    return {s["name"]: s["selected_because"] for s in json.loads(summary.read_text())["siblings"]}
+
+
+def test_the_why_column_says_what_the_cache_did(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hit names the run that kept it; a miss, the first input that changed since the last
+    pass of its suite; in the summary and the table."""
+    whys(config, "--no-cache")  # every pass kept anew, by this run
+    run_id = (config.parent / ".wrknv" / "runs" / "latest").resolve().name
+    hit = f"selected; cached: inputs unchanged since run {run_id}"
+    assert whys(config) == dict.fromkeys(("core", "kit", "leaf"), hit)
+
+    init = config.parent.parent / "core" / "src" / "core" / "__init__.py"
+    init.write_text(init.read_text() + "W = 4\n")
+    capsys.readouterr()
+    said = whys(config)
+    miss = "selected; changed since the last pass: core's src/core/__init__.py"
+    assert said == {"core": miss, "kit": miss, "leaf": hit}
+    assert miss in capsys.readouterr().out
+
+    assert whys(config, "--", "-rN")["leaf"] == "selected; changed since the last pass: args"
+    assert whys(config, "--no-cache") == dict.fromkeys(
+        ("core", "kit", "leaf"), "selected; --no-cache"
+    )
+    # a reason selection gave stays as it is, cached or not
+    assert whys(config, "--changed-since", "HEAD")["core"] == (
+        "changed: 1 uncommitted or untracked path"
+    )

@@ -7,7 +7,7 @@ only says where each file lives (docs/state-files.md says what each one holds)::
       runs/<id>/summary.json, junit.xml, <suite>.log   runs.summary, runs.junit
       runs/latest -> <id>                              runs.summary (point_latest)
       durations.json                                   runs.history
-      cache/<key>.json                                 runs.cache
+      cache/<key>.json, cache/last/<suite>.txt         runs.cache
       setup/pins.txt, setup/<version>/pins.txt         env.setup
       setup.lock, locks/<version>.lock                 env.venv, env.inuse
       checkouts.lock                                   env.inuse (bootstrap, update)
@@ -48,6 +48,11 @@ class StateDir:
     @property
     def cache(self) -> Path:
         return self.root / "cache"
+
+    @property
+    def last_passes(self) -> Path:
+        """One small file per suite and Python naming the key of its newest kept pass."""
+        return self.cache / "last"
 
     @property
     def setup_inputs(self) -> Path:

@@ -12,6 +12,7 @@ written is a warning, never the run's failure.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -20,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from workspace.errors import WorkspaceError
-from workspace.fsutil import atomic_write_text
+from workspace.fsutil import atomic_write_text, read_within
 from workspace.jsonfields import MAX_SECONDS, Fields
 from workspace.model.pythons import minor
 from workspace.model.statedir import StateDir
-from workspace.runs.keys import Inputs, Tree, tree_data
+from workspace.runs.keys import Inputs, Tree, first_change, tree_data
 from workspace.runs.results import Status, SuiteResult
 from workspace.text import display_path
 
@@ -133,7 +134,7 @@ def disproof(entry: CacheEntry, inputs: Inputs) -> str | None:
 
 class Cache:
     def __init__(self, state: StateDir, size: int, warn: Callable[[str], None]) -> None:
-        self.folder = state.cache
+        self.folder, self.last_passes = state.cache, state.last_passes
         self.size = size
         self.warn = warn
         self.unwritable = False  # a pass could not be kept: said once
@@ -197,7 +198,38 @@ class Cache:
                 self.warn(f"warning: {display_path(path)}: cannot keep the pass: {why} ({_UNKEPT})")
             self.unwritable = True
             return
+        with contextlib.suppress(OSError):  # only the reason of a later miss is lost
+            atomic_write_text(self._last(inputs), inputs.key + "\n")
         self._evict()
+
+    def _last(self, inputs: Inputs) -> Path:
+        """The file naming the key of the newest pass kept for the sibling of ``inputs`` in
+        an environment of its Python: one small read finds it, where newest_for scans."""
+        which = json.dumps([inputs.name, environment_python(inputs.parts)])
+        return self.last_passes / f"{hashlib.sha256(which.encode()).hexdigest()[:32]}.txt"
+
+    def last_pass(self, inputs: Inputs) -> CacheEntry | None:
+        """The newest pass kept for the sibling of ``inputs`` on its Python, by the pointer
+        :meth:`put` leaves; None when there is none (or it was evicted since)."""
+        try:  # a FIFO or a symlink in its place is never waited on or followed
+            data = read_within(self._last(inputs), None, 128, follow=False)[0]
+            key = data.decode("ascii").strip()
+        except (OSError, UnicodeError):
+            return None
+        if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+            return None
+        entry = self._read(self._path(key))
+        if entry is None or entry.name != inputs.name:
+            return None
+        same = environment_python(entry.parts) == environment_python(inputs.parts)
+        return entry if same else None
+
+    def miss_reason(self, inputs: Inputs) -> str:
+        """Why ``inputs`` have no kept pass, for test-all's ``why``: the first input that
+        changed since the last pass of the suite, or ``new`` when none was kept."""
+        last = self.last_pass(inputs)
+        said = last and first_change(last.parts, inputs, last.trees, last.pins)
+        return f"changed since the last pass: {said}" if said else "new"
 
     def _evict(self) -> None:
         entries = sorted(self.folder.glob("*.json"), key=_mtime, reverse=True)
@@ -236,3 +268,19 @@ def split(
     """The suites (by name) whose inputs have a kept pass, as cached results."""
     hits = {name: cache.get(inputs[name]) for name in names if name in inputs}
     return {name: hit for name, hit in hits.items() if hit is not None}
+
+
+def cache_reasons(
+    cache: Cache, inputs: Mapping[str, Inputs], hits: Mapping[str, SuiteResult], no_cache: bool
+) -> dict[str, str]:
+    """What the cache says of each suite with inputs (by name): ``cached: ...`` for a hit,
+    ``--no-cache``, or the reason of a miss (one small read each, misses only)."""
+    out = {}
+    for name, mine in inputs.items():
+        if no_cache:
+            out[name] = "--no-cache"
+        elif name in hits:
+            out[name] = f"cached: {hits[name].reason}"
+        else:
+            out[name] = cache.miss_reason(mine)
+    return out

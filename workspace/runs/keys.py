@@ -171,3 +171,45 @@ def pin_changes(old: Mapping[str, str], new: Mapping[str, str]) -> Iterable[str]
     for name in sorted(set(old) | set(new)):
         if old.get(name) != new.get(name):
             yield f"changed: {name} {old.get(name, '(none)')} -> {new.get(name, '(none)')}"
+
+
+def first_change(
+    old: Mapping[str, str],
+    new: Inputs,
+    old_trees: Mapping[str, Tree],
+    old_pins: Mapping[str, str],
+) -> str | None:
+    """The one input that changed since a kept pass (its parts, trees and pins), in a few
+    words, for test-all's ``why``: the suite's own files first, then those of the siblings it
+    needs, then its arguments and declared inputs, then the environment. None: none did."""
+    own = f"sibling:{new.name}"
+    later = sorted(p for p in set(old) | set(new.parts) if p != own)
+    for part in sorted([own, *later], key=_rank):
+        if old.get(part) == new.parts.get(part):
+            continue
+        if part.startswith("sibling:"):
+            name = part.split(":", 1)[1]
+            return f"{name}{_first_file(old_trees.get(name), new.trees.get(name))}"
+        if part == "pins":
+            said = next(iter(pin_changes(old_pins, new.pins)), "changed: pins")
+            return said.removeprefix("changed: ")
+        return part
+    return None
+
+
+_ORDER = ("sibling:", "args", "inputs", "env", "pins", "venv", "python", "platform")
+
+
+def _rank(part: str) -> int:
+    return next((i for i, p in enumerate(_ORDER) if part.startswith(p)), len(_ORDER))
+
+
+def _first_file(before: Tree | None, now: Tree | None) -> str:
+    """``'s src/x.py`` (the first file whose content differs) or ``'s commits``."""
+    if before is None or now is None:
+        return ""
+    if before.tree != now.tree:
+        return "'s commits"
+    old, new = before.changed, now.changed
+    paths = sorted(p for p in set(old) | set(new) if old.get(p) != new.get(p))
+    return f"'s {paths[0]}" if paths else ""

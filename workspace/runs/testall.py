@@ -16,7 +16,7 @@ from workspace.model.graph import Graph
 from workspace.model.statedir import StateDir
 from workspace.repos.changes import changed_since
 from workspace.runs import history
-from workspace.runs.cache import Cache, split
+from workspace.runs.cache import Cache, cache_reasons, split
 from workspace.runs.keys import Inputs
 from workspace.runs.per_python import across_pythons, pair_inputs
 from workspace.runs.pieces import narrow_to_files, parse_files
@@ -103,6 +103,7 @@ def plan_run(
     cache = Cache(ws.state, ws.test.cache_size, warn)
     inputs = pair_inputs(graph, present, spread.envs)
     cached = {} if request.no_cache else split(cache, inputs, (s.key for s in present))
+    ordered = with_cache_reasons(ordered, cache_reasons(cache, inputs, cached, request.no_cache))
     jobs, run_id = request.jobs or usable_cores(), new_run_id()
     options = RunOptions(
         python=python,
@@ -136,6 +137,18 @@ def select(
             if n in again
         }
     return reasons
+
+
+def with_cache_reasons(suites: list[Suite], said: Mapping[str, str]) -> list[Suite]:
+    """Each suite's ``why`` with what the cache said of it (by suite key) after a plain
+    ``selected``: a reason selection gave (``changed:``, ``rerun:``, ``dependant of``) stays
+    as it is."""
+    return [
+        replace(s, selected_because=f"selected; {said[s.key]}")
+        if s.key in said and s.selected_because == "selected"
+        else s
+        for s in suites
+    ]
 
 
 def new_run_id() -> str:

@@ -15,11 +15,12 @@ from workspace.env.venv import write_fingerprint
 from workspace.model.config import load
 from workspace.model.graph import build
 from workspace.model.statedir import StateDir
-from workspace.runs.cache import MAX_ENTRY, Cache, CacheEntry, write_entry
+from workspace.runs.cache import MAX_ENTRY, Cache, CacheEntry, cache_reasons, write_entry
 from workspace.runs.keys import (
     Inputs,
     Tree,
     changes,
+    first_change,
     pin_changes,
     suite_inputs,
     tree_of,
@@ -220,3 +221,55 @@ def test_a_kept_pass_holds_no_number_json_cannot(tmp_path: Path) -> None:
     hit = cache.get(inputs("a", 1))
     assert hit is not None
     assert (hit.duration, hit.started, hit.file_seconds) == (0.0, None, ())
+
+
+def test_the_first_change_names_the_suites_own_files_first_then_its_environment() -> None:
+    trees = {"core": Tree("t1", {"src/core/x.py": "h1"}), "kit": Tree("t2")}
+    old = {"sibling:core": "c1", "sibling:kit": "k1", "venv": "v1", "pins": "p1"}
+    new = Inputs("kit", dict(old), trees, {"pytest": "8.3.4"})
+    assert first_change(old, new, trees, {"pytest": "8.3.4"}) is None
+    edited = {"core": Tree("t1", {"src/core/x.py": "h2"}), "kit": Tree("t3")}
+    parts = {"sibling:core": "c2", "sibling:kit": "k2", "venv": "v2", "pins": "p2"}
+    now = Inputs("kit", parts, edited, {"pytest": "8.4.0"})
+    assert first_change(old, now, trees, {"pytest": "8.3.4"}) == "kit's commits"
+    now = Inputs("kit", {**parts, "sibling:kit": "k1"}, edited, {"pytest": "8.4.0"})
+    assert first_change(old, now, trees, {"pytest": "8.3.4"}) == "core's src/core/x.py"
+    now = Inputs("kit", {**old, "venv": "v2", "pins": "p2"}, trees, {"pytest": "8.4.0"})
+    assert first_change(old, now, trees, {"pytest": "8.3.4"}) == "pytest 8.3.4 -> 8.4.0"
+    now = Inputs("kit", {**old, "venv": "v2"}, trees, {"pytest": "8.3.4"})
+    assert first_change(old, now, trees, {"pytest": "8.3.4"}) == "venv"
+
+
+def test_a_miss_says_what_changed_since_the_last_pass_of_its_suite(tmp_path: Path) -> None:
+    """One pointer per suite and Python names its newest pass: a miss reads it, never the
+    whole cache folder."""
+    cache = Cache(StateDir(tmp_path), 2, print)
+    assert cache.miss_reason(on("3.12.1")) == "new"
+    cache.put(on("3.12.1"), SuiteResult("a", Status.PASSED, 0, 1.0), "r1")
+    cache.put(on("3.12.1", name="b", n=9), SuiteResult("b", Status.PASSED, 0, 1.0), "r1")
+    assert cache.miss_reason(on("3.12.1", n=2)) == "changed since the last pass: args"
+    assert cache.miss_reason(on("3.11.7", n=2)) == "new"  # another Python's environment
+    cache.put(on("3.12.1", n=3), SuiteResult("a", Status.PASSED, 0, 1.0), "r2")
+    last = cache.last_pass(on("3.12.1", n=4))
+    assert last is not None
+    assert last.run_id == "r2"
+    cache.put(on("3.12.1", name="c", n=7), SuiteResult("c", Status.PASSED, 0, 1.0), "r3")
+    cache.put(on("3.12.1", name="d", n=8), SuiteResult("d", Status.PASSED, 0, 1.0), "r3")
+    assert cache.miss_reason(on("3.12.1", n=4)) == "new"  # its pass was evicted since
+    for pointer in (tmp_path / "cache" / "last").iterdir():
+        pointer.unlink()
+        os.mkfifo(pointer)  # never waited on: no pointer, no reason
+    assert cache.miss_reason(on("3.12.1", name="c", n=2)) == "new"
+
+
+def test_the_cache_says_why_of_each_suite_it_has_inputs_for(tmp_path: Path) -> None:
+    cache = Cache(StateDir(tmp_path), 10, print)
+    cache.put(inputs("a", 1), passed("a"), "r1")
+    both = {"a": inputs("a", 1), "b": inputs("b", 1)}
+    hit = cache.get(inputs("a", 1))
+    assert hit is not None
+    assert cache_reasons(cache, both, {"a": hit}, False) == {
+        "a": "cached: inputs unchanged since run r1",
+        "b": "new",
+    }
+    assert cache_reasons(cache, both, {}, True) == dict.fromkeys("ab", "--no-cache")

@@ -17,7 +17,7 @@ from workspace.runs.results import Status, SuiteResult
 from workspace.runs.runner import RunOptions
 from workspace.runs.suites import Suite
 from workspace.runs.summary import read_run
-from workspace.runs.testall import Plan, Request, run_plan, select
+from workspace.runs.testall import Plan, Request, run_plan, select, with_cache_reasons
 
 
 def test_a_plan_of_kept_passes_starts_nothing_and_reports_each_as_this_runs_suite(
@@ -79,3 +79,22 @@ def test_a_kept_pass_names_no_file_of_the_run_that_kept_it(tmp_path: Path) -> No
     entry = json.loads((state.runs / "r1" / "summary.json").read_text())["siblings"][0]
     assert (entry["log"], entry["junit"]) == (None, None)
     assert "r0" not in (state.runs / "r1" / "junit.xml").read_text()
+
+
+def test_the_cache_reason_follows_a_plain_selected_and_never_replaces_selections(
+    tmp_path: Path,
+) -> None:
+    suites = [
+        Suite("alpha", tmp_path),
+        Suite("beta", tmp_path, selected_because="dependant of alpha"),
+        Suite("gamma", tmp_path, selected_because="rerun: did not pass last time"),
+        Suite("delta", tmp_path),  # never cached: the cache says nothing of it
+    ]
+    said = {s.key: "new" for s in suites[:3]}
+    whys = [s.selected_because for s in with_cache_reasons(suites, said)]
+    assert whys == [
+        "selected; new",
+        "dependant of alpha",
+        "rerun: did not pass last time",
+        "selected",
+    ]
