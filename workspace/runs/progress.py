@@ -11,15 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from workspace.runs.results import (
-    Event,
-    Failure,
-    Status,
-    SuiteFinished,
-    SuiteResult,
-    SuiteStarted,
-    Tick,
-)
+from workspace.runs.events import Event, SuiteFinished, SuiteStarted, Tick
+from workspace.runs.results import Failure, Status, SuiteResult
 from workspace.text import seconds
 
 

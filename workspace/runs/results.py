@@ -1,5 +1,5 @@
 """What a test run produces, as data: each suite's status and counts, the run, its exit code,
-the lower bound on its wall time, and the events the runner posts while it runs.
+the lower bound on its wall time (runs/events.py has what the runner posts while it runs).
 
 A run is one typed model, written and read as summary.json by ``to_json``/``from_json`` here
 (runs/summary.py has the file): a test-all run, or a report merged from CI shards, whose
@@ -354,35 +354,3 @@ def spans(results: Iterable[SuiteResult]) -> list[tuple[float, int]]:
     run spent no time on either, so they bound nothing."""
     idle = (Status.CACHED, Status.NOT_RUN)
     return [(r.duration, r.workers) for r in results if r.status not in idle]
-
-
-@dataclass(frozen=True)
-class SuiteStarted:
-    name: str
-    done: int  # suites finished when this one started: the one counter of the progress lines
-    total: int
-    workers: int
-    command: tuple[str, ...]
-    log: Path
-
-
-@dataclass(frozen=True)
-class SuiteFinished:
-    result: SuiteResult
-    done: int
-    total: int
-
-
-@dataclass(frozen=True)
-class Tick:
-    """Posted a few times a second while suites run: what a live board redraws."""
-
-    running: tuple[tuple[str, float], ...]  # (name, elapsed seconds)
-    done: int
-    failed: int
-    total: int
-    elapsed: float
-
-
-Event = SuiteStarted | SuiteFinished | Tick
-Handler = Callable[[Event], None]

@@ -22,18 +22,9 @@ from workspace import scheduler
 from workspace.children import DEFAULT_GRACE
 from workspace.env.venv import venv_python
 from workspace.model.statedir import JUNIT
+from workspace.runs.events import Handler, SuiteFinished, SuiteStarted, Tick
 from workspace.runs.junit import case_seconds, read_counts, read_failures
-from workspace.runs.results import (
-    PYTEST_NO_TESTS,
-    Counts,
-    Handler,
-    RunResult,
-    Status,
-    SuiteFinished,
-    SuiteResult,
-    SuiteStarted,
-    Tick,
-)
+from workspace.runs.results import PYTEST_NO_TESTS, Counts, RunResult, Status, SuiteResult
 from workspace.runs.suites import Suite, suite_command, suite_env, workers_for
 from workspace.runs.testfiles import sum_by_file
 

@@ -17,10 +17,11 @@ from workspace.model.statedir import StateDir
 from workspace.repos.changes import changed_since
 from workspace.runs import history
 from workspace.runs.cache import Cache, cache_reasons, split
+from workspace.runs.events import Handler
 from workspace.runs.keys import Inputs
 from workspace.runs.per_python import across_pythons, pair_inputs
 from workspace.runs.pieces import narrow_to_files, parse_files
-from workspace.runs.results import Handler, RunResult, SuiteResult
+from workspace.runs.results import RunResult, SuiteResult
 from workspace.runs.runner import Runner, RunOptions
 from workspace.runs.suites import (
     Suite,

@@ -11,8 +11,9 @@ import pytest
 from tests.builders import write_files
 from workspace.env.python_envs import PythonEnv
 from workspace.runs import per_python
+from workspace.runs.events import Event, SuiteStarted
 from workspace.runs.per_python import Pythons, spread
-from workspace.runs.results import Event, Status, SuiteStarted
+from workspace.runs.results import Status
 from workspace.runs.runner import Runner, RunOptions
 from workspace.runs.suites import Suite, order_suites
 

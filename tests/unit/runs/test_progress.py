@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.runs.samples import make_run
+from workspace.runs.events import SuiteFinished, SuiteStarted, Tick
 from workspace.runs.progress import (
     ANNOTATED,
     GitHubReporter,
@@ -17,14 +18,7 @@ from workspace.runs.progress import (
     SuiteBoard,
     choose_handler,
 )
-from workspace.runs.results import (
-    Failure,
-    Status,
-    SuiteFinished,
-    SuiteResult,
-    SuiteStarted,
-    Tick,
-)
+from workspace.runs.results import Failure, Status, SuiteResult
 
 
 def test_line_reporter_prints_one_line_per_start_and_end(tmp_path: Path) -> None:

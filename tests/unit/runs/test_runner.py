@@ -10,14 +10,8 @@ import pytest
 
 from tests.builders import write_files
 from workspace.errors import ExitCode
-from workspace.runs.results import (
-    Counts,
-    Event,
-    Status,
-    SuiteFinished,
-    SuiteStarted,
-    Tick,
-)
+from workspace.runs.events import Event, SuiteFinished, SuiteStarted, Tick
+from workspace.runs.results import Counts, Status
 from workspace.runs.runner import Runner, RunOptions
 from workspace.runs.suites import (
     Suite,
