@@ -139,9 +139,7 @@ def suite_inputs(
 def changes(old: Mapping[str, str], new: Inputs, old_trees: Mapping[str, Tree]) -> list[str]:
     """What differs between a stored entry's parts and ``new``, in words, for explain."""
     said = []
-    for part in sorted(set(old) | set(new.parts)):
-        if old.get(part) == new.parts.get(part):
-            continue
+    for part in differing(old, new.parts):
         if part.startswith("sibling:"):
             name = part.split(":", 1)[1]
             said.append(f"changed: {name}{_files(old_trees.get(name), new.trees.get(name))}")
@@ -156,11 +154,15 @@ def _files(before: Tree | None, now: Tree | None) -> str:
     """`` (a.py, b.py modified)`` for a sibling whose changed files differ."""
     if before is None or now is None:
         return ""
-    old, new = before.changed, now.changed
-    paths = sorted(p for p in set(old) | set(new) if old.get(p) != new.get(p))
+    paths = differing(before.changed, now.changed)
     if before.tree != now.tree:
         return " (new commits)" if not paths else f" (new commits; {', '.join(paths[:5])})"
     return f" ({', '.join(paths[:5])} modified)" if paths else ""
+
+
+def differing(old: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
+    """The keys whose values differ between two mappings (one missing counts), sorted."""
+    return sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
 
 
 def tree_data(trees: Mapping[str, Tree]) -> dict[str, object]:
@@ -183,10 +185,7 @@ def first_change(
     words, for test-all's ``why``: the suite's own files first, then those of the siblings it
     needs, then its arguments and declared inputs, then the environment. None: none did."""
     own = f"sibling:{new.name}"
-    later = sorted(p for p in set(old) | set(new.parts) if p != own)
-    for part in sorted([own, *later], key=_rank):
-        if old.get(part) == new.parts.get(part):
-            continue
+    for part in sorted(differing(old, new.parts), key=lambda p: (p != own, _rank(p))):
         if part.startswith("sibling:"):
             name = part.split(":", 1)[1]
             return f"{name}{_first_file(old_trees.get(name), new.trees.get(name))}"
@@ -210,6 +209,5 @@ def _first_file(before: Tree | None, now: Tree | None) -> str:
         return ""
     if before.tree != now.tree:
         return "'s commits"
-    old, new = before.changed, now.changed
-    paths = sorted(p for p in set(old) | set(new) if old.get(p) != new.get(p))
+    paths = differing(before.changed, now.changed)
     return f"'s {paths[0]}" if paths else ""
