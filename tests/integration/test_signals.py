@@ -168,6 +168,20 @@ def _recorded(pid_dir: Path) -> list[int]:
     return [int(p) for f in pid_dir.glob("*.pids") for p in f.read_text().split()]
 
 
+def _sigterm_ends_every_group(argv: list[str], pid_dir: Path, groups: int) -> list[int]:
+    """SIGTERM to the main process once each of ``groups`` sleepers runs: exit 130 in time,
+    and every process they recorded (two per group) gone. Returns those pids."""
+    code, took, out, _ = _signal_when_ready(
+        argv, os.environ, _files(pid_dir, groups), signal.SIGTERM
+    )
+    assert code == ExitCode.INTERRUPTED, out
+    assert took < SECONDS, out
+    pids = _recorded(pid_dir)
+    assert len(pids) == 2 * groups
+    assert wait_dead(pids) == []
+    return pids
+
+
 def test_exec_sigterm_to_the_main_process_ends_every_group(tmp_path: Path) -> None:
     for name in NAMES:
         (tmp_path / name).mkdir()
@@ -176,12 +190,7 @@ def test_exec_sigterm_to_the_main_process_ends_every_group(tmp_path: Path) -> No
     pid_dir = tmp_path / "pids"
     pid_dir.mkdir()
     argv = ["exec", "--config", str(cfg), "-j", "3", "--", sys.executable, "-c", _sleeper(pid_dir)]
-    code, took, out, _ = _signal_when_ready(argv, os.environ, _files(pid_dir, 3), signal.SIGTERM)
-    assert code == ExitCode.INTERRUPTED, out
-    assert took < SECONDS, out
-    pids = _recorded(pid_dir)
-    assert len(pids) == 6
-    assert wait_dead(pids) == []
+    _sigterm_ends_every_group(argv, pid_dir, groups=3)
 
 
 @pytest.mark.slow
@@ -193,12 +202,7 @@ def test_test_all_sigterm_to_the_main_process_ends_every_suite(
     hang = {"tests/test_hang.py": f"def test_hang():\n    exec({_sleeper(pid_dir)!r})\n"}
     cfg = suite_workspace(tmp_path, test_venv, {"one": {"tests": hang}, "two": {"tests": hang}})
     argv = ["test-all", "--config", str(cfg), "--jobs=2"]
-    code, took, out, _ = _signal_when_ready(argv, os.environ, _files(pid_dir, 2), signal.SIGTERM)
-    assert code == ExitCode.INTERRUPTED, out
-    assert took < SECONDS, out
-    pids = _recorded(pid_dir)
-    assert len(pids) == 4
-    assert wait_dead(pids) == []
+    pids = _sigterm_ends_every_group(argv, pid_dir, groups=2)
     assert not any(alive(p) for p in pids)
 
 
